@@ -1,0 +1,58 @@
+package dev.vxlab.detectors.addr;
+
+/** An IPv4 address held as its 32-bit value, so arithmetic on address plans stays exact and allocation-free. */
+public record Ipv4(int bits) implements Comparable<Ipv4> {
+
+    /** Parses dotted-quad text; throws {@link IllegalArgumentException} with the offending text otherwise. */
+    public static Ipv4 parse(String text) {
+        String[] parts = text.trim().split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+        }
+        int bits = 0;
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+            }
+            int octet = Integer.parseInt(part);
+            if (octet > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+            }
+            bits = (bits << 8) | octet;
+        }
+        return new Ipv4(bits);
+    }
+
+    public static Ipv4 ofBytes(byte[] raw) {
+        if (raw.length != 4) {
+            throw new IllegalArgumentException("an IPv4 address has 4 bytes, not " + raw.length);
+        }
+        return new Ipv4(((raw[0] & 0xff) << 24) | ((raw[1] & 0xff) << 16) | ((raw[2] & 0xff) << 8) | (raw[3] & 0xff));
+    }
+
+    public Ipv4 plus(int offset) {
+        return new Ipv4(bits + offset);
+    }
+
+    public byte[] toBytes() {
+        return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+    }
+
+    public java.net.InetAddress toInetAddress() {
+        try {
+            return java.net.InetAddress.getByAddress(toBytes());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen for 4 bytes
+        }
+    }
+
+    @Override
+    public int compareTo(Ipv4 other) {
+        return Integer.compareUnsigned(bits, other.bits);
+    }
+
+    @Override
+    public String toString() {
+        return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+    }
+}
