@@ -1,9 +1,13 @@
 package dev.vxlab.detectors.addr;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** An IPv4 address held as its 32-bit value, so arithmetic on address plans stays exact and allocation-free. */
 public record Ipv4(int bits) implements Comparable<Ipv4> {
 
     /** Parses dotted-quad text; throws {@link IllegalArgumentException} with the offending text otherwise. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Ipv4 parse(String text) {
         String[] parts = text.trim().split("\\.", -1);
         if (parts.length != 4) {
@@ -51,6 +55,7 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         return Integer.compareUnsigned(bits, other.bits);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return (bits >>> 24) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);

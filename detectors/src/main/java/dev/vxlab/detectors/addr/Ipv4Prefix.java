@@ -1,5 +1,8 @@
 package dev.vxlab.detectors.addr;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** An IPv4 prefix such as 10.187.0.0/16; {@link #address()} may carry host bits (10.187.0.1/24 is an interface). */
 public record Ipv4Prefix(Ipv4 address, int length) {
 
@@ -10,6 +13,7 @@ public record Ipv4Prefix(Ipv4 address, int length) {
     }
 
     /** Parses {@code a.b.c.d/len}; a bare address is taken as /32. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Ipv4Prefix parse(String text) {
         String trimmed = text.trim();
         int slash = trimmed.indexOf('/');
@@ -75,6 +79,7 @@ public record Ipv4Prefix(Ipv4 address, int length) {
         return 1L << (32 - length);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return address + "/" + length;

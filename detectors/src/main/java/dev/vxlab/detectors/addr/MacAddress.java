@@ -1,5 +1,8 @@
 package dev.vxlab.detectors.addr;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
 
@@ -13,6 +16,7 @@ public record MacAddress(long bits) {
         }
     }
 
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static MacAddress parse(String text) {
         String t = text.trim();
         String[] parts = t.split(":", -1);
@@ -48,6 +52,7 @@ public record MacAddress(long bits) {
         return new MacAddress(bits);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         StringBuilder out = new StringBuilder(17);

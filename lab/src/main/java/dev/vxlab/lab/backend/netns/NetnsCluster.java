@@ -1,0 +1,118 @@
+package dev.vxlab.lab.backend.netns;
+
+import dev.vxlab.lab.backend.BackendInfo;
+import dev.vxlab.lab.backend.Cluster;
+import dev.vxlab.lab.backend.ClusterNode;
+import dev.vxlab.lab.backend.ClusterPod;
+import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.flannel.FlannelControl;
+import dev.vxlab.lab.shell.NodeShell;
+import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.lab.spec.NodePlan;
+import dev.vxlab.lab.spec.PodPlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** A cluster of network namespaces. Closing it deletes them all (and the kernel frees their devices). */
+public final class NetnsCluster implements Cluster {
+    private final ClusterSpec spec;
+    private final LabRun run;
+    private final BackendInfo info;
+    private final NetnsNames names;
+    private final List<Node> nodes;
+    private final List<Pod> pods;
+    private final FlannelControl flannel;
+    private final List<String> namespaces;
+    private boolean closed;
+
+    NetnsCluster(ClusterSpec spec, LabRun run, BackendInfo info, NetnsNames names, List<Node> nodes, List<Pod> pods,
+            FlannelControl flannel, List<String> namespaces) {
+        this.spec = spec;
+        this.run = run;
+        this.info = info;
+        this.names = names;
+        this.nodes = List.copyOf(nodes);
+        this.pods = List.copyOf(pods);
+        this.flannel = flannel;
+        this.namespaces = List.copyOf(namespaces);
+    }
+
+    record Node(NodePlan plan, NetnsShell shell) implements ClusterNode {
+        @Override
+        public Optional<Path> netnsFile() {
+            return Optional.of(Path.of("/run/netns", shell.namespace()));
+        }
+
+        @Override
+        public String accessHint() {
+            return "ip netns exec " + shell.namespace() + " bash";
+        }
+    }
+
+    record Pod(PodPlan plan, NetnsShell shell) implements ClusterPod {
+        @Override
+        public Optional<Path> netnsFile() {
+            return Optional.of(Path.of("/run/netns", shell.namespace()));
+        }
+    }
+
+    @Override
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public LabRun run() {
+        return run;
+    }
+
+    @Override
+    public BackendInfo info() {
+        return info;
+    }
+
+    @Override
+    public List<ClusterNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public List<ClusterPod> pods() {
+        return List.copyOf(pods);
+    }
+
+    @Override
+    public FlannelControl flannel() {
+        return flannel;
+    }
+
+    /** The fabric namespace, where the underlay bridge lives (for captures on the wire between nodes). */
+    public NodeShell fabricShell() {
+        return new NetnsShell("fabric", names.fabric());
+    }
+
+    public List<String> namespaces() {
+        return namespaces;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            deleteNamespaces(namespaces);
+        }
+    }
+
+    static void deleteNamespaces(List<String> namespaces) {
+        List<String> reversed = new ArrayList<>(namespaces);
+        Collections.reverse(reversed);
+        for (String ns : reversed) {
+            ProcessRunner.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(10));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.vxlab.lab.flannel;
+
+import dev.vxlab.lab.LabException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The flannel of a cluster, whether real flanneld or vxlab's emulation of it. */
+public interface FlannelControl {
+
+    /** The leases as currently published (what `kubectl get nodes -o json` would show). */
+    List<Lease> leases();
+
+    default Lease lease(String node) {
+        return leases().stream().filter(l -> l.node().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no lease for node " + node));
+    }
+
+    /** Where the published NodeList (kubectl get nodes -o json) is. */
+    Path nodeListFile();
+
+    /** Where a node's /run/flannel/subnet.env is. */
+    Path subnetEnvFile(String node);
+
+    /**
+     * Does what restarting flanneld on the node does: re-create or reconfigure its VXLAN device, re-read the device's
+     * MAC, re-publish the lease, and re-program this node's peer entries and every peer's entries for this node.
+     */
+    RestartResult restart(String node) throws LabException;
+
+    /** What a restart saw and did. */
+    record RestartResult(String node, String previousVtepMac, String vtepMac, List<String> commands) {
+        public boolean republishedNewMac() {
+            return !previousVtepMac.equals(vtepMac);
+        }
+    }
+}

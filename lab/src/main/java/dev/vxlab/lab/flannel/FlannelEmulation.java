@@ -1,0 +1,183 @@
+package dev.vxlab.lab.flannel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.shell.CommandFailedException;
+import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.lab.shell.Commands;
+import dev.vxlab.lab.shell.NodeShell;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.lab.spec.NodePlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Programs nodes the way flannel's vxlan backend does, for backends without a real flanneld.
+ *
+ * <p>Per node: a {@code flannel.N} VXLAN device (nolearning, local = the node's IP, dev eth0) holding
+ * {@code <subnet>.0/32}, and the {@code cni0} bridge holding {@code <subnet>.1/24}. Per peer, in flannel's order:
+ * a permanent neighbor entry for the peer's VTEP address, a permanent FDB entry sending the peer's VtepMAC to its
+ * public IP, and an onlink route to the peer's subnet through its VTEP address.
+ */
+public final class FlannelEmulation implements FlannelControl {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ClusterSpec spec;
+    private final Map<String, NodeShell> shells;
+    private final LeaseRegistry registry;
+
+    public FlannelEmulation(ClusterSpec spec, Map<String, NodeShell> shells, LeaseRegistry registry) {
+        this.spec = spec;
+        this.shells = Map.copyOf(shells);
+        this.registry = registry;
+    }
+
+    /** Brings flannel up on every node: devices first, then the leases are published, then every node learns its peers. */
+    public void start() throws LabException {
+        List<Lease> leases = new ArrayList<>();
+        for (NodePlan node : spec.nodes()) {
+            NodeShell shell = shells.get(node.name());
+            runAll(shell, deviceCommands(spec, node));
+            runAll(shell, bridgeCommands(spec, node));
+            leases.add(new Lease(node.name(), node.publicIp(), node.subnet(), readVtepMac(shell), "vxlan"));
+        }
+        registry.publish(leases);
+        for (NodePlan node : spec.nodes()) {
+            List<List<String>> commands = new ArrayList<>();
+            for (Lease peer : registry.leases()) {
+                if (!peer.node().equals(node.name())) {
+                    commands.addAll(peerCommands(spec, peer));
+                }
+            }
+            runAll(shells.get(node.name()), commands);
+        }
+    }
+
+    /** flanneld's device setup for a node (creating the device with the node's planned MAC). */
+    public static List<List<String>> deviceCommands(ClusterSpec spec, NodePlan node) {
+        String dev = spec.vtepDevice();
+        return List.of(
+                List.of("ip", "link", "add", dev, "address", node.vtepMac().toString(), "type", "vxlan",
+                        "id", Integer.toString(spec.vni()), "local", node.publicIp().toString(), "dev", "eth0",
+                        "dstport", Integer.toString(spec.vxlanPort()), "nolearning"),
+                List.of("ip", "link", "set", "dev", dev, "mtu", Integer.toString(spec.vxlanMtu())),
+                List.of("ip", "addr", "add", node.vtepAddress() + "/32", "dev", dev),
+                List.of("ip", "link", "set", "dev", dev, "up"));
+    }
+
+    /** What the CNI bridge plugin sets up when the first pod lands on the node. */
+    public static List<List<String>> bridgeCommands(ClusterSpec spec, NodePlan node) {
+        return List.of(
+                List.of("ip", "link", "add", "cni0", "type", "bridge"),
+                List.of("ip", "link", "set", "dev", "cni0", "mtu", Integer.toString(spec.vxlanMtu())),
+                List.of("ip", "addr", "add", node.bridgeAddress().toString(), "dev", "cni0"),
+                List.of("ip", "link", "set", "dev", "cni0", "up"));
+    }
+
+    /** The three entries flannel programs on a node for one peer, in flannel's order: neighbor, FDB, route. */
+    public static List<List<String>> peerCommands(ClusterSpec spec, Lease peer) {
+        String dev = spec.vtepDevice();
+        String vtep = peer.vtepAddress().toString();
+        return List.of(
+                List.of("ip", "neigh", "replace", vtep, "lladdr", peer.vtepMac().toString(), "dev", dev,
+                        "nud", "permanent"),
+                List.of("bridge", "fdb", "replace", peer.vtepMac().toString(), "dev", dev,
+                        "dst", peer.publicIp().toString(), "self", "permanent"),
+                List.of("ip", "route", "replace", peer.subnet().canonical().toString(), "via", vtep, "dev", dev,
+                        "onlink"));
+    }
+
+    @Override
+    public List<Lease> leases() {
+        return registry.leases();
+    }
+
+    @Override
+    public Path nodeListFile() {
+        return registry.nodeListFile();
+    }
+
+    @Override
+    public Path subnetEnvFile(String node) {
+        return registry.subnetEnvFile(node);
+    }
+
+    @Override
+    public RestartResult restart(String nodeName) throws LabException {
+        NodePlan node = spec.node(nodeName);
+        NodeShell shell = shells.get(node.name());
+        String dev = spec.vtepDevice();
+        List<String> done = new ArrayList<>();
+
+        // flanneld re-uses a compatible device, or creates one; it then makes sure of the address and the link state.
+        if (!shell.run("ip", "link", "show", "dev", dev).ok()) {
+            // A re-created device gets a kernel-chosen MAC, as with the real flanneld: drop "address MAC".
+            List<List<String>> create = new ArrayList<>(deviceCommands(spec, node));
+            List<String> add = new ArrayList<>(create.getFirst());
+            add.subList(add.indexOf("address"), add.indexOf("address") + 2).clear();
+            create.set(0, add);
+            done.addAll(runAll(shell, create));
+        } else {
+            done.addAll(runAll(shell, List.of(
+                    List.of("ip", "addr", "replace", node.vtepAddress() + "/32", "dev", dev),
+                    List.of("ip", "link", "set", "dev", dev, "up"))));
+        }
+        Lease previous = registry.lease(node.name());
+        Lease current = previous.withVtepMac(readVtepMac(shell));
+        registry.update(current);
+
+        List<List<String>> self = new ArrayList<>();
+        for (Lease peer : registry.leases()) {
+            if (!peer.node().equals(node.name())) {
+                self.addAll(peerCommands(spec, peer));
+            }
+        }
+        done.addAll(runAll(shell, self));
+
+        // Every peer's flanneld sees the lease change and re-programs its entries for this node.
+        for (NodePlan other : spec.nodes()) {
+            if (other.name().equals(node.name())) {
+                continue;
+            }
+            NodeShell peerShell = shells.get(other.name());
+            if (!previous.vtepMac().equals(current.vtepMac())) {
+                List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
+                        "dst", previous.publicIp().toString(), "self");
+                peerShell.run(delete); // absent already is fine
+                done.add(other.name() + ": " + Commands.render(delete));
+            }
+            for (String line : runAll(peerShell, peerCommands(spec, current))) {
+                done.add(other.name() + ": " + line);
+            }
+        }
+        return new RestartResult(node.name(), previous.vtepMac().toString(), current.vtepMac().toString(), done);
+    }
+
+    /** Reads the VXLAN device's current MAC, as flanneld does at start. */
+    public MacAddress readVtepMac(NodeShell shell) throws LabException {
+        CommandResult result = shell.run("ip", "-j", "link", "show", "dev", spec.vtepDevice());
+        if (!result.ok()) {
+            throw new LabException("cannot read " + spec.vtepDevice() + " on node " + shell.node() + ": "
+                    + result.stderr().strip());
+        }
+        try {
+            JsonNode links = JSON.readTree(result.stdout());
+            return MacAddress.parse(links.get(0).get("address").asText());
+        } catch (IOException | RuntimeException e) {
+            throw new LabException("cannot parse 'ip -j link show' output on node " + shell.node(), e);
+        }
+    }
+
+    private static List<String> runAll(NodeShell shell, List<List<String>> commands) throws LabException {
+        try {
+            return shell.runAll(commands).stream().map(CommandResult::commandLine).toList();
+        } catch (CommandFailedException e) {
+            throw new LabException("flannel emulation failed on node " + shell.node() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vxlab.lab.flannel;
+
+import dev.vxlab.lab.LabException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lease store of the emulated kube-subnet-manager: the leases in memory, published to disk in the two real
+ * formats the doctor reads: a {@code kubectl get nodes -o json} NodeList and each node's {@code subnet.env}.
+ */
+public final class LeaseRegistry {
+    private final Path directory;
+    private final FlannelFiles files;
+    private List<Lease> leases = List.of();
+
+    public LeaseRegistry(Path directory, FlannelFiles files) {
+        this.directory = directory;
+        this.files = files;
+    }
+
+    public synchronized List<Lease> leases() {
+        return leases;
+    }
+
+    public synchronized Lease lease(String node) {
+        return leases.stream().filter(l -> l.node().equals(node)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no lease for node " + node));
+    }
+
+    public synchronized void publish(List<Lease> all) throws LabException {
+        leases = List.copyOf(all);
+        files.write(directory, leases);
+    }
+
+    /** Replaces one node's lease (as flanneld's PATCH of its node annotations does) and re-publishes. */
+    public synchronized void update(Lease lease) throws LabException {
+        List<Lease> next = new ArrayList<>(leases);
+        next.replaceAll(l -> l.node().equals(lease.node()) ? lease : l);
+        publish(next);
+    }
+
+    public Path nodeListFile() {
+        return files.nodeListFile(directory);
+    }
+
+    public Path subnetEnvFile(String node) {
+        return files.subnetEnvFile(directory, node);
+    }
+}

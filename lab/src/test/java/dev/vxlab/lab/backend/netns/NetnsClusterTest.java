@@ -1,0 +1,71 @@
+package dev.vxlab.lab.backend.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vxlab.lab.backend.Cluster;
+import dev.vxlab.lab.backend.ClusterNode;
+import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.lab.spec.ClusterSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetnsClusterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void flannelEmulationProgramsEveryNodeAsFlannelDoes() throws Exception {
+        ClusterSpec spec = ClusterSpec.field(3);
+        try (Cluster cluster = new NetnsBackend().create(spec, LabRun.random(dir))) {
+            ClusterNode node0 = cluster.node("0");
+            JsonNode link = ip(node0, "-d", "link", "show", "dev", "flannel.1").get(0);
+            assertThat(link.get("address").asText()).isEqualTo("ea:77:37:86:ee:bf");
+            assertThat(link.get("mtu").asInt()).isEqualTo(1450);
+            JsonNode vxlan = link.at("/linkinfo/info_data");
+            assertThat(vxlan.get("id").asInt()).isEqualTo(1);
+            assertThat(vxlan.get("port").asInt()).isEqualTo(8472);
+            assertThat(vxlan.get("local").asText()).isEqualTo("172.31.159.19");
+            assertThat(vxlan.get("learning").asBoolean()).isFalse();
+
+            List<String> routes = new ArrayList<>();
+            for (JsonNode r : ip(node0, "route", "show", "dev", "flannel.1")) {
+                routes.add(r.get("dst").asText() + " via " + r.get("gateway").asText() + " " + r.get("flags"));
+            }
+            // With fewer than the field's 5 nodes the leases are consecutive: .19 -> .0, .20 -> .1, .21 -> .2
+            assertThat(routes).containsExactlyInAnyOrder(
+                    "10.187.2.0/24 via 10.187.2.0 [\"onlink\"]", "10.187.1.0/24 via 10.187.1.0 [\"onlink\"]");
+
+            List<String> neighbors = new ArrayList<>();
+            for (JsonNode n : ip(node0, "neigh", "show", "dev", "flannel.1")) {
+                neighbors.add(n.get("dst").asText() + " " + n.get("lladdr").asText() + " " + n.get("state"));
+            }
+            assertThat(neighbors).containsExactlyInAnyOrder(
+                    "10.187.1.0 f2:d2:28:8e:4c:61 [\"PERMANENT\"]", "10.187.2.0 2a:f1:d4:d0:32:24 [\"PERMANENT\"]");
+
+            JsonNode fdb = JSON.readTree(node0.shell().run("bridge", "-j", "fdb", "show", "dev", "flannel.1").stdout());
+            List<String> entries = new ArrayList<>();
+            for (JsonNode f : fdb) {
+                entries.add(f.get("mac").asText() + " dst " + f.get("dst").asText() + " " + f.get("state").asText());
+            }
+            assertThat(entries).contains("f2:d2:28:8e:4c:61 dst 172.31.159.20 permanent",
+                    "2a:f1:d4:d0:32:24 dst 172.31.159.21 permanent");
+        }
+        assertThat(ProcessRunner.run(List.of("ip", "netns", "list"), Duration.ofSeconds(5)).stdout())
+                .as("closing the cluster removes every namespace").isBlank();
+    }
+
+    private static JsonNode ip(ClusterNode node, String... args) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("ip", "-j"));
+        argv.addAll(List.of(args));
+        return JSON.readTree(node.shell().run(argv).orThrow().stdout());
+    }
+}
