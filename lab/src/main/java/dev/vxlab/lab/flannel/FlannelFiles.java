@@ -21,6 +21,11 @@ public final class FlannelFiles {
         return directory.resolve("nodes").resolve(node).resolve("run/flannel/subnet.env");
     }
 
+    List<Lease> read(Path directory) throws LabException {
+        // TODO(merge): NodeListReader
+        return List.of();
+    }
+
     void write(Path directory, List<Lease> leases) throws LabException {
         // TODO(merge): NodeListWriter + SubnetEnv from detectors.advertised
     }

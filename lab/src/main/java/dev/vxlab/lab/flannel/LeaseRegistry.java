@@ -19,6 +19,13 @@ public final class LeaseRegistry {
         this.files = files;
     }
 
+    /** The registry of a running lab, read back from its published NodeList. */
+    public static LeaseRegistry load(Path directory, FlannelFiles files) throws LabException {
+        LeaseRegistry registry = new LeaseRegistry(directory, files);
+        registry.leases = files.read(directory);
+        return registry;
+    }
+
     public synchronized List<Lease> leases() {
         return leases;
     }

@@ -35,7 +35,7 @@ public final class Sandbox {
     }
 
     /** This JVM's command line minus the CLI arguments: java, its options, the class path and the main class. */
-    static List<String> javaCommand() throws LabException {
+    public static List<String> javaCommand() throws LabException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");

@@ -37,6 +37,37 @@ public final class NetnsBackend implements ClusterBackend {
                 tcpdump && !mode.equals("rootless-nocapture"), System.getProperty("os.arch"), false);
     }
 
+    /**
+     * The cluster of a persistent lab that another process built, seen from inside its sandbox. Closing it removes
+     * nothing: the lab's daemon owns the namespaces.
+     */
+    public static Cluster attach(ClusterSpec spec, LabRun run) throws LabException {
+        BackendInfo info = new NetnsBackend().info();
+        NetnsNames names = new NetnsNames(run.prefix());
+        java.util.Map<String, dev.vxlab.lab.shell.NodeShell> shells = new java.util.LinkedHashMap<>();
+        List<NetnsCluster.Node> nodes = new java.util.ArrayList<>();
+        for (var node : spec.nodes()) {
+            NetnsShell shell = new NetnsShell(node.name(), names.node(node));
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", shell.namespace()))) {
+                throw new LabException("node " + node.name() + "'s namespace " + shell.namespace()
+                        + " does not exist; is the lab still up?");
+            }
+            shells.put(node.name(), shell);
+            nodes.add(new NetnsCluster.Node(node, shell));
+        }
+        List<NetnsCluster.Pod> pods = spec.pods().stream().map(pod -> new NetnsCluster.Pod(pod,
+                new NetnsShell(pod.label(), names.pod(spec.node(pod.node()), pod)))).toList();
+        dev.vxlab.lab.flannel.LeaseRegistry registry = dev.vxlab.lab.flannel.LeaseRegistry.load(run.directory(),
+                new dev.vxlab.lab.flannel.FlannelFiles(spec));
+        var flannel = new dev.vxlab.lab.flannel.FlannelEmulation(spec, shells, registry);
+        return new NetnsCluster(spec, run, info, names, nodes, pods, flannel, List.of());
+    }
+
+    /** The namespace name a node of a run gets. */
+    public static String namespaceOf(String prefix, dev.vxlab.lab.spec.NodePlan node) {
+        return new NetnsNames(prefix).node(node);
+    }
+
     @Override
     public Cluster create(ClusterSpec spec, LabRun run) throws LabException {
         BackendInfo info = info();

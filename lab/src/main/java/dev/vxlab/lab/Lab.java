@@ -1,0 +1,192 @@
+package dev.vxlab.lab;
+
+import dev.vxlab.detectors.netns.NamespaceException;
+import dev.vxlab.detectors.netns.NetnsExecutor;
+import dev.vxlab.lab.backend.Cluster;
+import dev.vxlab.lab.backend.ClusterBackend;
+import dev.vxlab.lab.backend.ClusterNode;
+import dev.vxlab.lab.backend.ClusterPod;
+import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.fault.Fault;
+import dev.vxlab.lab.fault.FaultContext;
+import dev.vxlab.lab.flannel.FlannelControl;
+import dev.vxlab.lab.pods.DnsZone;
+import dev.vxlab.lab.pods.MetricsServer;
+import dev.vxlab.lab.pods.PodServers;
+import dev.vxlab.lab.probe.ConnectivityMatrix;
+import dev.vxlab.lab.probe.Probe;
+import dev.vxlab.lab.probe.ProbeSource;
+import dev.vxlab.lab.probe.ProbeTarget;
+import dev.vxlab.lab.probe.Prober;
+import dev.vxlab.lab.shell.CommandFailedException;
+import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.lab.spec.PodPlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running lab: a cluster plus what runs in it (CoreDNS stand-ins, metrics endpoints) and the means to probe it,
+ * break it and heal it. Everything the story, the CLI and the tests do to a cluster goes through here.
+ */
+public final class Lab implements AutoCloseable {
+    private final Cluster cluster;
+    private final Map<String, NetnsExecutor> executors = new LinkedHashMap<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    private Lab(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Builds the cluster and starts the pods' servers; on failure everything made so far is removed. */
+    public static Lab start(ClusterBackend backend, ClusterSpec spec, LabRun run) throws LabException {
+        Cluster cluster = backend.create(spec, run);
+        Lab lab = new Lab(cluster);
+        try {
+            lab.startServers();
+            return lab;
+        } catch (LabException | RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** Wraps a cluster that already runs (a persistent lab entered from another process); starts nothing. */
+    public static Lab attach(Cluster cluster) {
+        return new Lab(cluster);
+    }
+
+    /** What CoreDNS would answer in this cluster: the kubernetes and kube-dns Services. */
+    public DnsZone zone() {
+        ClusterSpec spec = cluster.spec();
+        return DnsZone.kubernetes(spec.clusterDomain(), spec.serviceNetwork().host(1), spec.dnsServiceIp());
+    }
+
+    private void startServers() throws LabException {
+        for (ClusterPod pod : cluster.pods()) {
+            NetnsExecutor netns = executor(pod.plan().label(), pod.netnsFile());
+            try {
+                servers.add(pod.plan().dns()
+                        ? PodServers.start(netns, pod.plan().ip(), zone())
+                        : MetricsServer.start(netns, pod.plan().ip()));
+            } catch (IOException e) {
+                throw new LabException("cannot start the servers of pod " + pod.plan().label() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    public ClusterSpec spec() {
+        return cluster.spec();
+    }
+
+    public FlannelControl flannel() {
+        return cluster.flannel();
+    }
+
+    /** Probing from a node's own (host) network namespace, as `curl` on the node does. */
+    public ProbeSource fromNode(String node) throws LabException {
+        ClusterNode n = cluster.node(node);
+        return new ProbeSource("node " + n.name(), executor("node " + n.name(), n.netnsFile()));
+    }
+
+    /** Probing from inside a pod. */
+    public ProbeSource fromPod(PodPlan pod) throws LabException {
+        ClusterPod p = cluster.pods().stream().filter(x -> x.plan().equals(pod)).findFirst()
+                .orElseThrow(() -> new LabException("no pod " + pod.label() + " in this cluster"));
+        return new ProbeSource("pod " + pod.label(), executor(pod.label(), p.netnsFile()));
+    }
+
+    /** The matrix's sources: every node, and every application pod. */
+    public List<ProbeSource> sources() throws LabException {
+        List<ProbeSource> sources = new ArrayList<>();
+        for (ClusterNode node : cluster.nodes()) {
+            sources.add(fromNode(node.name()));
+        }
+        for (PodPlan pod : spec().pods()) {
+            if (!pod.dns()) {
+                sources.add(fromPod(pod));
+            }
+        }
+        return sources;
+    }
+
+    /** The matrix's targets: every pod's metrics endpoint (a full 19 KB body) and cluster DNS over UDP and TCP. */
+    public List<ProbeTarget> targets() {
+        List<ProbeTarget> targets = new ArrayList<>();
+        for (PodPlan pod : spec().pods()) {
+            targets.add(new ProbeTarget(pod.label(), Probe.HttpGet.metrics(pod.ip())));
+        }
+        if (!spec().dnsPods().isEmpty()) {
+            for (Probe.DnsQuery.Transport transport : Probe.DnsQuery.Transport.values()) {
+                targets.add(new ProbeTarget("dns/" + transport.name().toLowerCase(),
+                        new Probe.DnsQuery(spec().dnsServiceIp(), kubernetesName(), transport)));
+            }
+        }
+        return targets;
+    }
+
+    public String kubernetesName() {
+        return "kubernetes.default.svc." + spec().clusterDomain();
+    }
+
+    /** Probes every source against every target, concurrently. */
+    public ConnectivityMatrix matrix(Duration timeout) throws LabException {
+        return ConnectivityMatrix.measure(new Prober(timeout), sources(), targets());
+    }
+
+    /** Applies a fault through the node's shell and returns what ran. */
+    public List<CommandResult> inject(Fault fault) throws LabException {
+        ClusterNode node = cluster.node(fault.node());
+        FaultContext context = new FaultContext(spec(), node.plan(), flannel().leases());
+        try {
+            return node.shell().runAll(fault.commands(context));
+        } catch (CommandFailedException e) {
+            throw new LabException("injecting " + fault.id() + " on node " + node.name() + " failed: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+    }
+
+    /** Restarts (emulated) flanneld on the node. */
+    public FlannelControl.RestartResult restartFlanneld(String node) throws LabException {
+        return flannel().restart(cluster.node(node).name());
+    }
+
+    private NetnsExecutor executor(String label, java.util.Optional<Path> netnsFile) throws LabException {
+        NetnsExecutor existing = executors.get(label);
+        if (existing != null) {
+            return existing;
+        }
+        Path file = netnsFile.orElseThrow(() -> new LabException("the " + cluster.info().name()
+                + " backend cannot reach " + label + "'s network namespace from here"));
+        try {
+            NetnsExecutor executor = NetnsExecutor.open(file);
+            executors.put(label, executor);
+            return executor;
+        } catch (NamespaceException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable server : servers) {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // the namespace goes away with the cluster anyway
+            }
+        }
+        executors.values().forEach(NetnsExecutor::close);
+        cluster.close();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.vxlab.lab.cli;
+
+import dev.vxlab.lab.fault.FaultCatalog;
+import picocli.CommandLine.Command;
+
+@Command(name = "faults", description = "List the faults vxlab can inject, their parameters and what they model.")
+final class FaultsCommand implements Runnable {
+    @Override
+    public void run() {
+        for (FaultCatalog fault : FaultCatalog.values()) {
+            System.out.printf("%-24s %s%s%n", fault.id(), fault.summary(),
+                    fault.parameters().isEmpty() ? "" : "  [-p " + String.join("=… -p ", fault.parameters()) + "=…]");
+        }
+    }
+}

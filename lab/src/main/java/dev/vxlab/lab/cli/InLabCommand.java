@@ -1,0 +1,51 @@
+package dev.vxlab.lab.cli;
+
+import dev.vxlab.lab.Lab;
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.backend.netns.NetnsBackend;
+import dev.vxlab.lab.persist.LabEntry;
+import dev.vxlab.lab.persist.LabRecord;
+import dev.vxlab.lab.persist.LabStore;
+import dev.vxlab.lab.sandbox.Sandbox;
+import dev.vxlab.lab.spec.ClusterSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that acts on a persistent lab from inside it: run from the host it starts itself again inside the lab's
+ * sandbox (nsenter), where it attaches to the running cluster without owning it.
+ */
+abstract class InLabCommand implements Callable<Integer> {
+    @Mixin
+    LabOption lab;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        LabStore store = LabStore.fromEnvironment();
+        LabRecord record = store.resolve(lab.name);
+        if (!Sandbox.inside()) {
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            if (lab.name == null) {
+                args.addAll(List.of("--lab", record.name()));
+            }
+            List<String> full = new ArrayList<>(List.of(spec.qualifiedName(" ").replaceFirst("^vxlab ", "")));
+            full.addAll(args);
+            return LabEntry.runCli(record, full);
+        }
+        ClusterSpec clusterSpec = store.readSpec(record.name());
+        LabRun run = new LabRun(record.prefix(), store.dir(record.name()));
+        try (Lab attached = Lab.attach(NetnsBackend.attach(clusterSpec, run))) {
+            return act(attached);
+        }
+    }
+
+    abstract int act(Lab lab) throws LabException;
+}
