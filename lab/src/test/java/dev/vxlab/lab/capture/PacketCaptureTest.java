@@ -1,0 +1,242 @@
+package dev.vxlab.lab.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vxlab.detectors.addr.MacAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real tcpdump on real veth devices between namespaces this test makes (inside the lab sandbox). */
+class PacketCaptureTest {
+    private static final int PORT = 9153; // CoreDNS metrics, the port the field report curled
+    private static final MacAddress WRONG_MAC = MacAddress.parse("02:00:00:00:00:99");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void captureWorksHere() {
+        CaptureAvailability availability = PacketCapture.available();
+        assumeTrue(availability.isAvailable(),
+                () -> ((CaptureAvailability.Unavailable) availability).reason());
+    }
+
+    @Test
+    void seesTheHandshakeWithTheRightMacsPortsAndFlags() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create(); ServerSocketChannel _ = lab.listen(PORT)) {
+            CaptureFile file;
+            try (PacketCapture capture = PacketCapture.start(
+                    new CapturePoint(lab.clientNs, lab.clientDev, "node0"), dir.resolve("client.pcap"),
+                    "tcp port " + PORT)) {
+                assertThat(lab.connectFromClient(PORT)).isEqualTo("connected");
+                file = capture.stop();
+            }
+            PcapSummary summary = PcapSummary.read(file);
+
+            assertThat(file.device()).isEqualTo(lab.clientDev);
+            assertThat(file.node()).isEqualTo("node0");
+            assertThat(file.packetsCaptured()).isEqualTo(summary.packets().size()).isGreaterThanOrEqualTo(3);
+            CapturedPacket syn = summary.syns().getFirst();
+            assertThat(syn.srcMac()).isEqualTo(lab.clientMac);
+            assertThat(syn.dstMac()).isEqualTo(lab.serverMac);
+            assertThat(syn.flow().orElseThrow().dstIp()).isEqualTo(lab.serverIp);
+            assertThat(syn.flow().orElseThrow().srcIp()).isEqualTo(lab.clientIp);
+            assertThat(syn.dstPort()).isEqualTo(PORT);
+            assertThat(syn.tcpFlags()).isEqualTo("S");
+            assertThat(syn.length()).isZero();
+
+            CapturedPacket synAck = summary.synAcks().getFirst();
+            assertThat(synAck.tcpFlags()).isEqualTo("S.");
+            assertThat(synAck.srcMac()).isEqualTo(lab.serverMac);
+            assertThat(synAck.dstMac()).isEqualTo(lab.clientMac);
+            assertThat(synAck.flow()).contains(syn.flow().orElseThrow().reversed());
+            assertThat(synAck.ack()).isEqualTo(syn.seq() + 1);
+
+            assertThat(summary.synRetransmissions()).isEmpty();
+            assertThat(summary.synAcksTo(lab.clientMac)).containsExactly(synAck);
+            assertThat(summary.misaddressedSynAcks(lab.clientMac)).isEmpty();
+            assertThat(summary.packets()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PacketKind.TCP));
+        }
+    }
+
+    @Test
+    void seesTheResetFromAClosedPortAndTheArpBeforeIt() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create()) {
+            CaptureFile file;
+            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.serverNs, lab.serverDev),
+                    dir.resolve("server.pcap"))) {
+                assertThat(lab.connectFromClient(PORT)).isEqualTo("Connection refused");
+                file = capture.stop();
+            }
+            PcapSummary summary = PcapSummary.read(file);
+
+            assertThat(file.node()).isEqualTo(lab.serverNs);
+            assertThat(summary.packets()).extracting(CapturedPacket::kind).doesNotContain(PacketKind.UNPARSED);
+            CapturedPacket whoHas = summary.packets().getFirst();
+            assertThat(whoHas.kind()).isEqualTo(PacketKind.ARP);
+            assertThat(whoHas.srcMac()).isEqualTo(lab.clientMac);
+            assertThat(whoHas.dstMac()).isEqualTo(MacAddress.parse("ff:ff:ff:ff:ff:ff"));
+            assertThat(whoHas.srcIp()).isEqualTo(lab.clientIp);
+            assertThat(whoHas.dstIp()).isEqualTo(lab.serverIp);
+
+            CapturedPacket syn = summary.syns().getFirst();
+            CapturedPacket reset = summary.resets().getFirst();
+            assertThat(reset.tcpFlags()).isEqualTo("R.");
+            assertThat(reset.srcMac()).isEqualTo(lab.serverMac);
+            assertThat(reset.dstMac()).isEqualTo(lab.clientMac);
+            assertThat(reset.srcPort()).isEqualTo(PORT);
+            assertThat(reset.dstPort()).isEqualTo(syn.srcPort());
+            assertThat(reset.ack()).isEqualTo(syn.seq() + 1);
+            assertThat(summary.synAcks()).isEmpty();
+        }
+    }
+
+    /**
+     * The field signature in miniature: the server sends its SYN-ACKs to a MAC the client does not own (as peers
+     * did to flannel.1's stale VtepMAC), the client's kernel drops them as "other host" and resends the same SYN.
+     */
+    @Test
+    void reproducesTheFieldSignatureWhenSynAcksGoToAMacTheClientDoesNotOwn() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create(); ServerSocketChannel _ = lab.listen(PORT)) {
+            TwoNamespaces.ip("-n", lab.serverNs, "neigh", "replace", lab.clientIp.toString(),
+                    "lladdr", WRONG_MAC.toString(), "dev", lab.serverDev, "nud", "permanent");
+            // Few retries: the kernel gives up on its own within seconds, so the test sets no timer.
+            TwoNamespaces.inNamespace(lab.clientNs, "sysctl", "-qw", "net.ipv4.tcp_syn_retries=1");
+            CaptureFile file;
+            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.clientNs, lab.clientDev),
+                    dir.resolve("field.pcap"), "tcp port " + PORT)) {
+                assertThat(lab.connectFromClient(PORT)).isEqualTo("Connection timed out");
+                file = capture.stop();
+            }
+            PcapSummary summary = PcapSummary.read(file);
+
+            List<SynRetransmission> retransmissions = summary.synRetransmissions();
+            assertThat(retransmissions).hasSize(1);
+            SynRetransmission retransmitted = retransmissions.getFirst();
+            assertThat(retransmitted.times()).isGreaterThanOrEqualTo(2); // how many more is the kernel's choice
+            assertThat(retransmitted.flow().srcIp()).isEqualTo(lab.clientIp);
+            assertThat(retransmitted.flow().dstIp()).isEqualTo(lab.serverIp);
+            assertThat(retransmitted.flow().dstPort()).isEqualTo(PORT);
+            assertThat(retransmitted.syns()).extracting(CapturedPacket::seq).containsOnly(retransmitted.seq());
+
+            List<CapturedPacket> misaddressed = summary.synAcksTo(WRONG_MAC);
+            assertThat(misaddressed).isNotEmpty().allSatisfy(synAck -> {
+                assertThat(synAck.srcMac()).isEqualTo(lab.serverMac);
+                assertThat(synAck.flow()).contains(retransmitted.flow().reversed());
+                assertThat(synAck.ack()).isEqualTo(retransmitted.seq() + 1);
+            });
+            assertThat(summary.synAcksTo(lab.clientMac)).isEmpty();
+            assertThat(summary.synAcksByDestinationMac()).containsOnlyKeys(WRONG_MAC);
+            String plural = misaddressed.size() == 1 ? " SYN-ACK" : " SYN-ACKs";
+            assertThat(summary.misaddressedSynAcks(lab.clientMac)).contains(misaddressed.size() + plural
+                    + " arrived addressed to 02:00:00:00:00:99, the device's MAC is " + lab.clientMac);
+            assertThat(summary.render()).contains(lab.serverMac + " > 02:00:00:00:00:99, " + lab.serverIp + "."
+                    + PORT + " > " + lab.clientIp + "." + retransmitted.flow().srcPort() + ": Flags [S.], seq ");
+        }
+    }
+
+    /** Packets the kernel queued for tcpdump just before stop() must reach the file too. */
+    @Test
+    void keepsABurstSentRightBeforeStop() throws Exception {
+        int datagrams = 200;
+        try (TwoNamespaces lab = TwoNamespaces.create()) {
+            CaptureFile file;
+            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.serverNs, lab.serverDev),
+                    dir.resolve("burst.pcap"), "udp and dst port 7777")) {
+                lab.sendDatagramsFromClient(7777, datagrams);
+                file = capture.stop();
+            }
+            PcapSummary summary = PcapSummary.read(file);
+
+            assertThat(file.packetsCaptured()).isEqualTo(datagrams);
+            assertThat(summary.packets()).hasSize(datagrams).allSatisfy(p -> {
+                assertThat(p.kind()).isEqualTo(PacketKind.UDP);
+                assertThat(p.dstPort()).isEqualTo(7777);
+                assertThat(p.length()).isEqualTo(18);
+            });
+        }
+    }
+
+    @Test
+    void reportsTcpdumpsOwnWordsWhenItCannotCapture() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create()) {
+            assertThatThrownBy(() -> PacketCapture.start(CapturePoint.in(lab.clientNs, "nosuchdev0"),
+                    dir.resolve("never.pcap")))
+                    .isInstanceOf(CaptureException.class)
+                    .hasMessageStartingWith("tcpdump could not capture on nosuchdev0 in network namespace "
+                            + lab.clientNs)
+                    .hasMessageContaining("tcpdump: nosuchdev0: No such device");
+        }
+    }
+
+    @Test
+    void stopTwiceDescribesTheSameFile() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create();
+                PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.clientNs, lab.clientDev),
+                        dir.resolve("idle.pcap"))) {
+            CaptureFile first = capture.stop();
+            assertThat(capture.isRunning()).isFalse();
+            assertThat(capture.stop()).isSameAs(first);
+            assertThat(PcapSummary.read(first).packets()).hasSize((int) first.packetsCaptured());
+        }
+    }
+
+    @Test
+    void saysInOneSentenceThatTcpdumpIsMissing() {
+        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "VXLAB_SANDBOX_MODE", "root");
+        assertThatThrownBy(() -> PacketCapture.start("/nonexistent/tcpdump", env,
+                CapturePoint.in("nowhere", "eth0"), dir.resolve("x.pcap"), null, PacketCapture.START_TIMEOUT))
+                .isInstanceOf(CaptureException.class)
+                .hasMessage("tcpdump is not installed; install it with apt-get install tcpdump");
+        assertThatThrownBy(() -> PcapSummary.read("/nonexistent/tcpdump", dir.resolve("x.pcap")))
+                .hasMessage("tcpdump is not installed; install it with apt-get install tcpdump");
+        assertThat(TcpdumpProgram.availability(Map.of("PATH", "/nonexistent"), "tcpdump"))
+                .isEqualTo(new CaptureAvailability.Unavailable(
+                        "tcpdump is not installed; install it with apt-get install tcpdump"));
+        // What `ip netns exec` prints when tcpdump vanished between the check and the exec.
+        assertThat(TcpdumpProgram.saysProgramMissing(
+                List.of("exec of \"tcpdump\" failed: No such file or directory"))).isTrue();
+    }
+
+    @Test
+    void aSandboxWithoutCaptureSaysWhyInsteadOfFailing() {
+        Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "VXLAB_SANDBOX_MODE", "rootless-nocapture");
+        CaptureAvailability availability = TcpdumpProgram.availability(env, "tcpdump");
+        assertThat(availability).isInstanceOfSatisfying(CaptureAvailability.Unavailable.class,
+                off -> assertThat(off.reason()).startsWith("packet capture is off because this sandbox runs rootless"));
+        assertThatThrownBy(() -> PacketCapture.start("tcpdump", env, CapturePoint.in("nowhere", "eth0"),
+                dir.resolve("x.pcap"), null, PacketCapture.START_TIMEOUT))
+                .hasMessageStartingWith("packet capture is off");
+    }
+
+    @Test
+    void readsTcpdumpsPacketCountEitherWay() {
+        assertThat(PacketCapture.packetsCaptured(List.of("tcpdump: listening on vb, link-type EN10MB (Ethernet)",
+                "1 packet captured", "1 packet received by filter", "0 packets dropped by kernel"))).hasValue(1);
+        assertThat(PacketCapture.packetsCaptured(List.of("15 packets captured"))).hasValue(15);
+        assertThat(PacketCapture.packetsCaptured(List.of("tcpdump: vb: That device is not up"))).isEmpty();
+        assertThat(PacketCapture.packetsCaptured(List.of(
+                "tcpdump: 2 packets captured, 10 packets received by filter, 0 packets dropped by kernel")))
+                .as("the SIGUSR1 line is a progress report, not the final count").isEmpty();
+    }
+
+    @Test
+    void knowsWhenTcpdumpHasWrittenEverythingQueuedForIt() {
+        CaptureCounters behind = CaptureCounters.parse(
+                "tcpdump: 2 packets captured, 10 packets received by filter, 0 packets dropped by kernel").orElseThrow();
+        assertThat(behind).isEqualTo(new CaptureCounters(2, 10, 0));
+        assertThat(behind.drained()).isFalse();
+        assertThat(new CaptureCounters(10, 10, 0).drained()).isTrue();
+        assertThat(new CaptureCounters(7, 10, 3).drained()).as("kernel drops never arrive").isTrue();
+        assertThat(CaptureCounters.parse("tcpdump: 1 packet captured, 1 packet received by filter,"
+                + " 0 packets dropped by kernel")).contains(new CaptureCounters(1, 1, 0));
+        assertThat(CaptureCounters.parse("10 packets captured")).isEmpty();
+    }
+}
