@@ -69,6 +69,11 @@ public final class FieldBugStory {
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);
         }
+        try {
+            java.nio.file.Files.createDirectories(reportDir);
+        } catch (IOException e) {
+            throw new LabException("cannot create the report directory " + reportDir + ": " + e.getMessage(), e);
+        }
         LabRun run = LabRun.random(reportDir);
         Narrator story = new Narrator(out);
         Instant started = Instant.now();

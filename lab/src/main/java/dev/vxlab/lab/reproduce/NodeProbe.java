@@ -32,7 +32,8 @@ final class NodeProbe {
     static Seen<OptionalLong> otherhostDrops(NodeShell shell, String device) throws LabException {
         CommandResult r = shell.run("ip", "-j", "-s", "-s", "link", "show", "dev", device);
         JsonNode rx = json(r).path(0).path("stats64").path("rx");
-        OptionalLong value = rx.has("otherhost_dropped") ? OptionalLong.of(rx.get("otherhost_dropped").asLong())
+        // iproute2 names the kernel's rx_otherhost_dropped "otherhost" in its JSON.
+        OptionalLong value = rx.has("otherhost") ? OptionalLong.of(rx.get("otherhost").asLong())
                 : kernelHasOtherhostCounter() ? OptionalLong.of(0) : OptionalLong.empty();
         return new Seen<>(value, "ip -s -s link show dev " + device);
     }
