@@ -117,7 +117,11 @@ public sealed interface Fault {
         }
     }
 
-    /** A device's MTU is reset to the network manager's default. */
+    /**
+     * A network manager sets a device's MTU from its own profile. On the underlay this silently drops the VXLAN
+     * frames that no longer fit (a veth drops oversized frames without an ICMP), so small requests pass and large
+     * responses stall. (flannel.1 itself cannot be raised above eth0's MTU - 50: the kernel refuses.)
+     */
     record MtuReset(String node, String device, int mtu) implements Fault {
         public String id() {
             return "mtu-reset";

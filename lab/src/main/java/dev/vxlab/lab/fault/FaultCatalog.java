@@ -24,9 +24,10 @@ public enum FaultCatalog {
             Set.of(), (node, p) -> new Fault.BridgeAddressRemoved(node)),
     LINK_DOWN("link-down", "a device is set down (device=flannel.1 by default)",
             Set.of("device"), (node, p) -> new Fault.LinkDown(node, p.getOrDefault("device", "flannel.1"))),
-    MTU_RESET("mtu-reset", "a device's MTU is reset (device=flannel.1, mtu=1500 by default)",
-            Set.of("device", "mtu"), (node, p) -> new Fault.MtuReset(node, p.getOrDefault("device", "flannel.1"),
-                    integer("mtu", p.getOrDefault("mtu", "1500"), 68, 65535))),
+    MTU_RESET("mtu-reset", "a network manager sets a device's MTU (device=eth0 mtu=1400 by default: the "
+            + "underlay shrinks below flannel.1's 1450 + 50, so large replies to the node are dropped)",
+            Set.of("device", "mtu"), (node, p) -> new Fault.MtuReset(node, p.getOrDefault("device", "eth0"),
+                    integer("mtu", p.getOrDefault("mtu", "1400"), 68, 65535))),
     BRIDGE_PORT_DETACHED("bridge-port-detached", "a pod's veth is taken off cni0 (pod=app by default)",
             Set.of("pod"), (node, p) -> new Fault.BridgePortDetached(node, p.getOrDefault("pod", "app"))),
     NEIGHBORS_FLUSHED("neighbors-flushed", "flannel.1's neighbor entries are flushed, permanent ones too",

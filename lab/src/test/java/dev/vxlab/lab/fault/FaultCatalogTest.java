@@ -40,7 +40,7 @@ class FaultCatalogTest {
         assertThat(render(FaultCatalog.create("link-down", "0", Map.of("device", "cni0"), field)))
                 .containsExactly("ip link set dev cni0 down");
         assertThat(render(FaultCatalog.create("mtu-reset", "0", Map.of(), field)))
-                .containsExactly("ip link set dev flannel.1 mtu 1500");
+                .containsExactly("ip link set dev eth0 mtu 1400");
         assertThat(render(FaultCatalog.create("bridge-port-detached", "0", Map.of(), field)))
                 .singleElement().asString().matches("ip link set dev veth[0-9a-f]{8} nomaster");
         assertThat(render(FaultCatalog.create("neighbors-flushed", "0", Map.of(), field)))

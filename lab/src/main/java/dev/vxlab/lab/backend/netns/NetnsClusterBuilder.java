@@ -84,6 +84,8 @@ final class NetnsClusterBuilder {
                         "peer", "name", "eth0", "netns", ns),
                 List.of("ip", "link", "set", "dev", port, "master", names.fabricBridge()),
                 List.of("ip", "link", "set", "dev", port, "up")));
+        wireLike(fabric, port);
+        wireLike(shell, "eth0");
         check(shell, List.of(
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "addr", "add", node.publicIp() + "/" + spec.underlay().length(), "dev", "eth0"),
@@ -141,6 +143,22 @@ final class NetnsClusterBuilder {
             throw new LabException(result.exitCode() == 127 || result.stderr().contains("No such file")
                     ? "'nft' (nftables) is missing; install it with: apt-get install nftables"
                     : "cannot install the DNS Service rules on node " + shell.node() + ": " + result.stderr().strip());
+        }
+    }
+
+    /**
+     * Makes a veth end behave like a physical NIC on a wire: no segmentation offloads, so frames are cut to the
+     * sender's MTU and a receiver with a smaller MTU drops what does not fit (a veth passes GSO super-packets of any
+     * size otherwise, which would hide every MTU fault).
+     */
+    private static void wireLike(NetnsShell shell, String device) throws LabException {
+        CommandResult result = shell.run("ethtool", "-K", device, "tso", "off", "gso", "off",
+                "tx-udp_tnl-segmentation", "off", "tx-udp_tnl-csum-segmentation", "off");
+        if (!result.ok()) {
+            throw new LabException(result.stderr().contains("ethtool")  && result.stderr().contains("No such file")
+                    ? "'ethtool' is missing; install it with: apt-get install ethtool"
+                    : "cannot turn off segmentation offloads on " + device + " of " + shell.node() + ": "
+                            + result.stderr().strip());
         }
     }
 
