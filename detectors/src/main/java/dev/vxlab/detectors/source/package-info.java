@@ -1,0 +1,26 @@
+/**
+ * Where node snapshots come from: {@link dev.vxlab.detectors.source.SnapshotSource} and its iproute2 implementation
+ * {@link dev.vxlab.detectors.source.IpJsonSource}, which runs {@code ip -j}/{@code bridge -j} through a caller's
+ * {@link dev.vxlab.detectors.source.CommandRunner}; plus NetworkManager's configuration
+ * ({@link dev.vxlab.detectors.source.NetworkManagerConfig}).
+ *
+ * <h2>What every source must produce (so two sources give EQUAL snapshots)</h2>
+ * <ul>
+ *   <li>Links: every link of the namespace (RTM_GETLINK dump). {@code flags} is ifi_flags as the kernel reports it
+ *       (iproute2 hides IFF_RUNNING behind "NO-CARRIER"; IpJsonSource rebuilds it as UP and not NO-CARRIER).
+ *       {@code mac} only for a 6-byte IFLA_ADDRESS. {@code kind} is IFLA_INFO_KIND, empty when absent (lo, NICs).
+ *       A device index that is not a link of this namespace (a vxlan underlay elsewhere) is named "ifN".</li>
+ *   <li>Counters from IFLA_STATS64; {@code rxOtherhostDropped} empty when the attribute is shorter than 200 bytes
+ *       (kernel before 5.19). IpJsonSource cannot see zero (iproute2 prints it only when non-zero) and reports 0 only
+ *       when kernel 5.19+ and iproute2 6.0+ make absence mean zero.</li>
+ *   <li>Addresses: AF_INET only, IFA_LOCAL (else IFA_ADDRESS) with ifa_prefixlen and ifa_scope.</li>
+ *   <li>Routes: AF_INET, every table; table from RTA_TABLE; {@code flags} is the low byte of rtm_flags (RTNH_F_*);
+ *       metric 0 without RTA_PRIORITY; multipath routes get neither dev nor gateway; cloned routes are not dumped.</li>
+ *   <li>Neighbors: AF_INET, every state (iproute2 needs {@code nud all} to show NOARP and NONE entries).</li>
+ *   <li>FDB: AF_BRIDGE entries whose device is a link of kind vxlan, and only those; dst only when IPv4.</li>
+ *   <li>Sysctls: RTM_GETNETCONF for AF_INET ({@code ip netconf}): forwarding of "all", rp_filter of all, default
+ *       and every device by name.</li>
+ * </ul>
+ * A source that sees devices change between its dumps takes the snapshot again instead of returning a torn one.
+ */
+package dev.vxlab.detectors.source;

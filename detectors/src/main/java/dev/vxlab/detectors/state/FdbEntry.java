@@ -1,0 +1,77 @@
+package dev.vxlab.detectors.state;
+
+import dev.vxlab.detectors.addr.Ipv4;
+import dev.vxlab.detectors.addr.MacAddress;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One forwarding-database entry of a VXLAN device (RTM_NEWNEIGH, family AF_BRIDGE): which remote VTEP a MAC is
+ * reached through.
+ *
+ * @param dev   ndm_ifindex, a link of kind vxlan
+ * @param mac   NDA_LLADDR (00:00:00:00:00:00 is the default, flood destination)
+ * @param dst   NDA_DST, the remote VTEP's IPv4 address; empty when absent (or not IPv4)
+ * @param flags ndm_flags, the kernel's NTF_* bits (test them with {@link #has(Flag)})
+ * @param state ndm_state, NUD_* bits as in {@link Neighbor.State} (flannel's entries are PERMANENT)
+ */
+public record FdbEntry(LinkRef dev, MacAddress mac, Optional<Ipv4> dst, int flags, int state) {
+    static final Comparator<FdbEntry> ORDER = Comparator.comparing(FdbEntry::dev)
+            .thenComparingLong(e -> e.mac.bits())
+            .thenComparing(e -> e.dst.map(Ipv4::bits).orElse(0), Integer::compareUnsigned)
+            .thenComparingInt(FdbEntry::flags)
+            .thenComparingInt(FdbEntry::state);
+
+    /** Neighbor table entry flags, NTF_*. */
+    public enum Flag {
+        USE(0x01), SELF(0x02), MASTER(0x04), PROXY(0x08), EXT_LEARNED(0x10), OFFLOADED(0x20), STICKY(0x40),
+        ROUTER(0x80);
+
+        private final int bit;
+
+        Flag(int bit) {
+            this.bit = bit;
+        }
+
+        public int bit() {
+            return bit;
+        }
+    }
+
+    public FdbEntry {
+        Objects.requireNonNull(dev, "dev");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(dst, "dst");
+        if ((flags & ~0xFF) != 0 || (state & ~0xFF) != 0) {
+            throw new IllegalArgumentException("FDB flags and state are bytes");
+        }
+    }
+
+    public boolean has(Flag flag) {
+        return (flags & flag.bit()) != 0;
+    }
+
+    public boolean has(Neighbor.State s) {
+        return (state & s.bit()) != 0;
+    }
+
+    public Set<Flag> flagSet() {
+        return Bits.toSet(Flag.class, flags, Flag::bit);
+    }
+
+    public boolean isPermanent() {
+        return has(Neighbor.State.PERMANENT);
+    }
+
+    /** The entry in {@code bridge fdb} form. */
+    @Override
+    public String toString() {
+        return mac + " dev " + dev + dst.map(d -> " dst " + d).orElse("")
+                + (flags == 0 ? "" : " " + Bits.describe(Flag.class, flags, Flag::bit, " ").toLowerCase(Locale.ROOT))
+                + (state == 0 ? "" : " " + Bits.describe(Neighbor.State.class, state, Neighbor.State::bit, " ")
+                        .toLowerCase(Locale.ROOT));
+    }
+}

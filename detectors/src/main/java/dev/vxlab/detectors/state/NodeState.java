@@ -1,0 +1,101 @@
+package dev.vxlab.detectors.state;
+
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An immutable snapshot of one node's IPv4 dataplane: every link, address, route of every table, neighbor entry,
+ * the FDB of the VXLAN devices, the sysctls that matter, and what NetworkManager is configured to do.
+ *
+ * <p>The lists are sorted into a canonical order on construction (links by index; addresses, neighbors and FDB entries
+ * by device then address; routes by table, destination, metric, ...), so two sources that read the same namespace
+ * build EQUAL snapshots. Counters are part of equality: compare {@link #withoutCounters()} when that is not wanted.
+ *
+ * @param links       every link, in index order
+ * @param addresses   the IPv4 addresses of every link
+ * @param routes      the IPv4 routes of every table (local, main, and any other)
+ * @param neighbors   the IPv4 neighbor entries of every device, NOARP and NONE ones included
+ * @param fdb         the forwarding-database entries of the devices of kind vxlan (only those)
+ * @param sysctls     forwarding and reverse-path filtering
+ * @param networkManager NetworkManager's facts, or {@link NmFacts#NOT_INSPECTED}
+ */
+public record NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+                        List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager) {
+
+    public NodeState {
+        links = sorted(links, Comparator.comparingInt(Link::index));
+        addresses = sorted(addresses, Address.ORDER);
+        routes = sorted(routes, Route.ORDER);
+        neighbors = sorted(neighbors, Neighbor.ORDER);
+        fdb = sorted(fdb, FdbEntry.ORDER);
+        Objects.requireNonNull(sysctls, "sysctls");
+        Objects.requireNonNull(networkManager, "networkManager");
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < links.size(); i++) {
+            Link link = links.get(i);
+            if (i > 0 && links.get(i - 1).index() == link.index()) {
+                throw new IllegalArgumentException("two links have index " + link.index());
+            }
+            if (!names.add(link.name())) {
+                throw new IllegalArgumentException("two links are named " + link.name());
+            }
+        }
+    }
+
+    private static <T> List<T> sorted(List<T> list, Comparator<? super T> order) {
+        return Objects.requireNonNull(list).stream().map(Objects::requireNonNull).sorted(order).toList();
+    }
+
+    public Optional<Link> link(String name) {
+        return links.stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    public Optional<Link> link(int index) {
+        return links.stream().filter(l -> l.index() == index).findFirst();
+    }
+
+    /** The links of a kind, e.g. every "vxlan" device. */
+    public List<Link> linksOfKind(String kind) {
+        return links.stream().filter(l -> l.isKind(kind)).toList();
+    }
+
+    /** The ports of a bridge: the links whose master is the named link. */
+    public List<Link> portsOf(String master) {
+        return links.stream().filter(l -> l.master().filter(m -> m.name().equals(master)).isPresent()).toList();
+    }
+
+    public List<Address> addressesOf(String linkName) {
+        return addresses.stream().filter(a -> a.link().name().equals(linkName)).toList();
+    }
+
+    /** The routes of one table, e.g. {@link Route#TABLE_MAIN} or {@link Route#TABLE_LOCAL}. */
+    public List<Route> routesIn(int table) {
+        return routes.stream().filter(r -> r.table() == table).toList();
+    }
+
+    /** The routes whose output device is the named link. */
+    public List<Route> routesVia(String dev) {
+        return routes.stream().filter(r -> r.dev().filter(d -> d.name().equals(dev)).isPresent()).toList();
+    }
+
+    public List<Neighbor> neighborsOf(String dev) {
+        return neighbors.stream().filter(n -> n.dev().name().equals(dev)).toList();
+    }
+
+    public List<FdbEntry> fdbOf(String dev) {
+        return fdb.stream().filter(e -> e.dev().name().equals(dev)).toList();
+    }
+
+    /**
+     * This snapshot with every link's counters dropped: the part of the state that only changes when someone changes
+     * the configuration. Two sources read at slightly different moments agree on this, not on the counters.
+     */
+    public NodeState withoutCounters() {
+        return new NodeState(links.stream().map(Link::withoutCounters).toList(), addresses, routes, neighbors, fdb,
+                sysctls, networkManager);
+    }
+}
