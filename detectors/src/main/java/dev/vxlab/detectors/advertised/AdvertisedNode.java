@@ -28,6 +28,11 @@ public record AdvertisedNode(String name, Ipv4Prefix podCidr, Ipv4 publicIp, Mac
         Objects.requireNonNull(backendType, "backendType");
     }
 
+    /** The same node after flanneld re-published another VtepMAC. */
+    public AdvertisedNode withVtepMac(MacAddress mac) {
+        return new AdvertisedNode(name, podCidr, publicIp, mac, backendType, kubeSubnetManager);
+    }
+
     /** The address flannel's vxlan backend gives the node's VTEP device: the subnet's network address, as a /32. */
     public Ipv4Prefix vtepAddress() {
         return new Ipv4Prefix(podCidr.network(), 32);

@@ -50,7 +50,7 @@ public sealed interface Fault {
             // Changing the MAC deletes the device's neighbor entries; flanneld programs them again, and only with
             // them back does the field's signature appear (SYN-ACKs to the stale MAC dropped as otherhost).
             for (var peer : context.peers()) {
-                commands.add(List.of("ip", "neigh", "replace", peer.vtepAddress().toString(), "lladdr",
+                commands.add(List.of("ip", "neigh", "replace", peer.podCidr().network().toString(), "lladdr",
                         peer.vtepMac().toString(), "dev", context.vtep(), "nud", "permanent"));
             }
             return commands;

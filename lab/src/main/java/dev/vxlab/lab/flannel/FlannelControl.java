@@ -1,5 +1,6 @@
 package dev.vxlab.lab.flannel;
 
+import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.lab.LabException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,10 +9,10 @@ import java.util.List;
 public interface FlannelControl {
 
     /** The leases as currently published (what `kubectl get nodes -o json` would show). */
-    List<Lease> leases();
+    List<AdvertisedNode> leases();
 
-    default Lease lease(String node) {
-        return leases().stream().filter(l -> l.node().equals(node)).findFirst()
+    default AdvertisedNode lease(String node) {
+        return leases().stream().filter(l -> l.name().equals(node)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no lease for node " + node));
     }
 

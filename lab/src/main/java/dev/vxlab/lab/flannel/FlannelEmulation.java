@@ -1,5 +1,6 @@
 package dev.vxlab.lab.flannel;
 
+import dev.vxlab.detectors.advertised.AdvertisedNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.detectors.addr.MacAddress;
@@ -39,18 +40,18 @@ public final class FlannelEmulation implements FlannelControl {
 
     /** Brings flannel up on every node: devices first, then the leases are published, then every node learns its peers. */
     public void start() throws LabException {
-        List<Lease> leases = new ArrayList<>();
+        List<AdvertisedNode> leases = new ArrayList<>();
         for (NodePlan node : spec.nodes()) {
             NodeShell shell = shells.get(node.name());
             runAll(shell, deviceCommands(spec, node));
             runAll(shell, bridgeCommands(spec, node));
-            leases.add(new Lease(node.name(), node.publicIp(), node.subnet(), readVtepMac(shell), "vxlan"));
+            leases.add(new AdvertisedNode(node.name(), node.subnet(), node.publicIp(), readVtepMac(shell), "vxlan", true));
         }
         registry.publish(leases);
         for (NodePlan node : spec.nodes()) {
             List<List<String>> commands = new ArrayList<>();
-            for (Lease peer : registry.leases()) {
-                if (!peer.node().equals(node.name())) {
+            for (AdvertisedNode peer : registry.leases()) {
+                if (!peer.name().equals(node.name())) {
                     commands.addAll(peerCommands(spec, peer));
                 }
             }
@@ -80,20 +81,20 @@ public final class FlannelEmulation implements FlannelControl {
     }
 
     /** The three entries flannel programs on a node for one peer, in flannel's order: neighbor, FDB, route. */
-    public static List<List<String>> peerCommands(ClusterSpec spec, Lease peer) {
+    public static List<List<String>> peerCommands(ClusterSpec spec, AdvertisedNode peer) {
         String dev = spec.vtepDevice();
-        String vtep = peer.vtepAddress().toString();
+        String vtep = peer.podCidr().network().toString();
         return List.of(
                 List.of("ip", "neigh", "replace", vtep, "lladdr", peer.vtepMac().toString(), "dev", dev,
                         "nud", "permanent"),
                 List.of("bridge", "fdb", "replace", peer.vtepMac().toString(), "dev", dev,
                         "dst", peer.publicIp().toString(), "self", "permanent"),
-                List.of("ip", "route", "replace", peer.subnet().canonical().toString(), "via", vtep, "dev", dev,
+                List.of("ip", "route", "replace", peer.podCidr().canonical().toString(), "via", vtep, "dev", dev,
                         "onlink"));
     }
 
     @Override
-    public List<Lease> leases() {
+    public List<AdvertisedNode> leases() {
         return registry.leases();
     }
 
@@ -127,13 +128,13 @@ public final class FlannelEmulation implements FlannelControl {
                     List.of("ip", "addr", "replace", node.vtepAddress() + "/32", "dev", dev),
                     List.of("ip", "link", "set", "dev", dev, "up"))));
         }
-        Lease previous = registry.lease(node.name());
-        Lease current = previous.withVtepMac(readVtepMac(shell));
+        AdvertisedNode previous = registry.lease(node.name());
+        AdvertisedNode current = previous.withVtepMac(readVtepMac(shell));
         registry.update(current);
 
         List<List<String>> self = new ArrayList<>();
-        for (Lease peer : registry.leases()) {
-            if (!peer.node().equals(node.name())) {
+        for (AdvertisedNode peer : registry.leases()) {
+            if (!peer.name().equals(node.name())) {
                 self.addAll(peerCommands(spec, peer));
             }
         }

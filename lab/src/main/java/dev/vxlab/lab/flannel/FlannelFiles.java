@@ -1,11 +1,23 @@
 package dev.vxlab.lab.flannel;
 
+import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.advertised.AdvertisedViewException;
+import dev.vxlab.detectors.advertised.NodeListReader;
+import dev.vxlab.detectors.advertised.NodeListWriter;
+import dev.vxlab.detectors.advertised.SubnetEnv;
+import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.spec.ClusterSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** Writes the leases in the real formats: nodes.json (kubectl get nodes -o json) and NODE/run/flannel/subnet.env. */
+/**
+ * The leases in the two real formats the doctor reads: {@code nodes.json} as {@code kubectl get nodes -o json}
+ * prints it, and {@code nodes/NODE/run/flannel/subnet.env} as flanneld writes it on each node.
+ */
 public final class FlannelFiles {
     private final ClusterSpec spec;
 
@@ -21,12 +33,34 @@ public final class FlannelFiles {
         return directory.resolve("nodes").resolve(node).resolve("run/flannel/subnet.env");
     }
 
-    List<Lease> read(Path directory) throws LabException {
-        // TODO(merge): NodeListReader
-        return List.of();
+    List<AdvertisedNode> read(Path directory) throws LabException {
+        Path file = nodeListFile(directory);
+        try {
+            return NodeListReader.read(Files.readString(file)).nodes();
+        } catch (IOException e) {
+            throw new LabException("cannot read the published leases " + file + ": " + e.getMessage(), e);
+        } catch (AdvertisedViewException e) {
+            throw new LabException(file + ": " + e.getMessage(), e);
+        }
     }
 
-    void write(Path directory, List<Lease> leases) throws LabException {
-        // TODO(merge): NodeListWriter + SubnetEnv from detectors.advertised
+    void write(Path directory, List<AdvertisedNode> leases) throws LabException {
+        try {
+            Files.createDirectories(directory);
+            // Replace atomically: another vxlab process may be reading the lab's leases right now.
+            Path file = nodeListFile(directory);
+            Path partial = directory.resolve(".nodes.json.partial");
+            Files.writeString(partial, NodeListWriter.defaults().write(leases));
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (AdvertisedNode lease : leases) {
+                Path env = subnetEnvFile(directory, lease.name());
+                Files.createDirectories(env.getParent());
+                SubnetEnv content = new SubnetEnv(spec.podNetwork(),
+                        new Ipv4Prefix(lease.podCidr().host(1), lease.podCidr().length()), spec.vxlanMtu(), true);
+                Files.writeString(env, content.toFileText());
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot publish the leases in " + directory + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.vxlab.lab.flannel;
 
+import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.lab.LabException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class LeaseRegistry {
     private final Path directory;
     private final FlannelFiles files;
-    private List<Lease> leases = List.of();
+    private List<AdvertisedNode> leases = List.of();
 
     public LeaseRegistry(Path directory, FlannelFiles files) {
         this.directory = directory;
@@ -26,24 +27,24 @@ public final class LeaseRegistry {
         return registry;
     }
 
-    public synchronized List<Lease> leases() {
+    public synchronized List<AdvertisedNode> leases() {
         return leases;
     }
 
-    public synchronized Lease lease(String node) {
-        return leases.stream().filter(l -> l.node().equals(node)).findFirst()
+    public synchronized AdvertisedNode lease(String node) {
+        return leases.stream().filter(l -> l.name().equals(node)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no lease for node " + node));
     }
 
-    public synchronized void publish(List<Lease> all) throws LabException {
+    public synchronized void publish(List<AdvertisedNode> all) throws LabException {
         leases = List.copyOf(all);
         files.write(directory, leases);
     }
 
     /** Replaces one node's lease (as flanneld's PATCH of its node annotations does) and re-publishes. */
-    public synchronized void update(Lease lease) throws LabException {
-        List<Lease> next = new ArrayList<>(leases);
-        next.replaceAll(l -> l.node().equals(lease.node()) ? lease : l);
+    public synchronized void update(AdvertisedNode lease) throws LabException {
+        List<AdvertisedNode> next = new ArrayList<>(leases);
+        next.replaceAll(l -> l.name().equals(lease.name()) ? lease : l);
         publish(next);
     }
 

@@ -1,6 +1,8 @@
 package dev.vxlab.lab.reproduce;
 
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.advertised.AdvertisedViewException;
+import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
@@ -14,7 +16,7 @@ import dev.vxlab.lab.capture.PacketCapture;
 import dev.vxlab.lab.capture.PcapSummary;
 import dev.vxlab.lab.fault.Fault;
 import dev.vxlab.lab.flannel.FlannelControl.RestartResult;
-import dev.vxlab.lab.flannel.Lease;
+import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
 import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeOutcome;
@@ -147,8 +149,8 @@ public final class FieldBugStory {
 
         private void clusterUp() {
             List<String> lines = new ArrayList<>();
-            for (Lease lease : lab.flannel().leases()) {
-                lines.add("node %-15s subnet %-15s VtepMAC %s".formatted(lease.node(), lease.subnet().canonical(),
+            for (AdvertisedNode lease : lab.flannel().leases()) {
+                lines.add("node %-15s subnet %-15s VtepMAC %s".formatted(lease.name(), lease.podCidr().canonical(),
                         lease.vtepMac()));
             }
             for (PodPlan pod : spec.pods()) {
@@ -190,7 +192,7 @@ public final class FieldBugStory {
             capture.ifPresent(c -> analyseCaptures(c, advertised, newMac));
             routeGetStillLocal();
             otherhostDrops(dropsBefore);
-            advertisedDiffers(advertised, newMac);
+            advertisedDiffers(newMac);
             brokenExactlyWhereExpected();
 
             RestartResult restart = lab.restartFlanneld(faulty.name());
@@ -314,14 +316,24 @@ public final class FieldBugStory {
                     "+" + delta + " frames dropped as not addressed to this host");
         }
 
-        private void advertisedDiffers(MacAddress advertised, String newMac) {
+        /** Read the way the doctor reads a real cluster: the published NodeList, not the lab's memory. */
+        private void advertisedDiffers(String newMac) throws LabException {
+            java.nio.file.Path nodes = lab.flannel().nodeListFile();
+            MacAddress published;
+            try {
+                published = NodeListReader.read(java.nio.file.Files.readString(nodes)).byName(faulty.name())
+                        .orElseThrow().vtepMac();
+            } catch (IOException | AdvertisedViewException e) {
+                throw new LabException("cannot read the published leases " + nodes + ": " + e.getMessage(), e);
+            }
             story.step("what the field report missed: the advertised VtepMAC is not the device's MAC",
                     List.of("kubectl get node " + faulty.name() + " -o jsonpath='{.metadata.annotations}'",
                             "ip link show dev " + vtep),
-                    List.of("advertised (" + lab.flannel().nodeListFile().getFileName() + "): " + advertised,
-                            "flannel.1 on node " + faulty.name() + ": " + newMac));
+                    List.of("advertised (" + nodes.getFileName() + "): flannel.alpha.coreos.com/backend-data: "
+                                    + "{\"VtepMAC\":\"" + published + "\"}",
+                            "flannel.1 on node " + faulty.name() + ": link/ether " + newMac));
             story.expect("advertised-differs", "the advertised VtepMAC differs from flannel.1's MAC",
-                    !advertised.toString().equals(newMac), advertised + " != " + newMac);
+                    !published.toString().equals(newMac), published + " != " + newMac);
         }
 
         /** Exactly the paths that cross the faulty node's VXLAN device break; everything else keeps working. */

@@ -3,7 +3,7 @@ package dev.vxlab.lab.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vxlab.lab.flannel.Lease;
+import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.lab.shell.Commands;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.util.List;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class FaultCatalogTest {
     private final ClusterSpec field = ClusterSpec.field(3);
-    private final List<Lease> leases = field.nodes().stream()
-            .map(n -> new Lease(n.name(), n.publicIp(), n.subnet(), n.vtepMac(), "vxlan")).toList();
+    private final List<AdvertisedNode> leases = field.nodes().stream()
+            .map(n -> new AdvertisedNode(n.name(), n.subnet(), n.publicIp(), n.vtepMac(), "vxlan", true)).toList();
 
     private List<String> render(Fault fault) {
         FaultContext context = new FaultContext(field, field.node(fault.node()), leases);
