@@ -30,16 +30,17 @@ abstract class InLabCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         LabStore store = LabStore.fromEnvironment();
-        LabRecord record = store.resolve(lab.name);
         if (!Sandbox.inside()) {
+            LabRecord record = store.resolve(lab.name);
+            // The whole original command line (it starts with this subcommand's name), pinned to the resolved lab.
             List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
             if (lab.name == null) {
                 args.addAll(List.of("--lab", record.name()));
             }
-            List<String> full = new ArrayList<>(List.of(spec.qualifiedName(" ").replaceFirst("^vxlab ", "")));
-            full.addAll(args);
-            return LabEntry.runCli(record, full);
+            return LabEntry.runCli(record, args);
         }
+        // Inside the lab's sandbox its daemon is PID 1 of another /proc: trust the name the outer call resolved.
+        LabRecord record = store.read(lab.name).orElseThrow(() -> new LabException("no lab named '" + lab.name + "'"));
         ClusterSpec clusterSpec = store.readSpec(record.name());
         LabRun run = new LabRun(record.prefix(), store.dir(record.name()));
         try (Lab attached = Lab.attach(NetnsBackend.attach(clusterSpec, run))) {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Enters a persistent lab's sandbox from outside with nsenter: its user namespace (when it has one), its mount
- * namespace (where /run/netns holds the nodes) and its network namespace (so a stray command never hits the host).
+ * namespace (where /run/netns holds the nodes), its network namespace (so a stray command never hits the host) and
+ * its PID namespace (so the command ends with the lab).
  */
 public final class LabEntry {
     private LabEntry() {}
@@ -19,7 +20,8 @@ public final class LabEntry {
         if (lab.userNamespace()) {
             argv.add("--user");
         }
-        argv.addAll(List.of("--mount", "--net", "--"));
+        // --pid too: the sandbox's /proc only shows its own PID namespace, and the dynamic loader needs /proc/self.
+        argv.addAll(List.of("--mount", "--net", "--pid", "--"));
         return argv;
     }
 

@@ -80,13 +80,49 @@ public final class Sandbox {
         }
     }
 
+    private static String privateClassPath(String classPath, Path lib) throws LabException {
+        Path home = home().toAbsolutePath();
+        List<String> entries = new ArrayList<>();
+        try {
+            Files.createDirectories(lib);
+            int n = 0;
+            for (String entry : classPath.split(java.io.File.pathSeparator)) {
+                Path path = Path.of(entry).toAbsolutePath();
+                if (!path.startsWith(home) || !Files.exists(path)) {
+                    entries.add(entry);
+                    continue;
+                }
+                Path copy = lib.resolve((n++) + "-" + path.getFileName());
+                try (var walk = Files.walk(path)) {
+                    for (Path p : walk.toList()) {
+                        Path target = copy.resolve(path.relativize(p).toString());
+                        if (Files.isDirectory(p)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+                entries.add(copy.toString());
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot copy vxlab's classes for the lab into " + lib + ": " + e.getMessage(), e);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     /**
      * Starts the CLI with these arguments inside a new sandbox that outlives this process (a persistent lab): its
      * own session, no terminal, output to the log file. Returns the sandbox's launcher process.
      */
     public static Process startDetached(List<String> args, Path log) throws LabException {
         List<String> command = new ArrayList<>(List.of("setsid", home().resolve("bin/vxlab-sandbox").toString()));
-        command.addAll(javaCommand());
+        List<String> java = javaCommand();
+        // A lab lives longer than a build: run it from a private copy of the project's own jars and classes, so a
+        // rebuild of the checkout cannot pull classes from under the running daemon.
+        int cp = java.indexOf("-cp") + 1;
+        java.set(cp, privateClassPath(java.get(cp), log.getParent().resolve("lib")));
+        command.addAll(java);
         command.addAll(args);
         try {
             return new ProcessBuilder(command)
