@@ -7,7 +7,6 @@ import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.persist.LabEntry;
 import dev.vxlab.lab.persist.LabRecord;
 import dev.vxlab.lab.persist.LabStore;
-import dev.vxlab.lab.sandbox.Sandbox;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,8 @@ abstract class InLabCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         LabStore store = LabStore.fromEnvironment();
-        if (!Sandbox.inside()) {
+        String enteredLab = System.getenv(LabEntry.LAB_ENV);
+        if (enteredLab == null) {
             LabRecord record = store.resolve(lab.name);
             // The whole original command line (it starts with this subcommand's name), pinned to the resolved lab.
             List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
@@ -40,7 +40,7 @@ abstract class InLabCommand implements Callable<Integer> {
             return LabEntry.runCli(record, args);
         }
         // Inside the lab's sandbox its daemon is PID 1 of another /proc: trust the name the outer call resolved.
-        LabRecord record = store.read(lab.name).orElseThrow(() -> new LabException("no lab named '" + lab.name + "'"));
+        LabRecord record = store.read(enteredLab).orElseThrow(() -> new LabException("no lab named '" + enteredLab + "'"));
         ClusterSpec clusterSpec = store.readSpec(record.name());
         LabRun run = new LabRun(record.prefix(), store.dir(record.name()));
         try (Lab attached = Lab.attach(NetnsBackend.attach(clusterSpec, run))) {

@@ -12,6 +12,9 @@ import java.util.List;
  * its PID namespace (so the command ends with the lab).
  */
 public final class LabEntry {
+    /** Set for commands started inside a lab's sandbox: the lab's name. */
+    public static final String LAB_ENV = "VXLAB_LAB";
+
     private LabEntry() {}
 
     /** The nsenter prefix for this lab, as a person would type it. */
@@ -31,6 +34,7 @@ public final class LabEntry {
         argv.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(argv).inheritIO();
         builder.environment().put("VXLAB_SANDBOX", "1");
+        builder.environment().put(LAB_ENV, lab.name());
         builder.environment().put("VXLAB_SANDBOX_MODE", lab.userNamespace() ? "rootless" : "root");
         try {
             return builder.start().waitFor();
