@@ -214,6 +214,112 @@ public sealed interface Fault {
         }
     }
 
+    /** NetworkManager (or a script) deletes the VXLAN device it thinks it owns. */
+    record VxlanDeviceDeleted(String node) implements Fault {
+        public String id() {
+            return "vxlan-device-deleted";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of();
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            return List.of(List.of("ip", "link", "del", context.vtep()));
+        }
+    }
+
+    /**
+     * The VXLAN device is deleted and created again by someone else's settings (learning on, another UDP port): it
+     * comes back with a new MAC, its address, and none of flannel's peer entries.
+     */
+    record VxlanDeviceRecreated(String node, int port, boolean learning) implements Fault {
+        public String id() {
+            return "vxlan-device-recreated";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of("port", Integer.toString(port), "learning", Boolean.toString(learning));
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            List<String> add = new ArrayList<>(List.of("ip", "link", "add", context.vtep(), "type", "vxlan", "id",
+                    Integer.toString(context.spec().vni()), "local", context.node().publicIp().toString(), "dev", "eth0",
+                    "dstport", Integer.toString(port)));
+            if (!learning) {
+                add.add("nolearning");
+            }
+            return List.of(
+                    List.of("ip", "link", "del", context.vtep()),
+                    add,
+                    List.of("ip", "link", "set", "dev", context.vtep(), "mtu", Integer.toString(context.spec().vxlanMtu())),
+                    List.of("ip", "addr", "add", context.node().vtepAddress() + "/32", "dev", context.vtep()),
+                    List.of("ip", "link", "set", "dev", context.vtep(), "up"));
+        }
+    }
+
+    /** The node's route to one peer's subnet points at another peer's VTEP (a leftover of an old lease). */
+    record PeerRouteWrong(String node, String peer) implements Fault {
+        public String id() {
+            return "peer-route-wrong";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of("peer", peer);
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            var target = context.peer(peer);
+            var other = context.otherPeer(target);
+            return List.of(List.of("ip", "route", "replace", target.podCidr().canonical().toString(), "via",
+                    other.podCidr().network().toString(), "dev", context.vtep(), "onlink"));
+        }
+    }
+
+    /** The FDB entry for one peer's VtepMAC sends its frames to another node's underlay IP. */
+    record FdbWrongDst(String node, String peer) implements Fault {
+        public String id() {
+            return "fdb-wrong-dst";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of("peer", peer);
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            var target = context.peer(peer);
+            var other = context.otherPeer(target);
+            return List.of(List.of("bridge", "fdb", "replace", target.vtepMac().toString(), "dev", context.vtep(),
+                    "dst", other.publicIp().toString(), "self", "permanent"));
+        }
+    }
+
+    /**
+     * This node still holds an old VtepMAC for one peer (the peer re-published, this node missed the event): its
+     * neighbor and FDB entries for the peer carry a MAC the peer no longer has.
+     */
+    record PeerMacStale(String node, String peer, Optional<MacAddress> mac) implements Fault {
+        public String id() {
+            return "peer-mac-stale";
+        }
+
+        public Map<String, String> parameters() {
+            return mac.map(m -> Map.of("peer", peer, "mac", m.toString())).orElse(Map.of("peer", peer));
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            var target = context.peer(peer);
+            MacAddress stale = mac.orElseGet(() -> MacAddress.randomLocal(new Random(target.vtepMac().bits())));
+            return List.of(
+                    List.of("bridge", "fdb", "del", target.vtepMac().toString(), "dev", context.vtep(), "dst",
+                            target.publicIp().toString(), "self"),
+                    List.of("ip", "neigh", "replace", target.podCidr().network().toString(), "lladdr", stale.toString(),
+                            "dev", context.vtep(), "nud", "permanent"),
+                    List.of("bridge", "fdb", "replace", stale.toString(), "dev", context.vtep(), "dst",
+                            target.publicIp().toString(), "self", "permanent"));
+        }
+    }
+
     /** sysctl's dotted form, unless a device name has a dot (flannel.1), where only the slash form is unambiguous. */
     private static String sysctlKey(String slashed) {
         String device = slashed.split("/")[3];

@@ -37,7 +37,23 @@ public enum FaultCatalog {
     RP_FILTER_STRICT("rp-filter-strict", "strict reverse-path filtering (device=all by default)",
             Set.of("device"), (node, p) -> new Fault.RpFilterStrict(node, p.getOrDefault("device", "all"))),
     IP_FORWARD_OFF("ip-forward-off", "IPv4 forwarding is switched off",
-            Set.of(), (node, p) -> new Fault.IpForwardOff(node));
+            Set.of(), (node, p) -> new Fault.IpForwardOff(node)),
+    VXLAN_DEVICE_DELETED("vxlan-device-deleted", "flannel.1 is deleted (with every entry through it)",
+            Set.of(), (node, p) -> new Fault.VxlanDeviceDeleted(node)),
+    VXLAN_DEVICE_RECREATED("vxlan-device-recreated", "flannel.1 is re-created by someone else: new MAC, no peer "
+            + "entries, port=4789 learning=true by default", Set.of("port", "learning"),
+            (node, p) -> new Fault.VxlanDeviceRecreated(node, integer("port", p.getOrDefault("port", "4789"), 1, 65535),
+                    bool("learning", p.getOrDefault("learning", "true")))),
+    PEER_ROUTE_WRONG("peer-route-wrong", "the route to a peer's subnet points at another peer's VTEP "
+            + "(peer=the next node by default)", Set.of("peer"),
+            (node, p) -> new Fault.PeerRouteWrong(node, p.get("peer"))),
+    FDB_WRONG_DST("fdb-wrong-dst", "a peer's FDB entry sends its frames to another node's IP "
+            + "(peer=the next node by default)", Set.of("peer"),
+            (node, p) -> new Fault.FdbWrongDst(node, p.get("peer"))),
+    PEER_MAC_STALE("peer-mac-stale", "this node keeps an old VtepMAC for a peer in its neighbor and FDB entries "
+            + "(peer=the next node by default)", Set.of("peer", "mac"),
+            (node, p) -> new Fault.PeerMacStale(node, p.get("peer"),
+                    Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac)));
 
     private final String id;
     private final String summary;
@@ -87,7 +103,12 @@ public enum FaultCatalog {
             }
         }
         String nodeName = spec.node(node).name();
-        Fault fault = type.factory.apply(nodeName, new HashMap<>(parameters));
+        Map<String, String> effective = new HashMap<>(parameters);
+        if (type.parameters.contains("peer") && !effective.containsKey("peer")) { // default: the next node
+            int index = spec.node(nodeName).index();
+            effective.put("peer", spec.nodes().get((index + 1) % spec.nodes().size()).name());
+        }
+        Fault fault = type.factory.apply(nodeName, effective);
         if (fault instanceof Fault.BridgePortDetached detached && spec.podsOn(nodeName).stream()
                 .noneMatch(p -> p.name().equals(detached.pod()))) {
             throw new IllegalArgumentException("no pod '" + detached.pod() + "' on node " + nodeName + "; pods there: "
@@ -102,6 +123,14 @@ public enum FaultCatalog {
             throw new IllegalArgumentException("mac=" + text + " is a multicast address; a device needs a unicast MAC");
         }
         return mac;
+    }
+
+    private static boolean bool(String key, String text) {
+        return switch (text.trim().toLowerCase()) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + "=" + text + " is not true or false");
+        };
     }
 
     private static int integer(String key, String text, int min, int max) {

@@ -21,6 +21,27 @@ public record FaultContext(ClusterSpec spec, NodePlan node, List<AdvertisedNode>
         return leases.stream().filter(l -> l.name().equals(node.name())).findFirst().orElseThrow();
     }
 
+    /** A peer by node name, IP or index; the sentence lists the peers otherwise. */
+    public AdvertisedNode peer(String nameOrIndex) {
+        String name;
+        try {
+            name = spec.node(nameOrIndex).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("peer=" + nameOrIndex + ": " + e.getMessage(), e);
+        }
+        return peers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("peer=" + nameOrIndex + " is the node itself; pick another node"));
+    }
+
+    /** Some peer other than the given one (the next in order), for faults that mix two peers up. */
+    public AdvertisedNode otherPeer(AdvertisedNode peer) {
+        List<AdvertisedNode> peers = peers();
+        if (peers.size() < 2) {
+            throw new IllegalArgumentException("this fault needs a cluster of at least 3 nodes");
+        }
+        return peers.get((peers.indexOf(peer) + 1) % peers.size());
+    }
+
     public String vtep() {
         return spec.vtepDevice();
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Programs nodes the way flannel's vxlan backend does, for backends without a real flanneld.
@@ -115,8 +116,14 @@ public final class FlannelEmulation implements FlannelControl {
         String dev = spec.vtepDevice();
         List<String> done = new ArrayList<>();
 
-        // flanneld re-uses a compatible device, or creates one; it then makes sure of the address and the link state.
-        if (!shell.run("ip", "link", "show", "dev", dev).ok()) {
+        // flanneld re-uses a compatible device; an incompatible one (VNI, port, local IP, learning) is deleted and
+        // created again, as is a missing one; then it makes sure of the address and the link state.
+        Optional<JsonNode> existing = readVtepLink(shell);
+        if (existing.isPresent() && !compatible(node, existing.get())) {
+            done.addAll(runAll(shell, List.of(List.of("ip", "link", "del", dev))));
+            existing = Optional.empty();
+        }
+        if (existing.isEmpty()) {
             // A re-created device gets a kernel-chosen MAC, as with the real flanneld: drop "address MAC".
             List<List<String>> create = new ArrayList<>(deviceCommands(spec, node));
             List<String> add = new ArrayList<>(create.getFirst());
@@ -157,6 +164,27 @@ public final class FlannelEmulation implements FlannelControl {
             }
         }
         return new RestartResult(node.name(), previous.vtepMac().toString(), current.vtepMac().toString(), done);
+    }
+
+    private Optional<JsonNode> readVtepLink(NodeShell shell) throws LabException {
+        CommandResult result = shell.run("ip", "-j", "-d", "link", "show", "dev", spec.vtepDevice());
+        if (!result.ok()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readTree(result.stdout()).get(0));
+        } catch (IOException | RuntimeException e) {
+            throw new LabException("cannot parse 'ip -j -d link show' output on node " + shell.node(), e);
+        }
+    }
+
+    /** flannel's test of whether an existing VXLAN device can be kept. */
+    private boolean compatible(NodePlan node, JsonNode link) {
+        JsonNode vxlan = link.path("linkinfo").path("info_data");
+        return vxlan.path("id").asInt(-1) == spec.vni()
+                && vxlan.path("port").asInt(-1) == spec.vxlanPort()
+                && node.publicIp().toString().equals(vxlan.path("local").asText())
+                && !vxlan.path("learning").asBoolean(false);
     }
 
     /** Reads the VXLAN device's current MAC, as flanneld does at start. */
