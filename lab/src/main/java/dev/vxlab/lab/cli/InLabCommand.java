@@ -28,6 +28,9 @@ abstract class InLabCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (worksWithoutLab()) {
+            return actWithoutLab();
+        }
         LabStore store = LabStore.fromEnvironment();
         String enteredLab = System.getenv(LabEntry.LAB_ENV);
         if (enteredLab == null) {
@@ -49,4 +52,13 @@ abstract class InLabCommand implements Callable<Integer> {
     }
 
     abstract int act(Lab lab) throws LabException;
+
+    /** Whether this invocation acts on something other than a lab (the doctor on a real node). */
+    boolean worksWithoutLab() {
+        return false;
+    }
+
+    int actWithoutLab() throws Exception {
+        throw new IllegalStateException("not supported");
+    }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "A lab that reproduces VXLAN dataplane faults caused by host network managers, and a doctor.",
         subcommands = {ReproduceCommand.class, FaultsCommand.class, UpCommand.class, DownCommand.class,
                 StatusCommand.class, ProbeCommand.class, InjectCommand.class, RestartFlanneldCommand.class,
-                ShellCommand.class, ExecCommand.class, DaemonCommand.class})
+                ShellCommand.class, ExecCommand.class, DoctorCommand.class, DaemonCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -1,0 +1,69 @@
+package dev.vxlab.detectors.fix;
+
+import dev.vxlab.detectors.spi.DetectionInput;
+import dev.vxlab.detectors.spi.Diagnosis;
+import dev.vxlab.detectors.spi.Finding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Turns a diagnosis into fix plans: every finding goes to the first of its fixes that is known, findings that share a
+ * fix are cured by one plan, and plans come in a safe order (sysctls and links before addresses, addresses before
+ * peer entries, flanneld last, NetworkManager's drop-in first so nothing undoes the cure).
+ */
+public final class FixPlanner {
+    private static final List<String> ORDER = List.of("nm-unmanaged-devices", "restore-sysctl", "reattach-bridge-port",
+            "link-up", "restore-mtu", "restore-address", "restore-vtep-mac", "restore-routes", "flannel-resync");
+
+    private final Map<String, Fix> fixes;
+
+    private FixPlanner(List<Fix> fixes) {
+        Map<String, Fix> byId = new LinkedHashMap<>();
+        for (Fix fix : fixes) {
+            if (byId.put(fix.id(), fix) != null) {
+                throw new IllegalArgumentException("two fixes have the id " + fix.id());
+            }
+        }
+        this.fixes = byId;
+    }
+
+    public static FixPlanner load() {
+        List<Fix> found = new ArrayList<>();
+        ServiceLoader.load(Fix.class, Thread.currentThread().getContextClassLoader()).forEach(found::add);
+        return new FixPlanner(found);
+    }
+
+    public static FixPlanner of(List<Fix> fixes) {
+        return new FixPlanner(fixes);
+    }
+
+    public Map<String, Fix> fixes() {
+        return Map.copyOf(fixes);
+    }
+
+    /** The plans that cure the diagnosis's findings; findings with no known fix are left out. */
+    public List<FixPlan> plan(Diagnosis diagnosis, DetectionInput input) {
+        Map<String, List<Finding>> byFix = new LinkedHashMap<>();
+        for (Finding finding : diagnosis.findings()) {
+            finding.fixes().stream().filter(fixes::containsKey).findFirst()
+                    .ifPresent(id -> byFix.computeIfAbsent(id, k -> new ArrayList<>()).add(finding));
+        }
+        List<FixPlan> plans = new ArrayList<>();
+        byFix.entrySet().stream()
+                .sorted(java.util.Comparator.comparingInt(e -> rank(e.getKey())))
+                .forEach(e -> {
+                    Fix fix = fixes.get(e.getKey());
+                    plans.add(new FixPlan(fix.id(), input.nodeName(), e.getValue(), fix.description(),
+                            fix.plan(e.getValue(), input)));
+                });
+        return plans;
+    }
+
+    private static int rank(String fixId) {
+        int at = ORDER.indexOf(fixId);
+        return at < 0 ? ORDER.size() : at;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vxlab.detectors.fix.builtin;
+
+import dev.vxlab.detectors.fix.Fix;
+import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.spi.DetectionInput;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.spi.FixIds;
+import java.util.List;
+
+/** What healed the field: restart flanneld, which re-reads the device's real MAC, re-publishes it and re-programs. */
+public final class FlannelResync implements Fix {
+    @Override
+    public String id() {
+        return FixIds.FLANNEL_RESYNC;
+    }
+
+    @Override
+    public String description() {
+        return "restart flanneld on the node: it re-creates or re-reads flannel.1, re-publishes its VtepMAC, and every node re-programs its entries";
+    }
+
+    @Override
+    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+        return List.of(new FixStep.RestartFlanneld());
+    }
+}

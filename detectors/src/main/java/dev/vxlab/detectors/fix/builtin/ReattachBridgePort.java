@@ -1,0 +1,32 @@
+package dev.vxlab.detectors.fix.builtin;
+
+import dev.vxlab.detectors.fix.Fix;
+import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.spi.DetectionInput;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.spi.FixIds;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Puts a pod's veth back on cni0, as the CNI bridge plugin had it. */
+public final class ReattachBridgePort implements Fix {
+    @Override
+    public String id() {
+        return FixIds.REATTACH_BRIDGE_PORT;
+    }
+
+    @Override
+    public String description() {
+        return "enslave the pod's veth to cni0 again and set it up";
+    }
+
+    @Override
+    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+        List<FixStep> steps = new ArrayList<>();
+        for (Finding finding : findings) {
+            steps.add(FixStep.Run.of("ip", "link", "set", "dev", finding.device(), "master", input.flannel().bridgeDevice()));
+            steps.add(FixStep.Run.of("ip", "link", "set", "dev", finding.device(), "up"));
+        }
+        return steps;
+    }
+}

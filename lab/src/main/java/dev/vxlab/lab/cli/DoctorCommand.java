@@ -1,0 +1,174 @@
+package dev.vxlab.lab.cli;
+
+import dev.vxlab.detectors.fix.FixPlan;
+import dev.vxlab.detectors.spi.Diagnosis;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.lab.Lab;
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.doctor.LabDoctor;
+import dev.vxlab.lab.doctor.NodeDoctor;
+import dev.vxlab.lab.probe.ConnectivityMatrix;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "doctor", description = {
+        "Examine nodes for the faults host network managers cause to flannel's VXLAN dataplane, and fix them.",
+        "On a lab: vxlab doctor [--lab NAME] [--node N] [--json] [--fix [--apply]]",
+        "On a real node: vxlab doctor (--host | --netns NAME) --node-name NAME --nodes NODES.json "
+                + "[--subnet-env FILE] [--json] [--fix [--apply]] [--watch]",
+        "Exit codes: 0 healthy, 1 findings, 2 bad input or environment."})
+final class DoctorCommand extends InLabCommand {
+
+    static final class Where {
+        @Option(names = "--host", description = "Examine this machine's own network namespace (read-only unless --apply).")
+        boolean host;
+
+        @Option(names = "--netns", paramLabel = "NAME", description = "Examine the named network namespace (/run/netns/NAME).")
+        String netns;
+    }
+
+    @ArgGroup(exclusive = true)
+    Where where;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name in the NodeList.")
+    String nodeName;
+
+    @Option(names = "--nodes", paramLabel = "NODES.json", description = "`kubectl get nodes -o json` output.")
+    Path nodesFile;
+
+    @Option(names = "--subnet-env", paramLabel = "FILE", description = "The node's flannel subnet.env "
+            + "(default: /run/flannel/subnet.env when it exists).")
+    Path subnetEnv;
+
+    @Option(names = "--nm-config", paramLabel = "DIR", defaultValue = "/etc/NetworkManager",
+            description = "NetworkManager's configuration directory (default: ${DEFAULT-VALUE}).")
+    Path nmConfig;
+
+    @Option(names = "--node", paramLabel = "NODE", description = "On a lab: only this node (name, IP or index).")
+    String node;
+
+    @Option(names = "--json", description = "Print the diagnosis as JSON.")
+    boolean json;
+
+    @Option(names = "--fix", description = "Print the fix plan (a dry run unless --apply).")
+    boolean fix;
+
+    @Option(names = "--apply", description = "With --fix: apply the plan, then prove it with traffic.")
+    boolean apply;
+
+    @Option(names = "--watch", description = "On a real node: examine again every --interval and print what changes.")
+    boolean watch;
+
+    @Option(names = "--interval-ms", defaultValue = "1000", description = "--watch polling interval (default: ${DEFAULT-VALUE}).")
+    long intervalMillis;
+
+    @Override
+    boolean worksWithoutLab() {
+        return where != null || nodesFile != null || nodeName != null;
+    }
+
+    @Override
+    int actWithoutLab() throws Exception {
+        if (where == null || nodesFile == null || nodeName == null) {
+            throw new LabException("on a real node, give --host or --netns NAME, and --node-name NAME and --nodes NODES.json");
+        }
+        if (apply && !fix) {
+            throw new LabException("--apply goes with --fix");
+        }
+        NodeDoctor doctor = NodeDoctor.open(where.host ? null : where.netns, nodeName, nodesFile, subnetEnv, nmConfig);
+        if (watch) {
+            return doctor.watch(Duration.ofMillis(Math.max(100, intervalMillis)), System.out);
+        }
+        NodeDoctor.Examined examined = doctor.examine();
+        print(List.of(examined.diagnosis()));
+        if (fix) {
+            List<FixPlan> plans = doctor.plan(examined);
+            printPlans(plans);
+            if (apply && !plans.isEmpty()) {
+                doctor.apply(plans).forEach(line -> System.out.println("  applied: " + line));
+                NodeDoctor.Verification verification = doctor.verify();
+                verification.lines().forEach(line -> System.out.println("  " + line));
+                return verification.healed() ? Main.OK : Main.FAILED;
+            }
+        }
+        return examined.diagnosis().healthy() ? Main.OK : Main.FAILED;
+    }
+
+    @Override
+    int act(Lab lab) throws LabException {
+        if (apply && !fix) {
+            throw new LabException("--apply goes with --fix");
+        }
+        if (watch) {
+            throw new LabException("--watch is for a real node (--host or --netns); on a lab, run 'vxlab doctor' again");
+        }
+        LabDoctor doctor = new LabDoctor(lab);
+        Map<String, LabDoctor.Examined> all = doctor.examine();
+        if (node != null) {
+            String name = lab.cluster().node(node).name();
+            all = Map.of(name, all.get(name));
+        }
+        print(all.values().stream().map(LabDoctor.Examined::diagnosis).toList());
+        if (!fix) {
+            return all.values().stream().allMatch(e -> e.diagnosis().healthy()) ? Main.OK : Main.FAILED;
+        }
+        List<FixPlan> plans = new ArrayList<>();
+        all.values().forEach(e -> plans.addAll(doctor.plan(e)));
+        printPlans(plans);
+        if (!apply || plans.isEmpty()) {
+            return plans.isEmpty() ? Main.OK : Main.FAILED;
+        }
+        doctor.apply(plans).forEach(line -> System.out.println("  applied: " + line));
+        // A fix is done only when traffic says so: every node and pod against every pod and cluster DNS.
+        ConnectivityMatrix matrix = lab.matrix(Duration.ofMillis(1500));
+        int total = matrix.sources().size() * matrix.targets().size();
+        System.out.printf("verified by traffic: %d/%d probes ok%n", total - matrix.failures().size(), total);
+        matrix.failures().forEach(f -> System.out.println("  still broken: " + f.summary()));
+        return matrix.allOk() ? Main.OK : Main.FAILED;
+    }
+
+    private void print(List<Diagnosis> diagnoses) {
+        if (json) {
+            if (diagnoses.size() == 1) {
+                System.out.println(diagnoses.getFirst().toJson());
+            } else {
+                System.out.println("[" + String.join(",\n", diagnoses.stream().map(Diagnosis::toJson).toList()) + "]");
+            }
+            return;
+        }
+        for (Diagnosis d : diagnoses) {
+            System.out.println(d.node() + ": " + (d.healthy() ? "healthy" : "NOT healthy")
+                    + (d.findings().isEmpty() ? "" : ", " + d.findings().size() + " finding(s)"));
+            for (Finding f : d.findings()) {
+                System.out.printf("  %-8s %-22s %-10s %s%n", f.severity().label(), f.fault(),
+                        f.device().isEmpty() ? "-" : f.device(), f.summary());
+                System.out.println("           expected: " + f.expected());
+                System.out.println("           actual:   " + f.actual());
+                if (!f.fixes().isEmpty()) {
+                    System.out.println("           fixes:    " + String.join(", ", f.fixes()));
+                }
+            }
+        }
+    }
+
+    private void printPlans(List<FixPlan> plans) {
+        if (json) {
+            return;
+        }
+        if (plans.isEmpty()) {
+            System.out.println("nothing to fix");
+            return;
+        }
+        for (FixPlan plan : plans) {
+            System.out.println("fix " + plan.fix() + " on " + plan.node() + ": " + plan.description()
+                    + (apply ? "" : " (dry run; add --apply)"));
+            plan.rendered().forEach(line -> System.out.println("  $ " + line));
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.vxlab.lab.doctor;
+
+import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.advertised.AdvertisedViewException;
+import dev.vxlab.detectors.advertised.ClusterView;
+import dev.vxlab.detectors.advertised.NodeListReader;
+import dev.vxlab.detectors.advertised.SubnetEnv;
+import dev.vxlab.detectors.fix.FixPlan;
+import dev.vxlab.detectors.fix.FixPlanner;
+import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.netns.NamespaceException;
+import dev.vxlab.detectors.netns.NetnsExecutor;
+import dev.vxlab.detectors.source.CommandRunner;
+import dev.vxlab.detectors.source.IpJsonSource;
+import dev.vxlab.detectors.source.NmFactsSource;
+import dev.vxlab.detectors.source.SnapshotException;
+import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.spi.DetectionInput;
+import dev.vxlab.detectors.spi.Diagnosis;
+import dev.vxlab.detectors.spi.Doctor;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.spi.FlannelConfig;
+import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.backend.netns.NetnsShell;
+import dev.vxlab.lab.probe.Probe;
+import dev.vxlab.lab.probe.ProbeOutcome;
+import dev.vxlab.lab.probe.ProbeRequest;
+import dev.vxlab.lab.probe.ProbeResult;
+import dev.vxlab.lab.probe.ProbeSource;
+import dev.vxlab.lab.probe.Prober;
+import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.lab.shell.NodeShell;
+import dev.vxlab.lab.shell.ProcessRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The doctor on a real node (or any named network namespace): what `vxlab doctor --host/--netns` runs. It reads the
+ * node's dataplane, the cluster's NodeList and the node's subnet.env and NetworkManager configuration; it applies a
+ * fix plan only when asked, and proves it by VXLAN round trips to every peer.
+ */
+public final class NodeDoctor {
+    /** kubelet listens on every address; a SYN to a peer's flannel.1 address on it crosses VXLAN both ways. */
+    static final int ROUND_TRIP_PORT = 10250;
+
+    private final String nodeName;
+    private final ClusterView advertised;
+    private final Optional<SubnetEnv> subnetEnv;
+    private final SnapshotSource source;
+    private final NodeShell shell;
+    private final Path namespaceFile;
+    private final Doctor doctor = Doctor.load();
+    private final FixPlanner planner = FixPlanner.load();
+    private NodeState previous;
+
+    private NodeDoctor(String nodeName, ClusterView advertised, Optional<SubnetEnv> subnetEnv, SnapshotSource source,
+            NodeShell shell, Path namespaceFile) {
+        this.nodeName = nodeName;
+        this.advertised = advertised;
+        this.subnetEnv = subnetEnv;
+        this.source = source;
+        this.shell = shell;
+        this.namespaceFile = namespaceFile;
+    }
+
+    /** Opens the doctor on the named namespace, or on this process's own one when {@code netns} is null. */
+    public static NodeDoctor open(String netns, String nodeName, Path nodesFile, Path subnetEnvFile, Path nmConfig)
+            throws LabException {
+        ClusterView view = readNodes(nodesFile);
+        if (view.byName(nodeName).isEmpty()) {
+            throw new LabException("node '" + nodeName + "' is not in " + nodesFile + " (nodes there: "
+                    + view.nodes().stream().limit(8).map(AdvertisedNode::name).toList() + ")");
+        }
+        Optional<SubnetEnv> env = readSubnetEnv(subnetEnvFile, netns == null);
+        Path nsFile = netns == null ? Path.of("/proc/self/ns/net") : Path.of("/run/netns", netns);
+        if (netns != null && !Files.exists(nsFile)) {
+            throw new LabException("network namespace '" + netns + "' does not exist (no " + nsFile + ")");
+        }
+        CommandRunner runner = netns == null ? CommandRunner.local() : CommandRunner.netns(netns);
+        NodeShell shell = netns == null ? new LocalShell(nodeName) : new NetnsShell(nodeName, netns);
+        Path nsForNm = nsFile;
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm));
+        try {
+            return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile);
+        } catch (SnapshotException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+    }
+
+    private static ClusterView readNodes(Path file) throws LabException {
+        try {
+            return NodeListReader.read(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LabException("no such file: " + file + " (save it with: kubectl get nodes -o json > " + file + ")");
+        } catch (IOException e) {
+            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (AdvertisedViewException e) {
+            throw new LabException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws LabException {
+        Path path = file != null ? file : host ? Path.of("/run/flannel/subnet.env") : null;
+        if (path == null || (file == null && !Files.exists(path))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SubnetEnv.parse(Files.readString(path)));
+        } catch (IOException e) {
+            throw new LabException("cannot read " + path + ": " + e.getMessage(), e);
+        } catch (AdvertisedViewException e) {
+            throw new LabException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One examination: the input the doctor saw and what it said. */
+    public record Examined(DetectionInput input, Diagnosis diagnosis) {}
+
+    public Examined examine() throws LabException {
+        NodeState state;
+        try {
+            state = source.snapshot();
+        } catch (SnapshotException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+        DetectionInput input = new DetectionInput(nodeName, state, Optional.ofNullable(previous), advertised, subnetEnv,
+                FlannelConfig.DEFAULT);
+        previous = state;
+        return new Examined(input, doctor.examine(input));
+    }
+
+    public List<FixPlan> plan(Examined examined) {
+        return planner.plan(examined.diagnosis(), examined.input());
+    }
+
+    /** Applies the plans on this node and returns what ran, as typed. */
+    public List<String> apply(List<FixPlan> plans) throws LabException {
+        List<String> done = new ArrayList<>();
+        for (FixPlan plan : plans) {
+            for (FixStep step : plan.steps()) {
+                done.add(step.render(nodeName));
+                CommandResult result = switch (step) {
+                    case FixStep.Run run -> shell.run(run.argv());
+                    case FixStep.RestartFlanneld restart ->
+                            ProcessRunner.run(List.of("sh", "-c", restart.render(nodeName)), Duration.ofSeconds(60));
+                    case FixStep.WriteFile write -> write(write);
+                };
+                if (!result.ok()) {
+                    throw new LabException("fix " + plan.fix() + " failed at '" + step.render(nodeName) + "': "
+                            + result.stderr().strip());
+                }
+            }
+        }
+        return done;
+    }
+
+    private static CommandResult write(FixStep.WriteFile write) {
+        try {
+            Files.createDirectories(Path.of(write.path()).getParent());
+            Files.writeString(Path.of(write.path()), write.content());
+            return new CommandResult(List.of("write", write.path()), 0, "", "");
+        } catch (IOException e) {
+            return new CommandResult(List.of("write", write.path()), 1, "", e.toString());
+        }
+    }
+
+    /** Whether a fix worked: the doctor sees no traffic-impairing finding and every peer answers across VXLAN. */
+    public record Verification(boolean healed, List<String> lines) {}
+
+    public Verification verify() throws LabException {
+        Examined again = examine();
+        List<String> lines = new ArrayList<>();
+        lines.add("doctor after the fix: " + (again.diagnosis().healthy() ? "healthy" : "still "
+                + again.diagnosis().findings().stream().map(Finding::fault).distinct().toList()));
+        List<ProbeResult> trips = roundTrips();
+        long ok = trips.stream().filter(NodeDoctor::crossedVxlan).count();
+        lines.add("VXLAN round trips to the peers' flannel.1 addresses: " + ok + "/" + trips.size());
+        trips.stream().filter(t -> !crossedVxlan(t)).forEach(t -> lines.add("  no answer: " + t.summary()));
+        return new Verification(again.diagnosis().healthy() && ok == trips.size(), lines);
+    }
+
+    /** A refused connection is an answer too: the SYN reached the peer and its RST came back through VXLAN. */
+    private static boolean crossedVxlan(ProbeResult result) {
+        return result.outcome() == ProbeOutcome.OK || result.outcome() == ProbeOutcome.REFUSED;
+    }
+
+    private List<ProbeResult> roundTrips() throws LabException {
+        try (NetnsExecutor netns = NetnsExecutor.open(namespaceFile)) {
+            ProbeSource from = new ProbeSource("node " + nodeName, netns);
+            List<ProbeRequest> requests = advertised.nodes().stream().filter(n -> !n.name().equals(nodeName))
+                    .map(n -> new ProbeRequest(from, new Probe.TcpConnect(n.podCidr().network(), ROUND_TRIP_PORT)))
+                    .toList();
+            return new Prober(Duration.ofSeconds(2)).runAll(requests);
+        } catch (NamespaceException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+    }
+
+    /** Examines again every interval and prints each finding that appears or clears, until interrupted. */
+    public int watch(Duration interval, PrintStream out) throws LabException {
+        Set<String> shown = new LinkedHashSet<>();
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
+                + " every " + interval.toMillis() + " ms (Ctrl-C to stop)");
+        while (!Thread.currentThread().isInterrupted()) {
+            Set<String> now = new LinkedHashSet<>();
+            for (Finding f : examine().diagnosis().findings()) {
+                now.add(f.fault() + " " + (f.device().isEmpty() ? "-" : f.device()) + ": " + f.summary());
+            }
+            String time = LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
+            now.stream().filter(f -> !shown.contains(f)).forEach(f -> out.println(time + " + " + f));
+            shown.stream().filter(f -> !now.contains(f)).forEach(f -> out.println(time + " - cleared " + f));
+            out.flush();
+            shown.clear();
+            shown.addAll(now);
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
+    }
+
+    /** Runs node-local commands on this machine as they are. */
+    private record LocalShell(String node) implements NodeShell {
+        @Override
+        public CommandResult run(List<String> argv, Duration timeout) {
+            return ProcessRunner.run(argv, timeout);
+        }
+    }
+}
