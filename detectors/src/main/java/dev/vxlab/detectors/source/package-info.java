@@ -17,7 +17,12 @@
  *   <li>Routes: AF_INET, every table; table from RTA_TABLE; {@code flags} is the low byte of rtm_flags (RTNH_F_*);
  *       metric 0 without RTA_PRIORITY; multipath routes get neither dev nor gateway; cloned routes are not dumped.</li>
  *   <li>Neighbors: AF_INET, every state (iproute2 needs {@code nud all} to show NOARP and NONE entries).</li>
- *   <li>FDB: AF_BRIDGE entries whose device is a link of kind vxlan, and only those; dst only when IPv4.</li>
+ *   <li>FDB: AF_BRIDGE entries whose device is a link of kind vxlan, and only those; dst only when IPv4.
+ *       {@code state} is the one NUD_* bit bridge(8) names: PERMANENT if set, else NOARP, else STALE, else REACHABLE,
+ *       else ndm_state as it is. {@code bridge fdb append ... permanent} stores NOARP|PERMANENT and {@code static}
+ *       NOARP|REACHABLE, while flannel's netlink calls store PERMANENT alone; bridge(8) prints all of them as one
+ *       word, so that word is what every source keeps (vxlan ages neither permanent nor noarp entries: nothing a
+ *       detector needs is lost).</li>
  *   <li>Sysctls: RTM_GETNETCONF for AF_INET ({@code ip netconf}): forwarding of "all", rp_filter of all, default
  *       and every device by name.</li>
  * </ul>

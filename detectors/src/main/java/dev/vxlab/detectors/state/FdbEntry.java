@@ -16,7 +16,9 @@ import java.util.Set;
  * @param mac   NDA_LLADDR (00:00:00:00:00:00 is the default, flood destination)
  * @param dst   NDA_DST, the remote VTEP's IPv4 address; empty when absent (or not IPv4)
  * @param flags ndm_flags, the kernel's NTF_* bits (test them with {@link #has(Flag)})
- * @param state ndm_state, NUD_* bits as in {@link Neighbor.State} (flannel's entries are PERMANENT)
+ * @param state ndm_state reduced to the one NUD_* bit bridge(8) names (PERMANENT, else NOARP, else STALE, else
+ *              REACHABLE, else as it is; see the contract in {@code dev.vxlab.detectors.source}); flannel's entries
+ *              are PERMANENT
  */
 public record FdbEntry(LinkRef dev, MacAddress mac, Optional<Ipv4> dst, int flags, int state) {
     static final Comparator<FdbEntry> ORDER = Comparator.comparing(FdbEntry::dev)

@@ -1,13 +1,11 @@
 package dev.vxlab.detectors.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.addr.MacAddress;
-import dev.vxlab.detectors.netns.NetnsExecutor;
 import dev.vxlab.detectors.state.Address;
 import dev.vxlab.detectors.state.FdbEntry;
 import dev.vxlab.detectors.state.Link;
@@ -16,17 +14,14 @@ import dev.vxlab.detectors.state.Neighbor;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.state.Scope;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
+import dev.vxlab.detectors.testkit.FlannelNode;
+import dev.vxlab.detectors.testkit.StillSnapshots;
+import dev.vxlab.detectors.testkit.TestNetns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,49 +155,23 @@ class IpJsonSourceKernelTest {
 
     @Test
     void twoWaysIntoTheNamespaceGiveEqualSnapshots() throws Exception {
-        // 'ip -n NS' and 'ip netns exec NS ip' enter the namespace differently. Devices that just came up may still
-        // change (carrier, linkdown, multicast neighbors), so compare only when the state held still around the read.
-        SnapshotSource viaDashN = source(CommandRunner.netns(node.node()));
+        // 'ip -n NS' and 'ip netns exec NS ip' enter the namespace differently.
         CommandRunner local = CommandRunner.local();
         SnapshotSource viaExec = source(argv -> {
             List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", node.node()));
             wrapped.addAll(argv);
             return local.run(wrapped);
         });
-        for (int round = 0; round < 50; round++) {
-            NodeState before = viaDashN.snapshot().withoutCounters();
-            NodeState other = viaExec.snapshot().withoutCounters();
-            NodeState after = viaDashN.snapshot().withoutCounters();
-            if (before.equals(after)) {
-                assertThat(other).isEqualTo(before);
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the namespace never held still for three snapshots");
+        StillSnapshots still = StillSnapshots.read(source(CommandRunner.netns(node.node())), viaExec);
+        assertThat(still.inner().withoutCounters()).isEqualTo(still.before().withoutCounters());
     }
 
     @Test
     void countsFramesForAnotherHostsMacAsOtherhostDrops() throws Exception {
-        Matcher kernel = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
-        assumeTrue(kernel.find() && (Integer.parseInt(kernel.group(1)) > 5
-                || Integer.parseInt(kernel.group(1)) == 5 && Integer.parseInt(kernel.group(2)) >= 19),
-                "rx_otherhost_dropped needs kernel 5.19+");
+        assumeTrue(FlannelNode.kernelCountsOtherhost(), "rx_otherhost_dropped needs kernel 5.19+");
         SnapshotSource source = source(CommandRunner.netns(node.node()));
         long before = otherhost(source.snapshot());
-        // The fabric believes node0's address is at a MAC that is not eth0's: what peers do after a VTEP MAC drift.
-        lab.ip(node.fabric(), "neigh", "replace", "172.31.159.19", "dev", "node0-eth0", "lladdr", "02:42:ac:1f:9f:99",
-                "nud", "permanent");
-        try (NetnsExecutor fabric = NetnsExecutor.open(Path.of("/run/netns", node.fabric()))) {
-            fabric.call(() -> {
-                try (DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET)) {
-                    for (int i = 0; i < 3; i++) {
-                        udp.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress("172.31.159.19", 9));
-                    }
-                }
-                return null;
-            });
-        }
+        node.sendMisaddressedFrames(lab, 3);
         long after = before;
         for (int read = 0; read < 100 && after < before + 3; read++) {
             after = otherhost(source.snapshot());

@@ -1,7 +1,8 @@
-package dev.vxlab.detectors.source;
+package dev.vxlab.detectors.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.source.CommandRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,16 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * Network namespaces a test makes and deletes, inside the lab sandbox only (the test JVM's own network and mount
  * namespaces; refuses to run anywhere else). Commands that fail fail the test with their stderr.
  */
-final class TestNetns implements AutoCloseable {
+public final class TestNetns implements AutoCloseable {
     private final String tag = "vxst" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     private final List<String> created = new ArrayList<>();
 
-    TestNetns() {
+    public TestNetns() {
         assertThat(System.getenv("VXLAB_SANDBOX")).as("kernel tests run only inside bin/vxlab-sandbox").isEqualTo("1");
     }
 
     /** Creates a namespace named after the test run and the role, e.g. vxst3f2a-node0. */
-    String add(String role) {
+    public String add(String role) {
         String name = tag + "-" + role;
         run("ip", "netns", "add", name);
         created.add(name);
@@ -29,27 +30,27 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** {@code ip -n NS ARGS}. */
-    void ip(String ns, String... args) {
+    public void ip(String ns, String... args) {
         List<String> argv = new ArrayList<>(List.of("ip", "-n", ns));
         argv.addAll(List.of(args));
         run(argv.toArray(String[]::new));
     }
 
     /** {@code bridge -n NS ARGS}. */
-    void bridge(String ns, String... args) {
+    public void bridge(String ns, String... args) {
         List<String> argv = new ArrayList<>(List.of("bridge", "-n", ns));
         argv.addAll(List.of(args));
         run(argv.toArray(String[]::new));
     }
 
     /** {@code ip netns exec NS ARGS}. */
-    void exec(String ns, String... args) {
+    public void exec(String ns, String... args) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         argv.addAll(List.of(args));
         run(argv.toArray(String[]::new));
     }
 
-    static void run(String... argv) {
+    public static void run(String... argv) {
         try {
             CommandRunner.Output out = CommandRunner.local().run(List.of(argv));
             assertThat(out.exitCode()).as("%s: %s", String.join(" ", argv), out.stderr().strip()).isZero();

@@ -1,18 +1,27 @@
-package dev.vxlab.detectors.source;
+package dev.vxlab.detectors.testkit;
+
+import dev.vxlab.detectors.netns.NetnsExecutor;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Programs a namespace the way flannel's vxlan backend and the bridge CNI plugin program a node (the field's node 0,
  * subnet 10.187.0.0/24, with peers 10.187.1.0/24 at 172.31.159.20 and 10.187.2.0/24 at 172.31.159.21), plus a
  * "fabric" namespace holding the other end of the node's eth0 and a "pod" namespace holding a pod's eth0.
  */
-record FlannelNode(String node, String fabric, String pod) {
-    static final String VTEP_MAC = "b6:9b:ed:b0:37:74";
-    static final String[][] PEERS = {
+public record FlannelNode(String node, String fabric, String pod) {
+    public static final String VTEP_MAC = "b6:9b:ed:b0:37:74";
+    public static final String[][] PEERS = {
             {"10.187.1.0", "f2:d2:28:8e:4c:61", "172.31.159.20"},
             {"10.187.2.0", "2a:f1:d4:d0:32:24", "172.31.159.21"},
     };
 
-    static FlannelNode build(TestNetns lab) {
+    public static FlannelNode build(TestNetns lab) {
         FlannelNode n = new FlannelNode(lab.add("node0"), lab.add("fabric"), lab.add("pod"));
         String ns = n.node;
         lab.ip(ns, "link", "set", "lo", "up");
@@ -51,5 +60,34 @@ record FlannelNode(String node, String fabric, String pod) {
         lab.ip(ns, "route", "add", "10.97.0.0/16", "dev", "eth0", "table", "100", "proto", "static", "metric", "50");
         lab.exec(ns, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.eth0.rp_filter=2");
         return n;
+    }
+
+    /** Whether this kernel counts rx_otherhost_dropped (5.19+). */
+    public static boolean kernelCountsOtherhost() {
+        Matcher kernel = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
+        if (!kernel.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(kernel.group(1));
+        return major > 5 || major == 5 && Integer.parseInt(kernel.group(2)) >= 19;
+    }
+
+    /**
+     * Makes the fabric believe node0's address is at a MAC that is not eth0's (what peers do after a VTEP MAC drift)
+     * and sends that many UDP datagrams from the fabric to node0: node0's eth0 drops each as "otherhost".
+     */
+    public void sendMisaddressedFrames(TestNetns lab, int count) throws Exception {
+        lab.ip(fabric, "neigh", "replace", "172.31.159.19", "dev", "node0-eth0", "lladdr", "02:42:ac:1f:9f:99",
+                "nud", "permanent");
+        try (NetnsExecutor inFabric = NetnsExecutor.open(Path.of("/run/netns", fabric))) {
+            inFabric.call(() -> {
+                try (DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                    for (int i = 0; i < count; i++) {
+                        udp.send(ByteBuffer.wrap(new byte[] {1}), new InetSocketAddress("172.31.159.19", 9));
+                    }
+                }
+                return null;
+            });
+        }
     }
 }

@@ -1,0 +1,231 @@
+package dev.vxlab.detectors.netlink;
+
+import dev.vxlab.detectors.netns.Libc;
+import dev.vxlab.detectors.source.SnapshotException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Runs rtnetlink dumps over one socket: sends the request, then reads datagrams into one reused buffer until the
+ * dump's NLMSG_DONE, handing each answer to a {@link MessageHandler}. It always reads a dump to its end, even after
+ * something went wrong, so the socket is clean for the next request (the kernel refuses a new dump while one is
+ * running); answers carrying another sequence number are left-overs and skipped.
+ */
+final class Dumper {
+    static final int BUFFER_BYTES = 64 * 1024;
+    static final int RECEIVE_TIMEOUT_SECONDS = 10;
+    private static final long OVERFLOWED = -1;
+    private static final long NOTHING_QUEUED = -2;
+
+    private final Datagrams socket;
+    private final Arena arena;
+    private final String where;
+    private final MemorySegment request;
+    private final Attributes ack = new Attributes(Nlmsg.NLMSGERR_ATTR_MSG);
+    private MemorySegment buffer;
+    private int seq;
+
+    /**
+     * @param arena where the buffers live, as long as the socket does
+     * @param where the namespace, for error sentences ("network namespace /run/netns/node0")
+     */
+    Dumper(Datagrams socket, Arena arena, String where) {
+        this.socket = socket;
+        this.arena = arena;
+        this.where = where;
+        this.request = arena.allocate(64, 8);
+        this.buffer = arena.allocate(BUFFER_BYTES, 8);
+    }
+
+    /**
+     * Runs one dump.
+     *
+     * @param ifindex 0 for every device, else the one device to dump (needs strict checking)
+     * @throws TornDumpException when the dump must be taken again, with the whole snapshot
+     * @throws SnapshotException when the kernel refuses the dump or its answer cannot be read
+     */
+    void dump(DumpRequest what, int ifindex, MessageHandler handler) throws SnapshotException, TornDumpException {
+        int expected = nextSeq();
+        long length = what.write(request, expected, ifindex);
+        try {
+            socket.send(request, length);
+        } catch (SyscallFailure e) {
+            throw new SnapshotException("cannot send the " + what.what() + " request in " + where + ": "
+                    + e.getMessage(), e);
+        }
+        Outcome outcome = new Outcome(what);
+        boolean doneMayBeLost = false;
+        while (true) {
+            // While a dump runs, the kernel queues its next part inside each recv(2) (and the first inside send(2)),
+            // so when a datagram's end was lost, an empty queue means that end held NLMSG_DONE.
+            long received = receive(what, !doneMayBeLost);
+            doneMayBeLost = false;
+            if (received == NOTHING_QUEUED) { // the lost end held NLMSG_DONE
+                outcome.end();
+                throw new IllegalStateException("a lost datagram left the " + what.what()
+                        + " neither torn nor unreadable");
+            } else if (received == OVERFLOWED) {
+                outcome.torn("the socket's receive queue overflowed (ENOBUFS)");
+            } else if (received > buffer.byteSize()) {
+                buffer = arena.allocate(Long.highestOneBit(received) << 1, 8);
+                outcome.torn("a datagram of " + received + " bytes did not fit the receive buffer");
+                doneMayBeLost = true;
+            } else {
+                switch (readAnswers(received, expected, handler, outcome)) {
+                    case DONE -> {
+                        outcome.end();
+                        return;
+                    }
+                    case CUT_SHORT -> doneMayBeLost = true;
+                    case MORE -> { }
+                }
+            }
+        }
+    }
+
+    private enum Progress { MORE, DONE, CUT_SHORT }
+
+    /** Hands the datagram's answers to this dump to the handler, until NLMSG_DONE. */
+    private Progress readAnswers(long received, int expected, MessageHandler handler, Outcome outcome)
+            throws SnapshotException {
+        for (long at = 0; at + Nlmsg.HDRLEN <= received; ) {
+            long len = Wire.u32(buffer, at + Nlmsg.LEN);
+            if (len < Nlmsg.HDRLEN || at + len > received) {
+                outcome.unreadable(new IllegalArgumentException("a message claims " + len + " bytes where "
+                        + (received - at) + " remain"));
+                return Progress.CUT_SHORT;
+            }
+            long end = at + len;
+            int type = Wire.u16(buffer, at + Nlmsg.TYPE);
+            int flags = Wire.u16(buffer, at + Nlmsg.FLAGS);
+            if (Wire.i32(buffer, at + Nlmsg.SEQ) == expected) { // else a left-over of an abandoned dump
+                if ((flags & Nlmsg.F_DUMP_INTR) != 0) {
+                    outcome.torn("the kernel flagged it as interrupted by a change (NLM_F_DUMP_INTR)");
+                }
+                switch (type) {
+                    case Nlmsg.DONE -> {
+                        // A dump that fails half-way ends with NLMSG_DONE carrying the error.
+                        int error = len >= Nlmsg.HDRLEN + 4 ? Wire.i32(buffer, at + Nlmsg.HDRLEN) : 0;
+                        if (error < 0) {
+                            throw refused(outcome.what, -error, extendedAck(at + Nlmsg.HDRLEN + 4, end, flags));
+                        }
+                        return Progress.DONE;
+                    }
+                    case Nlmsg.ERROR -> {
+                        int error = Wire.i32(buffer, at + Nlmsg.ERROR_CODE);
+                        if (error != 0) { // refused before the dump started: nothing more will come
+                            throw refused(outcome.what, -error, errorAck(at, end, flags));
+                        }
+                    }
+                    case Nlmsg.OVERRUN -> outcome.torn("the kernel reported an overrun (NLMSG_OVERRUN)");
+                    default -> {
+                        if (type == outcome.what.replyType() && outcome.clean()) {
+                            try {
+                                handler.accept(buffer, at, end);
+                            } catch (TornDumpException e) {
+                                outcome.torn(e.getMessage());
+                            } catch (RuntimeException e) {
+                                outcome.unreadable(e);
+                            }
+                        }
+                    }
+                }
+            }
+            at += Wire.align(len);
+        }
+        return Progress.MORE;
+    }
+
+    /**
+     * What went wrong during a dump, reported only once the dump was read to its end. A torn dump is taken again;
+     * an unreadable one is an error.
+     */
+    private final class Outcome {
+        final DumpRequest what;
+        private String torn;
+        private RuntimeException unreadable;
+
+        Outcome(DumpRequest what) {
+            this.what = what;
+        }
+
+        void torn(String why) {
+            torn = why;
+        }
+
+        void unreadable(RuntimeException e) {
+            if (unreadable == null) {
+                unreadable = e;
+            }
+        }
+
+        /** Whether answers are still worth reading. */
+        boolean clean() {
+            return torn == null && unreadable == null;
+        }
+
+        void end() throws TornDumpException, SnapshotException {
+            if (torn != null) {
+                throw new TornDumpException("the " + what.what() + " is torn: " + torn);
+            }
+            if (unreadable != null) {
+                throw new SnapshotException("cannot read the kernel's " + what.what() + " in " + where + ": "
+                        + (unreadable instanceof IllegalArgumentException ? unreadable.getMessage()
+                                : unreadable.toString()), unreadable);
+            }
+        }
+    }
+
+    /** The next datagram's length, {@link #OVERFLOWED} after ENOBUFS, {@link #NOTHING_QUEUED} when not waiting. */
+    private long receive(DumpRequest what, boolean wait) throws SnapshotException {
+        try {
+            return socket.receive(buffer, wait);
+        } catch (SyscallFailure e) {
+            if (e.errno() == SyscallFailure.ENOBUFS) {
+                return OVERFLOWED;
+            }
+            if (e.errno() == SyscallFailure.EAGAIN) {
+                if (!wait) {
+                    return NOTHING_QUEUED;
+                }
+                throw new SnapshotException("the kernel did not answer the " + what.what() + " in " + where
+                        + " within " + RECEIVE_TIMEOUT_SECONDS + " seconds", e);
+            }
+            throw new SnapshotException("cannot receive the " + what.what() + " in " + where + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private int nextSeq() {
+        seq++;
+        if (seq == 0) {
+            seq = 1; // 0 is what notifications carry
+        }
+        return seq;
+    }
+
+    private SnapshotException refused(DumpRequest what, int errno, String detail) {
+        return new SnapshotException("the kernel refused the " + what.what() + " in " + where + ": "
+                + Libc.strerror(errno) + " (errno " + errno + (detail == null ? "" : ", \"" + detail + "\"") + ")");
+    }
+
+    /** NLMSGERR_ATTR_MSG of an NLMSG_ERROR: after the error code and the echoed request (only its header if capped). */
+    private String errorAck(long at, long end, int flags) {
+        long echoed = at + Nlmsg.ERROR_CODE + 4;
+        long echoedLength = (flags & Nlmsg.F_CAPPED) != 0 ? Nlmsg.HDRLEN
+                : Wire.align(Wire.u32(buffer, echoed + Nlmsg.LEN));
+        return extendedAck(echoed + echoedLength, end, flags);
+    }
+
+    private String extendedAck(long from, long end, int flags) {
+        if ((flags & Nlmsg.F_ACK_TLVS) == 0 || from >= end) {
+            return null;
+        }
+        try {
+            ack.parse(buffer, from, end);
+            return ack.has(Nlmsg.NLMSGERR_ATTR_MSG) ? ack.string(Nlmsg.NLMSGERR_ATTR_MSG) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.vxlab.detectors.netlink;
+
+import dev.vxlab.detectors.netns.Libc;
+import dev.vxlab.detectors.netns.NamespaceException;
+import dev.vxlab.detectors.netns.NetnsExecutor;
+import dev.vxlab.detectors.source.SnapshotException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * A NETLINK_ROUTE socket driven through the FFM API. The socket belongs to the network namespace of the thread that
+ * created it ({@link #openIn} creates it on a thread moved there with setns(2)) and can then be used from any thread,
+ * one at a time. Its scratch memory (errno capture, option values) comes from the caller's arena, allocated once.
+ */
+final class NetlinkSocket implements Datagrams, AutoCloseable {
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_ROUTE = 0;
+
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
+    private static final int SO_RCVTIMEO = 20;
+    static final int SOL_NETLINK = 270;
+    static final int NETLINK_CAP_ACK = 10;
+    static final int NETLINK_EXT_ACK = 11;
+    static final int NETLINK_GET_STRICT_CHK = 12;
+
+    private static final int MSG_TRUNC = 0x20;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final short POLLIN = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_INT));
+    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+
+    private final int fd;
+    private final MemorySegment callState;
+    private final MemorySegment scratch;
+    private boolean closed;
+
+    private NetlinkSocket(int fd, Arena arena) {
+        this.fd = fd;
+        this.callState = arena.allocate(CALL_STATE);
+        this.scratch = arena.allocate(16, 8);
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
+                Linker.Option.captureCallState("errno"));
+    }
+
+    /** A socket in the calling thread's network namespace. */
+    static NetlinkSocket openHere(Arena arena) throws SnapshotException {
+        try {
+            return new NetlinkSocket(newSocket(), arena);
+        } catch (SyscallFailure e) {
+            throw new SnapshotException("cannot open a netlink socket: " + e.getMessage(), e);
+        }
+    }
+
+    /** A socket in the network namespace behind the file (/run/netns/NAME, /proc/PID/ns/net). */
+    static NetlinkSocket openIn(Path namespaceFile, Arena arena) throws SnapshotException {
+        try (NetnsExecutor inside = NetnsExecutor.open(namespaceFile)) {
+            return new NetlinkSocket(inside.call(NetlinkSocket::newSocket), arena);
+        } catch (NamespaceException e) {
+            throw new SnapshotException(e.getMessage(), e);
+        } catch (SyscallFailure e) {
+            throw new SnapshotException("cannot open a netlink socket in network namespace " + namespaceFile + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("interrupted while opening a netlink socket in network namespace "
+                    + namespaceFile, e);
+        } catch (Exception e) {
+            throw new SnapshotException("cannot open a netlink socket in network namespace " + namespaceFile + ": "
+                    + e, e);
+        }
+    }
+
+    private static int newSocket() throws SyscallFailure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            if (fd < 0) {
+                throw new SyscallFailure("socket(AF_NETLINK, NETLINK_ROUTE)", (int) ERRNO.get(state, 0L));
+            }
+            return fd;
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("socket downcall failed", t);
+        }
+    }
+
+    private int errno() {
+        return (int) ERRNO.get(callState, 0L);
+    }
+
+    /** setsockopt(2) with an int value. */
+    void setOption(int level, int name, int value) throws SyscallFailure {
+        scratch.set(ValueLayout.JAVA_INT, 0, value);
+        setOption(level, name, 4, "setsockopt(" + level + ", " + name + ")");
+    }
+
+    /** SO_RCVTIMEO: a blocking receive gives up with EAGAIN after this many seconds. */
+    void setReceiveTimeout(int seconds) throws SyscallFailure {
+        scratch.set(ValueLayout.JAVA_LONG, 0, seconds); // struct timeval: tv_sec, tv_usec
+        scratch.set(ValueLayout.JAVA_LONG, 8, 0);
+        setOption(SOL_SOCKET, SO_RCVTIMEO, 16, "setsockopt(SO_RCVTIMEO)");
+    }
+
+    private void setOption(int level, int name, int size, String call) throws SyscallFailure {
+        try {
+            int rc = (int) SETSOCKOPT.invokeExact(callState, fd, level, name, scratch, size);
+            if (rc != 0) {
+                throw new SyscallFailure(call, errno());
+            }
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("setsockopt downcall failed", t);
+        }
+    }
+
+    /** bind(2) to the legacy multicast group bit mask (RTMGRP_*); the kernel picks the port id. */
+    void bindGroups(int groups) throws SyscallFailure {
+        scratch.fill((byte) 0);
+        scratch.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK); // struct sockaddr_nl
+        scratch.set(ValueLayout.JAVA_INT, 8, groups);
+        try {
+            int rc = (int) BIND.invokeExact(callState, fd, scratch, 12);
+            if (rc != 0) {
+                throw new SyscallFailure("bind(AF_NETLINK)", errno());
+            }
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("bind downcall failed", t);
+        }
+    }
+
+    @Override
+    public void send(MemorySegment request, long length) throws SyscallFailure {
+        try {
+            while (true) {
+                long n = (long) SEND.invokeExact(callState, fd, request, length, 0);
+                if (n >= 0) {
+                    return;
+                }
+                if (errno() != SyscallFailure.EINTR) {
+                    throw new SyscallFailure("send", errno());
+                }
+            }
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("send downcall failed", t);
+        }
+    }
+
+    @Override
+    public long receive(MemorySegment buffer, boolean wait) throws SyscallFailure {
+        int flags = wait ? MSG_TRUNC : MSG_TRUNC | MSG_DONTWAIT;
+        try {
+            while (true) {
+                long n = (long) RECV.invokeExact(callState, fd, buffer, buffer.byteSize(), flags);
+                if (n >= 0) {
+                    return n;
+                }
+                if (errno() != SyscallFailure.EINTR) {
+                    throw new SyscallFailure("recv", errno());
+                }
+            }
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("recv downcall failed", t);
+        }
+    }
+
+    /** poll(2): whether something (a datagram or an error such as ENOBUFS) is waiting, within the timeout. */
+    boolean poll(int millis) throws SyscallFailure {
+        scratch.set(ValueLayout.JAVA_INT, 0, fd); // struct pollfd: fd, events, revents
+        scratch.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+        scratch.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        try {
+            int n = (int) POLL.invokeExact(callState, scratch, 1L, millis);
+            if (n < 0) {
+                if (errno() == SyscallFailure.EINTR) {
+                    return false;
+                }
+                throw new SyscallFailure("poll", errno());
+            }
+            return n > 0;
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll downcall failed", t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.close(fd);
+        }
+    }
+}

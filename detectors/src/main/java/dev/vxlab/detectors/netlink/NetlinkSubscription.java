@@ -1,0 +1,249 @@
+package dev.vxlab.detectors.netlink;
+
+import dev.vxlab.detectors.addr.Ipv4;
+import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.detectors.source.SnapshotException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Listens to a network namespace's rtnetlink notifications (groups RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
+ * RTNLGRP_IPV4_ROUTE and RTNLGRP_IPV4_NETCONF) and hands them out as {@link ChangeEvent}s, so a watcher snapshots
+ * again only when something changed. When the socket overflows, an {@link ChangeEvent.Overrun} says that
+ * notifications were lost and everything must be read again; it replaces the events still queued, and the events
+ * after it are changes made after it.
+ *
+ * <p>For one consumer thread: {@link #next} blocks that thread (an interrupt ends the wait); close it from the same
+ * thread, or once the consumer stopped.
+ */
+public final class NetlinkSubscription implements AutoCloseable {
+    private static final int RTMGRP_LINK = 1;              // 1 << (RTNLGRP_LINK - 1)
+    private static final int RTMGRP_NEIGH = 1 << 2;        // RTNLGRP_NEIGH = 3
+    private static final int RTMGRP_IPV4_IFADDR = 1 << 4;  // RTNLGRP_IPV4_IFADDR = 5
+    private static final int RTMGRP_IPV4_ROUTE = 1 << 6;   // RTNLGRP_IPV4_ROUTE = 7
+    private static final int RTMGRP_IPV4_NETCONF = 1 << 23; // RTNLGRP_IPV4_NETCONF = 24
+    /** What a subscription asks for; the kernel caps it at net.core.rmem_max. */
+    static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+    /** How long one poll(2) waits at most, so an interrupt is noticed. */
+    private static final int POLL_SLICE_MILLIS = 100;
+    /** Bounds the emptying of an overflowed queue while changes keep pouring in. */
+    private static final int MAX_DRAINED_DATAGRAMS = 100_000;
+
+    private final Arena arena;
+    private final NetlinkSocket socket;
+    private final String where;
+    private final MemorySegment buffer;
+    private final Deque<ChangeEvent> pending = new ArrayDeque<>();
+    private final Attributes attrs = new Attributes(RouteParser.RTA_TABLE);
+    private boolean closed;
+
+    private NetlinkSubscription(Arena arena, NetlinkSocket socket, String where) {
+        this.arena = arena;
+        this.socket = socket;
+        this.where = where;
+        this.buffer = arena.allocate(Dumper.BUFFER_BYTES, 8);
+    }
+
+    /**
+     * Listens in the network namespace behind the file ({@code /run/netns/NAME}, {@code /proc/PID/ns/net}).
+     *
+     * @throws SnapshotException when the namespace cannot be entered or the socket cannot be opened
+     */
+    public static NetlinkSubscription open(Path namespaceFile) throws SnapshotException {
+        return open(Objects.requireNonNull(namespaceFile, "namespaceFile"), RECEIVE_BUFFER_BYTES);
+    }
+
+    /** Listens in the calling thread's network namespace. */
+    public static NetlinkSubscription openCurrentNamespace() throws SnapshotException {
+        return open(null, RECEIVE_BUFFER_BYTES);
+    }
+
+    /** With a chosen receive buffer (tests make it tiny to force an overrun); a null file is the current namespace. */
+    static NetlinkSubscription open(Path namespaceFile, int receiveBufferBytes) throws SnapshotException {
+        Arena arena = Arena.ofShared();
+        NetlinkSocket socket = null;
+        String where = namespaceFile == null ? "the current network namespace" : "network namespace " + namespaceFile;
+        try {
+            socket = namespaceFile == null ? NetlinkSocket.openHere(arena) : NetlinkSocket.openIn(namespaceFile, arena);
+            socket.setOption(NetlinkSocket.SOL_SOCKET, NetlinkSocket.SO_RCVBUF, receiveBufferBytes);
+            socket.bindGroups(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE
+                    | RTMGRP_IPV4_NETCONF);
+            return new NetlinkSubscription(arena, socket, where);
+        } catch (SyscallFailure e) {
+            if (socket != null) {
+                socket.close();
+            }
+            arena.close();
+            throw new SnapshotException("cannot subscribe to rtnetlink notifications in " + where + ": "
+                    + e.getMessage(), e);
+        } catch (SnapshotException | RuntimeException e) {
+            if (socket != null) {
+                socket.close();
+            }
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The next change, waiting for it at most the timeout.
+     *
+     * @return the event, or empty when nothing changed within the timeout
+     * @throws InterruptedException when the waiting thread is interrupted
+     * @throws SnapshotException when the socket fails
+     */
+    public Optional<ChangeEvent> next(Duration timeout) throws SnapshotException, InterruptedException {
+        if (closed) {
+            throw new IllegalStateException("the subscription to " + where + " is closed");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ChangeEvent event = pending.poll();
+            if (event != null) {
+                return Optional.of(event);
+            }
+            if (readQueued()) {
+                continue;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for changes in " + where);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            try {
+                socket.poll((int) Math.min(POLL_SLICE_MILLIS, Math.max(1, left / 1_000_000)));
+            } catch (SyscallFailure e) {
+                throw new SnapshotException("cannot wait for rtnetlink notifications in " + where + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Reads one queued datagram into events, if there is one. */
+    private boolean readQueued() throws SnapshotException {
+        long n;
+        try {
+            n = socket.receive(buffer, false);
+        } catch (SyscallFailure e) {
+            if (e.errno() == SyscallFailure.EAGAIN) {
+                return false;
+            }
+            if (e.errno() == SyscallFailure.ENOBUFS) {
+                overrun();
+                return true;
+            }
+            throw new SnapshotException("cannot receive rtnetlink notifications in " + where + ": "
+                    + e.getMessage(), e);
+        }
+        if (n > buffer.byteSize()) { // cut short: what it said is lost
+            overrun();
+            return true;
+        }
+        for (long at = 0; at + Nlmsg.HDRLEN <= n; ) {
+            long len = Wire.u32(buffer, at + Nlmsg.LEN);
+            if (len < Nlmsg.HDRLEN || at + len > n) {
+                break;
+            }
+            ChangeEvent event = event(Wire.u16(buffer, at + Nlmsg.TYPE), at + Nlmsg.HDRLEN, at + len);
+            if (event != null) {
+                pending.add(event);
+            }
+            at += Wire.align(len);
+        }
+        return true;
+    }
+
+    /**
+     * Notifications were lost. The kernel reports ENOBUFS once and then drops further notifications silently until
+     * the queue is empty, so the queue is emptied now: a re-dump the consumer starts after seeing the Overrun cannot
+     * miss a change that follows it. What was queued or pending is superseded by that re-dump.
+     */
+    private void overrun() throws SnapshotException {
+        pending.clear();
+        for (int datagrams = 0; datagrams < MAX_DRAINED_DATAGRAMS; datagrams++) {
+            try {
+                socket.receive(buffer, false);
+            } catch (SyscallFailure e) {
+                if (e.errno() == SyscallFailure.EAGAIN) {
+                    break;
+                }
+                if (e.errno() != SyscallFailure.ENOBUFS) {
+                    throw new SnapshotException("cannot receive rtnetlink notifications in " + where + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        pending.add(new ChangeEvent.Overrun());
+    }
+
+    /** The event a notification stands for, or null for one the snapshot does not cover (IPv6 neighbors, ...). */
+    private ChangeEvent event(int type, long body, long end) {
+        MemorySegment m = buffer;
+        return switch (type) {
+            case Rtm.NEWLINK, Rtm.DELLINK -> {
+                attrs.parse(m, body + LinkParser.IFINFOMSG_SIZE, end);
+                yield new ChangeEvent.LinkChanged(Wire.i32(m, body + LinkParser.IFI_INDEX),
+                        attrs.has(LinkParser.IFLA_IFNAME) ? attrs.string(LinkParser.IFLA_IFNAME) : "",
+                        type == Rtm.DELLINK);
+            }
+            case Rtm.NEWADDR, Rtm.DELADDR -> {
+                if (Wire.u8(m, body + AddressParser.IFA_FAMILY) != Nlmsg.AF_INET) {
+                    yield null;
+                }
+                attrs.parse(m, body + AddressParser.IFADDRMSG_SIZE, end);
+                int key = attrs.isIpv4(AddressParser.IFA_LOCAL) ? AddressParser.IFA_LOCAL : AddressParser.IFA_ADDRESS;
+                Ipv4 address = new Ipv4(attrs.isIpv4(key) ? attrs.ipv4(key) : 0);
+                yield new ChangeEvent.AddressChanged(Wire.i32(m, body + AddressParser.IFA_INDEX),
+                        new Ipv4Prefix(address, Wire.u8(m, body + AddressParser.IFA_PREFIXLEN)), type == Rtm.DELADDR);
+            }
+            case Rtm.NEWROUTE, Rtm.DELROUTE -> {
+                if (Wire.u8(m, body + RouteParser.RTM_FAMILY) != Nlmsg.AF_INET) {
+                    yield null;
+                }
+                attrs.parse(m, body + RouteParser.RTMSG_SIZE, end);
+                Ipv4 dst = new Ipv4(attrs.isIpv4(RouteParser.RTA_DST) ? attrs.ipv4(RouteParser.RTA_DST) : 0);
+                yield new ChangeEvent.RouteChanged(
+                        attrs.i32(RouteParser.RTA_TABLE, Wire.u8(m, body + RouteParser.RTM_TABLE)),
+                        new Ipv4Prefix(dst, Wire.u8(m, body + RouteParser.RTM_DST_LEN)), type == Rtm.DELROUTE);
+            }
+            case Rtm.NEWNEIGH, Rtm.DELNEIGH -> {
+                int family = Wire.u8(m, body + NeighborParser.NDM_FAMILY);
+                yield family == Nlmsg.AF_INET || family == Nlmsg.AF_BRIDGE
+                        ? new ChangeEvent.NeighborChanged(Wire.i32(m, body + NeighborParser.NDM_IFINDEX),
+                                family == Nlmsg.AF_BRIDGE, type == Rtm.DELNEIGH)
+                        : null;
+            }
+            case Rtm.NEWNETCONF, Rtm.DELNETCONF -> {
+                if (Wire.u8(m, body) != Nlmsg.AF_INET) { // netconfmsg: the family alone
+                    yield null;
+                }
+                attrs.parse(m, body + NetconfParser.NETCONFMSG_SIZE, end);
+                yield attrs.has(NetconfParser.NETCONFA_IFINDEX)
+                        ? new ChangeEvent.SysctlChanged(attrs.i32(NetconfParser.NETCONFA_IFINDEX, 0)) : null;
+            }
+            default -> null;
+        };
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            socket.close();
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NetlinkSubscription[" + where + "]";
+    }
+}

@@ -1,0 +1,143 @@
+package dev.vxlab.detectors.netlink;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Sits between a NetlinkSource and its real socket and passes the kernel's answers through, except for the faults a
+ * test arms: each one fires once, on the answer to the next request of its message type (RTM_GET*).
+ */
+final class FaultySocket implements Datagrams {
+    enum Kind {
+        /** Sets NLM_F_DUMP_INTR on the first message of the next datagram. */
+        INTERRUPT,
+        /** Reports ENOBUFS before the next datagram (which still arrives). */
+        OVERFLOW,
+        /** Reports the datagram holding NLMSG_DONE as longer than the buffer: it and its DONE are lost. */
+        TRUNCATE_DONE,
+        /** Delivers a copy of the last datagram of an earlier dump (another sequence number) first. */
+        STALE,
+        /** Answers the request with NLMSG_ERROR carrying -errno instead of sending it. */
+        REFUSE,
+        /** Turns the dump's NLMSG_DONE into one carrying -errno, as a dump failing half-way ends. */
+        FAIL_DONE
+    }
+
+    private record Fault(Kind kind, int requestType, int errno) {}
+
+    private final Datagrams real;
+    private final List<Fault> armed = new ArrayList<>();
+    private final Deque<byte[]> injected = new ArrayDeque<>();
+    private int alwaysInterrupt = -1;
+    private int lastType;
+    private byte[] lastDatagram;
+    private final int[] requests = new int[128];
+
+    FaultySocket(Datagrams real) {
+        this.real = real;
+    }
+
+    FaultySocket arm(Kind kind, int requestType) {
+        return arm(kind, requestType, 0);
+    }
+
+    FaultySocket arm(Kind kind, int requestType, int errno) {
+        armed.add(new Fault(kind, requestType, errno));
+        return this;
+    }
+
+    /** Every answer to requests of this type is flagged as interrupted, from now on. */
+    FaultySocket alwaysInterrupt(int requestType) {
+        alwaysInterrupt = requestType;
+        return this;
+    }
+
+    boolean allFired() {
+        return armed.isEmpty();
+    }
+
+    /** How many requests of this type were sent so far. */
+    int requests(int requestType) {
+        return requests[requestType];
+    }
+
+    private Fault take(Kind kind) {
+        for (Iterator<Fault> it = armed.iterator(); it.hasNext(); ) {
+            Fault f = it.next();
+            if (f.kind() == kind && f.requestType() == lastType) {
+                it.remove();
+                return f;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void send(MemorySegment request, long length) throws SyscallFailure {
+        lastType = Wire.u16(request, Nlmsg.TYPE);
+        requests[lastType]++;
+        int seq = Wire.i32(request, Nlmsg.SEQ);
+        Fault refuse = take(Kind.REFUSE);
+        if (refuse != null) {
+            byte[] error = new byte[Nlmsg.HDRLEN + 4 + Nlmsg.HDRLEN];
+            MemorySegment e = MemorySegment.ofArray(error);
+            e.set(Wire.U32, Nlmsg.LEN, error.length);
+            e.set(Wire.U16, Nlmsg.TYPE, (short) Nlmsg.ERROR);
+            e.set(Wire.U16, Nlmsg.FLAGS, (short) Nlmsg.F_CAPPED);
+            e.set(Wire.U32, Nlmsg.SEQ, seq);
+            e.set(Wire.U32, Nlmsg.ERROR_CODE, -refuse.errno());
+            MemorySegment.copy(request, 0, e, Nlmsg.ERROR_CODE + 4, Nlmsg.HDRLEN);
+            injected.add(error);
+            return;
+        }
+        if (take(Kind.STALE) != null) {
+            injected.add(lastDatagram.clone());
+        }
+        real.send(request, length);
+    }
+
+    @Override
+    public long receive(MemorySegment buffer, boolean wait) throws SyscallFailure {
+        if (!injected.isEmpty()) {
+            byte[] datagram = injected.poll();
+            MemorySegment.copy(datagram, 0, buffer, ValueLayout.JAVA_BYTE, 0, datagram.length);
+            return datagram.length;
+        }
+        if (take(Kind.OVERFLOW) != null) {
+            throw new SyscallFailure("recv", SyscallFailure.ENOBUFS);
+        }
+        long n = real.receive(buffer, wait);
+        if (n > buffer.byteSize()) {
+            return n;
+        }
+        if (lastType == alwaysInterrupt || take(Kind.INTERRUPT) != null) {
+            buffer.set(Wire.U16, Nlmsg.FLAGS, (short) (Wire.u16(buffer, Nlmsg.FLAGS) | Nlmsg.F_DUMP_INTR));
+        }
+        long done = findDone(buffer, n);
+        if (done >= 0) {
+            Fault fail = take(Kind.FAIL_DONE);
+            if (fail != null) {
+                buffer.set(Wire.U32, done + Nlmsg.HDRLEN, -fail.errno());
+            }
+            if (take(Kind.TRUNCATE_DONE) != null) {
+                return buffer.byteSize() + 1;
+            }
+        }
+        lastDatagram = buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        return n;
+    }
+
+    private static long findDone(MemorySegment buffer, long n) {
+        for (long at = 0; at + Nlmsg.HDRLEN <= n; at += Wire.align(Wire.u32(buffer, at))) {
+            if (Wire.u16(buffer, at + Nlmsg.TYPE) == Nlmsg.DONE) {
+                return at;
+            }
+        }
+        return -1;
+    }
+}

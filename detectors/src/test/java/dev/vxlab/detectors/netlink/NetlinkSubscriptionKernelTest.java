@@ -1,0 +1,145 @@
+package dev.vxlab.detectors.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.testkit.FlannelNode;
+import dev.vxlab.detectors.testkit.TestNetns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * NetlinkSubscription against a real kernel: the changes NetworkManager makes to a flannel node are each heard as an
+ * event, and an overflowing socket says so. Waits are bounded only so that a missing event fails instead of hanging.
+ */
+class NetlinkSubscriptionKernelTest {
+    private static final Duration LIVENESS = Duration.ofSeconds(10);
+
+    private final TestNetns lab = new TestNetns();
+    private FlannelNode node;
+    private NodeState state;
+
+    @BeforeEach
+    void programTheNode() throws Exception {
+        node = FlannelNode.build(lab);
+        try (NetlinkSource source = NetlinkSource.open(namespace())) {
+            state = source.snapshot();
+        }
+    }
+
+    @AfterEach
+    void deleteTheNamespaces() {
+        lab.close();
+    }
+
+    private Path namespace() {
+        return Path.of("/run/netns", node.node());
+    }
+
+    private int index(String link) {
+        return state.link(link).orElseThrow().index();
+    }
+
+    /** Reads events until one matches; returns the ones read. */
+    private static List<ChangeEvent> awaitEvent(NetlinkSubscription changes, Predicate<ChangeEvent> wanted)
+            throws Exception {
+        List<ChangeEvent> seen = new ArrayList<>();
+        while (true) {
+            ChangeEvent event = changes.next(LIVENESS).orElseGet(() -> fail("no matching event; saw " + seen));
+            seen.add(event);
+            if (wanted.test(event)) {
+                return seen;
+            }
+        }
+    }
+
+    @Test
+    void hearsTheVtepMacChangeAndTheNeighborFlushThatComesWithIt() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            lab.ip(node.node(), "link", "set", "flannel.1", "address", "7a:3c:58:e1:90:2d");
+            int flannel = index("flannel.1");
+            List<ChangeEvent> seen = awaitEvent(changes,
+                    e -> e.equals(new ChangeEvent.LinkChanged(flannel, "flannel.1", false)));
+            seen.addAll(awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, false, true))));
+        }
+    }
+
+    @Test
+    void hearsRouteAddressNeighborFdbAndSysctlChanges() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            int flannel = index("flannel.1");
+            lab.ip(node.node(), "route", "del", "10.187.1.0/24");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.RouteChanged(Route.TABLE_MAIN,
+                    Ipv4Prefix.parse("10.187.1.0/24"), true)));
+            lab.ip(node.node(), "neigh", "del", "10.187.2.0", "dev", "flannel.1");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, false, true)));
+            // Removing a device's last IPv4 address also flushes its neighbors, permanent ones included.
+            lab.ip(node.node(), "addr", "del", "10.187.0.0/32", "dev", "flannel.1");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.AddressChanged(flannel,
+                    Ipv4Prefix.parse("10.187.0.0/32"), true)));
+            lab.bridge(node.node(), "fdb", "del", FlannelNode.PEERS[1][1], "dev", "flannel.1", "dst",
+                    FlannelNode.PEERS[1][2]);
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, true, true)));
+            lab.exec(node.node(), "sysctl", "-qw", "net.ipv4.conf.eth0.rp_filter=1");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.SysctlChanged(index("eth0"))));
+        }
+    }
+
+    @Test
+    void waitingWithoutChangesEndsEmpty() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            // Drain what the fresh devices may still announce, then a zero wait finds nothing.
+            while (changes.next(Duration.ofMillis(200)).isPresent()) {
+                // keep draining
+            }
+            assertThat(changes.next(Duration.ZERO)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFloodIntoATinyBufferIsAnOverrunAndTheSubscriptionGoesOn(@TempDir Path dir) throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace(), 1)) {
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                batch.append("route add 10.50.").append(i).append(".0/24 dev eth0\n");
+            }
+            Path file = Files.writeString(dir.resolve("routes.batch"), batch);
+            TestNetns.run("ip", "-n", node.node(), "-batch", file.toString());
+            assertThat(awaitEvent(changes, e -> e instanceof ChangeEvent.Overrun)).as("queued events are superseded")
+                    .hasSize(1);
+            // The queue was emptied with the overrun, so a change right after it is heard.
+            lab.ip(node.node(), "route", "del", "10.187.2.0/24");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.RouteChanged(Route.TABLE_MAIN,
+                    Ipv4Prefix.parse("10.187.2.0/24"), true)));
+        }
+    }
+
+    @Test
+    void anInterruptEndsTheWait() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            Thread.currentThread().interrupt();
+            // With events queued the interrupt waits its turn; with none it ends the wait.
+            boolean interrupted = false;
+            for (int i = 0; i < 1000 && !interrupted; i++) {
+                try {
+                    changes.next(LIVENESS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            assertThat(interrupted).isTrue();
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        }
+    }
+}
