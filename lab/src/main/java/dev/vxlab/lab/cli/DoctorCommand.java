@@ -3,6 +3,8 @@ package dev.vxlab.lab.cli;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.spi.Diagnosis;
 import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.addr.Ipv4;
+import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.doctor.LabDoctor;
@@ -62,6 +64,10 @@ final class DoctorCommand extends InLabCommand {
     @Option(names = "--apply", description = "With --fix: apply the plan, then prove it with traffic.")
     boolean apply;
 
+    @Option(names = "--trace", arity = "2", paramLabel = "SRC DST", description = "On a lab: follow a TCP exchange "
+            + "from SRC (a node, a pod like app@NODE, or a pod IP) to the IP DST, hop by hop, and say where it dies.")
+    List<String> trace;
+
     @Option(names = "--watch", description = "On a real node: examine again every --interval and print what changes.")
     boolean watch;
 
@@ -108,7 +114,25 @@ final class DoctorCommand extends InLabCommand {
         if (watch) {
             throw new LabException("--watch is for a real node (--host or --netns); on a lab, run 'vxlab doctor' again");
         }
-        LabDoctor doctor = new LabDoctor(lab);
+        try (LabDoctor doctor = new LabDoctor(lab)) {
+            return trace != null ? trace(lab, doctor) : examine(lab, doctor);
+        }
+    }
+
+    private int trace(Lab lab, LabDoctor doctor) throws LabException {
+        String from = TraceEnds.source(lab.spec(), trace.get(0));
+        Ipv4 to;
+        try {
+            to = Ipv4.parse(trace.get(1));
+        } catch (IllegalArgumentException e) {
+            throw new LabException("--trace DST must be an IPv4 address: " + e.getMessage(), e);
+        }
+        Exchange exchange = doctor.model().exchange(from, to);
+        System.out.println(exchange.render());
+        return exchange.succeeded() ? Main.OK : Main.FAILED;
+    }
+
+    private int examine(Lab lab, LabDoctor doctor) throws LabException {
         Map<String, LabDoctor.Examined> all = doctor.examine();
         if (node != null) {
             String name = lab.cluster().node(node).name();

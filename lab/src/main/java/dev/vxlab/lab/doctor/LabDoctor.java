@@ -7,8 +7,9 @@ import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
 import dev.vxlab.detectors.fix.FixStep;
-import dev.vxlab.detectors.source.CommandRunner;
-import dev.vxlab.detectors.source.IpJsonSource;
+import dev.vxlab.detectors.model.DataplaneModel;
+import dev.vxlab.detectors.model.PodAttachment;
+import dev.vxlab.detectors.netlink.NetlinkSource;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.spi.DetectionInput;
@@ -19,6 +20,7 @@ import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterNode;
+import dev.vxlab.lab.backend.ClusterPod;
 import dev.vxlab.lab.shell.CommandFailedException;
 import dev.vxlab.lab.shell.CommandResult;
 import java.io.IOException;
@@ -35,11 +37,13 @@ import java.util.Optional;
  * the published NodeList, the node's subnet.env and NetworkManager configuration), and applies fix plans through the
  * lab (node shells, the flanneld restart, the node's private files).
  */
-public final class LabDoctor {
+public final class LabDoctor implements AutoCloseable {
     private final Lab lab;
     private final Doctor doctor;
     private final FixPlanner planner;
     private final Map<String, NodeState> previous = new LinkedHashMap<>();
+    /** One netlink socket per namespace, opened on first use and kept: the fast path. */
+    private final Map<Path, NetlinkSource> sources = new LinkedHashMap<>();
 
     public LabDoctor(Lab lab) {
         this.lab = lab;
@@ -62,11 +66,37 @@ public final class LabDoctor {
                 + "'s namespace cannot be reached from here"));
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nodeRoot(node.name()).resolve("etc/NetworkManager"),
                 () -> NetworkManagerProcess.runsIn(netns));
+        return snapshot(netns, nm, node.name());
+    }
+
+    private NodeState snapshot(Path netns, NmFactsSource nm, String label) throws LabException {
         try {
-            return IpJsonSource.of(CommandRunner.netns(netns.getFileName().toString()), nm).snapshot();
+            NetlinkSource source = sources.get(netns);
+            if (source == null) {
+                source = NetlinkSource.open(netns, nm);
+                sources.put(netns, source);
+            }
+            return source.snapshot();
         } catch (SnapshotException e) {
-            throw new LabException("cannot snapshot node " + node.name() + ": " + e.getMessage(), e);
+            throw new LabException("cannot snapshot " + label + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Snapshots every node and pod and builds the dataplane model of the whole cluster (for traces). */
+    public DataplaneModel model() throws LabException {
+        Map<String, NodeState> nodes = new LinkedHashMap<>();
+        for (ClusterNode node : lab.cluster().nodes()) {
+            nodes.put(node.name(), snapshot(node));
+        }
+        Map<String, NodeState> pods = new LinkedHashMap<>();
+        List<PodAttachment> attachments = new ArrayList<>();
+        for (ClusterPod pod : lab.cluster().pods()) {
+            Path netns = pod.netnsFile().orElseThrow(() -> new LabException("pod " + pod.plan().label()
+                    + "'s namespace cannot be reached from here"));
+            pods.put(pod.plan().label(), snapshot(netns, NmFactsSource.NOT_INSPECTED, "pod " + pod.plan().label()));
+            attachments.add(new PodAttachment(pod.plan().label(), pod.plan().node(), pod.plan().hostVeth()));
+        }
+        return DataplaneModel.of(nodes, pods, attachments);
     }
 
     /** What flannel published, read back from the lab's nodes.json exactly as from a real cluster. */
@@ -133,6 +163,12 @@ public final class LabDoctor {
             }
         }
         return done;
+    }
+
+    @Override
+    public void close() {
+        sources.values().forEach(NetlinkSource::close);
+        sources.clear();
     }
 
     private void writeOnNode(String node, FixStep.WriteFile write) throws LabException {

@@ -8,14 +8,18 @@ import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.detectors.fix.FixPlan;
+import dev.vxlab.detectors.model.Exchange;
+import dev.vxlab.detectors.spi.FaultIds;
+import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.capture.CaptureAvailability;
 import dev.vxlab.lab.capture.CaptureException;
 import dev.vxlab.lab.capture.CaptureFile;
 import dev.vxlab.lab.capture.CapturePoint;
 import dev.vxlab.lab.capture.PacketCapture;
 import dev.vxlab.lab.capture.PcapSummary;
+import dev.vxlab.lab.doctor.LabDoctor;
 import dev.vxlab.lab.fault.Fault;
-import dev.vxlab.lab.flannel.FlannelControl.RestartResult;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
 import dev.vxlab.lab.probe.Probe;
@@ -83,8 +87,8 @@ public final class FieldBugStory {
         Map<String, String> captures = new LinkedHashMap<>();
         out.printf("vxlab reproduce: flannel.1 MAC drift on a %d-node flannel VXLAN cluster (the Kylin V10 field "
                 + "report), backend %s, run %s%n", nodeCount, backend.name(), run.prefix());
-        try (Lab lab = Lab.start(backend, spec, run)) {
-            new Play(lab, story, matrices, captures).all();
+        try (Lab lab = Lab.start(backend, spec, run); LabDoctor doctor = new LabDoctor(lab)) {
+            new Play(lab, doctor, story, matrices, captures).all();
         } finally {
             writeReport(spec, run, story, started, matrices, captures);
         }
@@ -115,6 +119,7 @@ public final class FieldBugStory {
     /** One playing of the story against a running lab. */
     private final class Play {
         private final Lab lab;
+        private final LabDoctor doctor;
         private final Narrator story;
         private final Map<String, String> matrices;
         private final Map<String, String> captures;
@@ -124,9 +129,10 @@ public final class FieldBugStory {
         private final PodPlan target;
         private final String vtep;
 
-        Play(Lab lab, Narrator story, Map<String, String> matrices, Map<String, String> captures)
+        Play(Lab lab, LabDoctor doctor, Narrator story, Map<String, String> matrices, Map<String, String> captures)
                 throws LabException {
             this.lab = lab;
+            this.doctor = doctor;
             this.story = story;
             this.matrices = matrices;
             this.captures = captures;
@@ -141,6 +147,7 @@ public final class FieldBugStory {
         void all() throws LabException {
             clusterUp();
             healthy("before the fault");
+            doctorSaysHealthy();
             macDrift();
             healthy("after the flanneld restart");
             addressLoss();
@@ -194,14 +201,13 @@ public final class FieldBugStory {
             otherhostDrops(dropsBefore);
             advertisedDiffers(newMac);
             brokenExactlyWhereExpected();
+            LabDoctor.Examined examined = doctorNames(FaultIds.VTEP_MAC_DRIFT, vtep);
+            traceExplains();
 
-            RestartResult restart = lab.restartFlanneld(faulty.name());
-            story.step("restart flanneld on node " + faulty.name() + ": it re-reads flannel.1's MAC and re-publishes "
-                    + "it; every peer re-programs its entries", restart.commands(),
-                    List.of("VtepMAC " + restart.previousVtepMac() + " -> " + restart.vtepMac()));
+            applyFix(examined, "the doctor's fix: restart flanneld on node " + faulty.name() + "; it re-reads "
+                    + "flannel.1's MAC, re-publishes it, and every peer re-programs its entries");
             story.expect("flanneld-republished", "flanneld re-published the device's real MAC",
-                    restart.vtepMac().equals(newMac) && lab.flannel().lease(faulty.name()).vtepMac().toString()
-                            .equals(newMac), "lease VtepMAC is now " + lab.flannel().lease(faulty.name()).vtepMac());
+                    lab.flannel().lease(faulty.name()).vtepMac().toString().equals(newMac), "lease VtepMAC is now " + lab.flannel().lease(faulty.name()).vtepMac());
         }
 
         /** The field's symptoms 1-3: DNS and HTTP from the node (and one of its pods) time out. */
@@ -368,6 +374,58 @@ public final class FieldBugStory {
             return fromFaulty != toFaulty;
         }
 
+        /** The baseline examination: no finding anywhere, and the snapshots later counter rates compare against. */
+        private void doctorSaysHealthy() throws LabException {
+            Map<String, LabDoctor.Examined> all = doctor.examine();
+            List<String> unhealthy = all.values().stream().filter(e -> !e.diagnosis().findings().isEmpty())
+                    .map(e -> e.diagnosis().node() + ": " + e.diagnosis().findings().stream().map(Finding::fault).toList())
+                    .toList();
+            story.step("vxlab doctor on every node", List.of("vxlab doctor"), all.values().stream()
+                    .map(e -> e.diagnosis().node() + ": " + (e.diagnosis().findings().isEmpty() ? "healthy"
+                            : e.diagnosis().findings().size() + " finding(s)")).toList());
+            story.expect("doctor-healthy-before", "the doctor finds nothing on a healthy cluster", unhealthy.isEmpty(),
+                    unhealthy.isEmpty() ? all.size() + " nodes healthy" : unhealthy.toString());
+        }
+
+        /** The doctor must name the injected fault on the faulty node and device, and nothing on any other node. */
+        private LabDoctor.Examined doctorNames(String fault, String device) throws LabException {
+            Map<String, LabDoctor.Examined> all = doctor.examine();
+            LabDoctor.Examined mine = all.get(faulty.name());
+            List<String> lines = new ArrayList<>();
+            for (Finding f : mine.diagnosis().findings()) {
+                lines.add(f.severity().label() + " " + f.fault() + " " + f.device() + ": " + f.summary());
+                lines.add("  expected " + f.expected() + "; actual " + f.actual());
+            }
+            List<String> elsewhere = all.values().stream().filter(e -> !e.diagnosis().node().equals(faulty.name()))
+                    .flatMap(e -> e.diagnosis().findings().stream())
+                    .map(f -> f.node() + " " + f.fault()).toList();
+            story.step("vxlab doctor names the fault", List.of("vxlab doctor --node " + faulty.name()), lines);
+            boolean named = mine.diagnosis().findings().stream()
+                    .anyMatch(f -> f.fault().equals(fault) && f.device().equals(device));
+            story.expect("doctor-names-" + fault, "the doctor names " + fault + " on " + faulty.name() + " " + device
+                    + " and nothing elsewhere", named && elsewhere.isEmpty(), named
+                            ? (elsewhere.isEmpty() ? "named, before any fix" : "but also: " + elsewhere)
+                            : "found " + mine.diagnosis().findings().stream().map(Finding::fault).toList());
+            return mine;
+        }
+
+        /** The model follows the SYN and its SYN-ACK through the snapshots and says where the reply dies. */
+        private void traceExplains() throws LabException {
+            Exchange exchange = doctor.model().exchange(faulty.name(), target.ip());
+            story.step("vxlab doctor --trace: where the reply dies", List.of("vxlab doctor --trace " + faulty.name()
+                    + " " + target.ip()), exchange.render().lines().toList());
+            story.expect("trace-otherhost", "the trace says the SYN-ACK is dropped as otherhost on " + faulty.name(),
+                    !exchange.succeeded() && exchange.summary().contains("otherhost")
+                            && exchange.summary().contains(faulty.name()), exchange.summary());
+        }
+
+        /** Applies the doctor's plan for the faulty node; the next probe matrix is what proves it. */
+        private void applyFix(LabDoctor.Examined examined, String title) throws LabException {
+            List<FixPlan> plans = doctor.plan(examined);
+            List<String> ran = doctor.apply(plans);
+            story.step(title, ran, plans.stream().map(p -> "fix " + p.fix() + ": " + p.description()).toList());
+        }
+
         /** The second mechanism (field step 7): NetworkManager deletes flannel.1's address; the routes go with it. */
         private void addressLoss() throws LabException {
             var before = NodeProbe.routesVia(faultyNode.shell(), vtep);
@@ -388,10 +446,11 @@ public final class FieldBugStory {
             story.expect("routes-gone-breaks-traffic", "curl to " + target.ip() + " from node " + faulty.name() + " fails",
                     !curl.ok(), curl.outcome() + (curl.detail().isBlank() ? "" : " (" + curl.detail() + ")"));
 
-            RestartResult restart = lab.restartFlanneld(faulty.name());
+            LabDoctor.Examined examined = doctorNames(FaultIds.VTEP_ADDRESS_MISSING, vtep);
+            applyFix(examined, "the doctor's fix: restart flanneld on node " + faulty.name()
+                    + "; the address and routes come back");
             var healed = NodeProbe.routesVia(faultyNode.shell(), vtep);
-            story.step("restart flanneld on node " + faulty.name() + ": the address and routes come back",
-                    restart.commands(), List.of(healed.command() + ": " + healed.value()));
+            story.step("after the fix", List.of(healed.command()), List.of(healed.value().toString()));
             story.expect("routes-back", "flanneld restored every route to the peers",
                     healed.value().size() == spec.nodes().size() - 1, healed.value().size() + " routes via " + vtep);
         }

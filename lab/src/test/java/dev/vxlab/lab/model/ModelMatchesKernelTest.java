@@ -7,6 +7,7 @@ import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.model.Flow;
 import dev.vxlab.detectors.model.Transfer;
 import dev.vxlab.lab.Lab;
+import dev.vxlab.lab.doctor.LabDoctor;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.fault.FaultCatalog;
@@ -61,7 +62,19 @@ class ModelMatchesKernelTest {
                 Arguments.of("bridge-port-detached", Map.of()),
                 Arguments.of("ip-forward-off", Map.of()),
                 Arguments.of("rp-filter-strict", Map.of()),
-                Arguments.of("mtu-reset", Map.of()));
+                Arguments.of("mtu-reset", Map.of()),
+                Arguments.of("vxlan-device-deleted", Map.of()),
+                Arguments.of("vxlan-device-recreated", Map.of()),
+                Arguments.of("peer-route-wrong", Map.of()),
+                Arguments.of("fdb-wrong-dst", Map.of()),
+                Arguments.of("peer-mac-stale", Map.of()));
+    }
+
+    /** Every node and pod snapshotted over netlink, as `vxlab doctor --trace` sees the cluster. */
+    private static DataplaneModel model(Lab lab) throws Exception {
+        try (LabDoctor doctor = new LabDoctor(lab)) {
+            return doctor.model();
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -73,7 +86,7 @@ class ModelMatchesKernelTest {
                 lab.inject(FaultCatalog.create(id, F, params, SPEC));
             }
             ConnectivityMatrix observed = lab.matrix(TIMEOUT);
-            DataplaneModel model = LabSnapshots.model(lab.cluster());
+            DataplaneModel model = model(lab);
 
             Map<Flow, String> cells = cells(observed);
             Map<Flow, Boolean> predicted = model.reachability(List.copyOf(cells.keySet()));
@@ -105,7 +118,7 @@ class ModelMatchesKernelTest {
     void onRealSnapshotsOfTheFieldBugTheModelNamesTheOtherhostDrop() throws Exception {
         try (Lab lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir))) {
             lab.inject(FaultCatalog.create("vtep-mac-drift", F, Map.of(), SPEC));
-            DataplaneModel model = LabSnapshots.model(lab.cluster());
+            DataplaneModel model = model(lab);
             PodPlan coredns = SPEC.dnsPods().getFirst();
 
             Exchange exchange = model.exchange(F, coredns.ip());
