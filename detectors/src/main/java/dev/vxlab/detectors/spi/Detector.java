@@ -1,0 +1,20 @@
+package dev.vxlab.detectors.spi;
+
+import java.util.List;
+
+/**
+ * Names faults in one node's snapshot. Implementations are found with {@link java.util.ServiceLoader} (list them in
+ * {@code META-INF/services/dev.vxlab.detectors.spi.Detector}; a public class with a public no-argument constructor).
+ *
+ * <p>A detector is a pure function of its input: no I/O, no clock, no state between calls, so it is fast, safe to call
+ * from any thread, and testable with snapshots built in code. It reports root causes, not their consequences: when a
+ * fault makes the kernel drop other state (a device's address gone takes its routes), only the fault is reported.
+ */
+public interface Detector {
+
+    /** A short stable name, for logs and for choosing detectors. */
+    String name();
+
+    /** The faults this detector finds on the input's node; empty when it finds none. */
+    List<Finding> examine(DetectionInput input);
+}

@@ -1,0 +1,45 @@
+package dev.vxlab.detectors.spi;
+
+import java.util.List;
+
+/**
+ * The fault ids findings carry: a PUBLIC CONTRACT (reports, fix planners and scenario files match on them), so an id
+ * is never renamed.
+ */
+public final class FaultIds {
+    /** This node's VXLAN device MAC differs from the VtepMAC it advertised (the field bug). */
+    public static final String VTEP_MAC_DRIFT = "vtep-mac-drift";
+    /** This node's neighbor or FDB entry for a peer carries a MAC other than that peer's advertised VtepMAC. */
+    public static final String STALE_PEER_VTEP_MAC = "stale-peer-vtep-mac";
+    public static final String MISSING_PEER_ROUTE = "missing-peer-route";
+    /** A route to a peer's subnet exists but is not {@code via <peer>.0 dev flannel.1 onlink}. */
+    public static final String WRONG_PEER_ROUTE = "wrong-peer-route";
+    public static final String MISSING_PEER_NEIGHBOR = "missing-peer-neighbor";
+    public static final String MISSING_PEER_FDB = "missing-peer-fdb";
+    /** The FDB entry for a peer's VtepMAC sends to another address than the peer's public IP. */
+    public static final String WRONG_PEER_FDB_DST = "wrong-peer-fdb-dst";
+    public static final String VTEP_ADDRESS_MISSING = "vtep-address-missing";
+    public static final String BRIDGE_ADDRESS_MISSING = "bridge-address-missing";
+    public static final String VTEP_LINK_DOWN = "vtep-link-down";
+    public static final String BRIDGE_LINK_DOWN = "bridge-link-down";
+    public static final String VXLAN_DEVICE_MISSING = "vxlan-device-missing";
+    /** VNI, port, local address or learning of the VXLAN device differ from flannel's. */
+    public static final String VXLAN_CONFIG_MISMATCH = "vxlan-config-mismatch";
+    public static final String MTU_MISMATCH = "mtu-mismatch";
+    public static final String BRIDGE_PORT_DETACHED = "bridge-port-detached";
+    public static final String IP_FORWARD_DISABLED = "ip-forward-disabled";
+    public static final String RP_FILTER_STRICT = "rp-filter-strict";
+    /** A risk: NetworkManager runs and its unmanaged-devices leave flannel*, cni0 or veth* managed. */
+    public static final String NM_MANAGES_CNI_DEVICES = "nm-manages-cni-devices";
+    /** A symptom: flannel.1's rx_otherhost_dropped counter rose between two snapshots. */
+    public static final String OTHERHOST_DROPS = "otherhost-drops";
+
+    /** Every id above. */
+    public static final List<String> ALL = List.of(VTEP_MAC_DRIFT, STALE_PEER_VTEP_MAC, MISSING_PEER_ROUTE,
+            WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
+            BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
+            MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
+            OTHERHOST_DROPS);
+
+    private FaultIds() {}
+}
