@@ -4,12 +4,14 @@ import dev.vxlab.lab.LabException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The vxlab command line. Exit codes: 0 success, 1 the run's expectations (or the doctor's checks) failed,
  * 2 bad input or an environment that cannot run the lab (always one sentence on stderr, never a stack trace).
  */
-@Command(name = "vxlab", mixinStandardHelpOptions = true, version = "vxlab 0.1.0",
+// INHERIT: every subcommand takes --help (and --version) too.
+@Command(name = "vxlab", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "vxlab 0.1.0",
         description = "A lab that reproduces VXLAN dataplane faults caused by host network managers, and a doctor.",
         subcommands = {ReproduceCommand.class, FaultsCommand.class, UpCommand.class, DownCommand.class,
                 StatusCommand.class, ProbeCommand.class, InjectCommand.class, RestartFlanneldCommand.class,
