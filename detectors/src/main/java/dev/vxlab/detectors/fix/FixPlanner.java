@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * Turns a diagnosis into fix plans: every finding goes to the first of its fixes that is known, findings that share a
@@ -46,9 +47,17 @@ public final class FixPlanner {
 
     /** The plans that cure the diagnosis's findings; findings with no known fix are left out. */
     public List<FixPlan> plan(Diagnosis diagnosis, DetectionInput input) {
+        return plan(diagnosis, input, Set.of());
+    }
+
+    /**
+     * The same, never choosing a fix in {@code skipped}: a finding goes to its first other fix (e.g. restore-routes
+     * where flannel-resync, which needs kubectl, cannot run), or is left out when it has none.
+     */
+    public List<FixPlan> plan(Diagnosis diagnosis, DetectionInput input, Set<String> skipped) {
         Map<String, List<Finding>> byFix = new LinkedHashMap<>();
         for (Finding finding : diagnosis.findings()) {
-            finding.fixes().stream().filter(fixes::containsKey).findFirst()
+            finding.fixes().stream().filter(id -> fixes.containsKey(id) && !skipped.contains(id)).findFirst()
                     .ifPresent(id -> byFix.computeIfAbsent(id, k -> new ArrayList<>()).add(finding));
         }
         List<FixPlan> plans = new ArrayList<>();

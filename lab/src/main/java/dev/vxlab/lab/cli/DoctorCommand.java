@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
         "Examine nodes for the faults host network managers cause to flannel's VXLAN dataplane, and fix them.",
         "On a lab: vxlab doctor [--lab NAME] [--node N] [--json] [--fix [--apply]]",
         "On a real node: vxlab doctor (--host | --netns NAME) --node-name NAME --nodes NODES.json "
-                + "[--subnet-env FILE] [--json] [--fix [--apply]] [--watch]",
+                + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch]",
         "Exit codes: 0 healthy, 1 findings, 2 bad input or environment."})
 final class DoctorCommand extends InLabCommand {
 
@@ -48,8 +49,9 @@ final class DoctorCommand extends InLabCommand {
             + "(default: /run/flannel/subnet.env when it exists).")
     Path subnetEnv;
 
-    @Option(names = "--nm-config", paramLabel = "DIR", defaultValue = "/etc/NetworkManager",
-            description = "NetworkManager's configuration directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nm-config", paramLabel = "DIR", defaultValue = NodeDoctor.DEFAULT_NM_CONFIG,
+            description = "NetworkManager's configuration directory, read for unmanaged-devices and where the "
+                    + "nm-unmanaged-devices fix writes its drop-in (default: ${DEFAULT-VALUE}).")
     Path nmConfig;
 
     @Option(names = "--node", paramLabel = "NODE", description = "On a lab: only this node (name, IP or index).")
@@ -60,6 +62,10 @@ final class DoctorCommand extends InLabCommand {
 
     @Option(names = "--fix", description = "Print the fix plan (a dry run unless --apply).")
     boolean fix;
+
+    @Option(names = "--skip-fix", paramLabel = "FIX", split = ",", description = "With --fix on a real node: never "
+            + "choose this fix (e.g. flannel-resync where kubectl cannot run); findings take their next fix.")
+    Set<String> skipFixes = Set.of();
 
     @Option(names = "--apply", description = "With --fix: apply the plan, then prove it with traffic.")
     boolean apply;
@@ -94,7 +100,7 @@ final class DoctorCommand extends InLabCommand {
         NodeDoctor.Examined examined = doctor.examine();
         print(List.of(examined.diagnosis()));
         if (fix) {
-            List<FixPlan> plans = doctor.plan(examined);
+            List<FixPlan> plans = doctor.plan(examined, skipFixes);
             printPlans(plans);
             if (apply && !plans.isEmpty()) {
                 doctor.apply(plans).forEach(line -> System.out.println("  applied: " + line));

@@ -53,6 +53,8 @@ import java.util.Set;
 public final class NodeDoctor {
     /** kubelet listens on every address; a SYN to a peer's flannel.1 address on it crosses VXLAN both ways. */
     static final int ROUND_TRIP_PORT = 10250;
+    /** Where NetworkManager keeps its configuration on a real node; fixes name files under it. */
+    public static final String DEFAULT_NM_CONFIG = "/etc/NetworkManager";
 
     private final String nodeName;
     private final ClusterView advertised;
@@ -60,18 +62,20 @@ public final class NodeDoctor {
     private final SnapshotSource source;
     private final NodeShell shell;
     private final Path namespaceFile;
+    private final Path nmConfig;
     private final Doctor doctor = Doctor.load();
     private final FixPlanner planner = FixPlanner.load();
     private NodeState previous;
 
     private NodeDoctor(String nodeName, ClusterView advertised, Optional<SubnetEnv> subnetEnv, SnapshotSource source,
-            NodeShell shell, Path namespaceFile) {
+            NodeShell shell, Path namespaceFile, Path nmConfig) {
         this.nodeName = nodeName;
         this.advertised = advertised;
         this.subnetEnv = subnetEnv;
         this.source = source;
         this.shell = shell;
         this.namespaceFile = namespaceFile;
+        this.nmConfig = nmConfig;
     }
 
     /** Opens the doctor on the named namespace, or on this process's own one when {@code netns} is null. */
@@ -92,7 +96,7 @@ public final class NodeDoctor {
         Path nsForNm = nsFile;
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm));
         try {
-            return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile);
+            return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile, nmConfig);
         } catch (SnapshotException e) {
             throw new LabException(e.getMessage(), e);
         }
@@ -144,6 +148,17 @@ public final class NodeDoctor {
         return planner.plan(examined.diagnosis(), examined.input());
     }
 
+    /** The fix plans, never with a fix in {@code skipped} (`--skip-fix`). */
+    public List<FixPlan> plan(Examined examined, Set<String> skipped) throws LabException {
+        for (String id : skipped) {
+            if (!planner.fixes().containsKey(id)) {
+                throw new LabException("unknown fix '" + id + "' for --skip-fix (known: "
+                        + String.join(", ", new java.util.TreeSet<>(planner.fixes().keySet())) + ")");
+            }
+        }
+        return planner.plan(examined.diagnosis(), examined.input(), skipped);
+    }
+
     /** Applies the plans on this node and returns what ran, as typed. */
     public List<String> apply(List<FixPlan> plans) throws LabException {
         List<String> done = new ArrayList<>();
@@ -165,14 +180,21 @@ public final class NodeDoctor {
         return done;
     }
 
-    private static CommandResult write(FixStep.WriteFile write) {
+    private CommandResult write(FixStep.WriteFile write) {
+        Path target = onThisNode(write.path());
         try {
-            Files.createDirectories(Path.of(write.path()).getParent());
-            Files.writeString(Path.of(write.path()), write.content());
-            return new CommandResult(List.of("write", write.path()), 0, "", "");
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, write.content());
+            return new CommandResult(List.of("write", target.toString()), 0, "", "");
         } catch (IOException e) {
-            return new CommandResult(List.of("write", write.path()), 1, "", e.toString());
+            return new CommandResult(List.of("write", target.toString()), 1, "", e.toString());
         }
+    }
+
+    /** A fix's file under /etc/NetworkManager goes where --nm-config says NetworkManager's configuration lives. */
+    Path onThisNode(String path) {
+        String nmPrefix = DEFAULT_NM_CONFIG + "/";
+        return path.startsWith(nmPrefix) ? nmConfig.resolve(path.substring(nmPrefix.length())) : Path.of(path);
     }
 
     /** Whether a fix worked: the doctor sees no traffic-impairing finding and every peer answers across VXLAN. */
