@@ -46,7 +46,7 @@ final class HtmlReport {
             nav a { margin-right: 14px; color: #0969da; text-decoration: none; }
             code, pre { font: 12px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; }
             pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px;
-                  margin: 6px 0; overflow-x: auto; white-space: pre; }
+                  margin: 6px 0; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
             .muted { color: var(--muted); }
             .timeline svg { width: 100%%; height: auto; display: block; }
             .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; align-items: center; margin: 6px 0 10px;
@@ -86,10 +86,10 @@ final class HtmlReport {
             ol.steps > li { border-left: 3px solid var(--line); padding: 4px 0 8px 14px; margin: 0 0 4px; }
             ol.steps > li.held { border-left-color: var(--held); }
             ol.steps > li.failed { border-left-color: var(--failed); }
-            .step-head { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-            .step-head .at { font: 12px "DejaVu Sans Mono", monospace; color: var(--muted); min-width: 64px; }
+            .step-head { display: grid; grid-template-columns: 58px 40px 1fr; align-items: baseline; }
+            .step-head .at { font: 12px "DejaVu Sans Mono", monospace; color: var(--muted); }
             .step-head .n { color: var(--muted); }
-            .checks { margin: 4px 0 0; padding-left: 18px; }
+            .checks { margin: 4px 0 0; padding-left: 0; list-style: none; }
             .checks li { margin: 1px 0; }
             ul.highlights { margin: 4px 0; padding-left: 20px; }
             """.formatted(OK_CELL, BROKEN_CELL, HELD_MARK, FAILED_MARK, INFO_MARK);
@@ -468,7 +468,7 @@ final class HtmlReport {
             Step step = report.steps().get(i);
             Outcome o = outcome(step);
             out.append("<li class=\"step ").append(o.css).append("\" id=\"step-").append(i + 1).append("\">")
-                    .append("<div class=\"step-head\"><span class=\"at\">").append("%6.1f s".formatted(step.atSeconds()))
+                    .append("<div class=\"step-head\"><span class=\"at\">").append("%.1f s".formatted(step.atSeconds()))
                     .append("</span><span class=\"n\">#").append(i + 1).append("</span><strong>")
                     .append(escape(step.title())).append("</strong></div>\n");
             if (!step.commands().isEmpty()) {
