@@ -1,5 +1,6 @@
 package dev.vxlab.lab.testbrowser;
 
+import dev.vxlab.lab.sandbox.Sandbox;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -66,6 +67,10 @@ public final class HeadlessChromium {
 
     /** Runs chromium once and returns its standard output; fails on a non-zero exit or the timeout. */
     private String run(List<String> arguments) throws IOException, InterruptedException {
+        if (!Sandbox.inside()) {
+            // Outside the sandbox chromium would share this machine's network namespace; pages are files, so refuse.
+            throw new IllegalStateException("headless chromium runs only inside the lab sandbox (bin/sandbox-jvm)");
+        }
         runs++;
         Path dir = Files.createDirectories(workDir.resolve("chromium-" + runs));
         Path profile = Files.createDirectories(dir.resolve("profile"));
