@@ -3,10 +3,10 @@ package dev.vxlab.lab.probe;
 import java.util.List;
 
 /** Left-aligned columns separated by two spaces, without trailing blanks. */
-final class TextGrid {
+public final class TextGrid {
     private TextGrid() {}
 
-    static String render(List<List<String>> rows) {
+    public static String render(List<List<String>> rows) {
         int columns = rows.stream().mapToInt(List::size).max().orElse(0);
         int[] widths = new int[columns];
         for (List<String> row : rows) {

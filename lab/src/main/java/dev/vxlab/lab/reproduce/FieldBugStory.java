@@ -28,6 +28,11 @@ import dev.vxlab.lab.probe.ProbeRequest;
 import dev.vxlab.lab.probe.ProbeResult;
 import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.Prober;
+import dev.vxlab.lab.report.AppliedFix;
+import dev.vxlab.lab.report.Capture;
+import dev.vxlab.lab.report.Examination;
+import dev.vxlab.lab.report.FaultWindow;
+import dev.vxlab.lab.report.PhaseMatrix;
 import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.lab.shell.CommandResult;
 import dev.vxlab.lab.spec.ClusterSpec;
@@ -39,7 +44,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,33 +86,28 @@ public final class FieldBugStory {
         }
         LabRun run = LabRun.random(reportDir);
         Narrator story = new Narrator(out);
-        Instant started = Instant.now();
-        Map<String, String> matrices = new LinkedHashMap<>();
-        Map<String, String> captures = new LinkedHashMap<>();
+        RunReport.Builder report = RunReport.builder("vxlab reproduce: flannel.1 MAC drift (Kylin V10 field report)")
+                .run(run.prefix()).backend(backend.name()).profile(spec.profile()).nodes(spec.nodes().size())
+                .started(Instant.now());
         out.printf("vxlab reproduce: flannel.1 MAC drift on a %d-node flannel VXLAN cluster (the Kylin V10 field "
                 + "report), backend %s, run %s%n", nodeCount, backend.name(), run.prefix());
         try (Lab lab = Lab.start(backend, spec, run); LabDoctor doctor = new LabDoctor(lab)) {
-            new Play(lab, doctor, story, matrices, captures).all();
+            new Play(lab, doctor, story, report).all();
         } finally {
-            writeReport(spec, run, story, started, matrices, captures);
+            writeReport(report.steps(story.steps()).expectations(story.expectations()).build(story.elapsed()));
         }
         if (story.allHeld()) {
             out.printf("%nreproduced: %d of %d expectations held. Report: %s%n", story.expectations().size(),
-                    story.expectations().size(), reportDir.resolve("report.md"));
+                    story.expectations().size(), reportDir.resolve("report.html"));
         } else {
             out.printf("%nNOT reproduced: %d expectation(s) failed: %s. Report: %s%n", story.failed().size(),
                     String.join("; ", story.failed().stream().map(e -> e.description()).toList()),
-                    reportDir.resolve("report.md"));
+                    reportDir.resolve("report.html"));
         }
         return story.allHeld();
     }
 
-    private void writeReport(ClusterSpec spec, LabRun run, Narrator story, Instant started,
-            Map<String, String> matrices, Map<String, String> captures) throws LabException {
-        RunReport report = new RunReport("vxlab reproduce: flannel.1 MAC drift (Kylin V10 field report)",
-                run.prefix(), backend.name(), spec.profile(), spec.nodes().size(), started.toString(),
-                story.elapsed(), story.allHeld() && !story.expectations().isEmpty(), story.steps(),
-                story.expectations(), matrices, captures);
+    private void writeReport(RunReport report) throws LabException {
         try {
             report.write(reportDir);
         } catch (IOException e) {
@@ -121,21 +120,18 @@ public final class FieldBugStory {
         private final Lab lab;
         private final LabDoctor doctor;
         private final Narrator story;
-        private final Map<String, String> matrices;
-        private final Map<String, String> captures;
+        private final RunReport.Builder report;
         private final ClusterSpec spec;
         private final NodePlan faulty;
         private final ClusterNode faultyNode;
         private final PodPlan target;
         private final String vtep;
 
-        Play(Lab lab, LabDoctor doctor, Narrator story, Map<String, String> matrices, Map<String, String> captures)
-                throws LabException {
+        Play(Lab lab, LabDoctor doctor, Narrator story, RunReport.Builder report) throws LabException {
             this.lab = lab;
             this.doctor = doctor;
             this.story = story;
-            this.matrices = matrices;
-            this.captures = captures;
+            this.report = report;
             this.spec = lab.spec();
             // The field's faulty node held the pod network's first subnet (10.187.0.0/24).
             this.faulty = spec.nodeOwning(spec.podNetwork().network()).orElse(spec.nodes().getFirst());
@@ -174,7 +170,7 @@ public final class FieldBugStory {
 
         private void healthy(String phase) throws LabException {
             ConnectivityMatrix matrix = lab.matrix(MATRIX_TIMEOUT);
-            matrices.put("healthy " + phase, matrix.render());
+            report.matrix(PhaseMatrix.of(phase, story.elapsed(), matrix));
             int total = matrix.sources().size() * matrix.targets().size();
             story.step("probe matrix " + phase + ": " + (total - matrix.failures().size()) + "/" + total + " ok",
                     List.of(), List.of());
@@ -189,6 +185,7 @@ public final class FieldBugStory {
 
             Optional<Captures> capture = startCaptures();
             Fault drift = new Fault.VtepMacDrift(faulty.name(), Optional.empty());
+            double injectedAt = story.elapsed();
             List<CommandResult> applied = lab.inject(drift);
             String newMac = NodeProbe.deviceMac(faultyNode.shell(), vtep).value();
             story.step("inject vtep-mac-drift on node " + faulty.name() + ": flannel.1's MAC changes after flannel "
@@ -200,12 +197,13 @@ public final class FieldBugStory {
             routeGetStillLocal();
             otherhostDrops(dropsBefore);
             advertisedDiffers(newMac);
-            brokenExactlyWhereExpected();
-            LabDoctor.Examined examined = doctorNames(FaultIds.VTEP_MAC_DRIFT, vtep);
+            brokenExactlyWhereExpected(drift.id());
+            LabDoctor.Examined examined = doctorNames(drift.id(), FaultIds.VTEP_MAC_DRIFT, vtep);
             traceExplains();
 
             applyFix(examined, "the doctor's fix: restart flanneld on node " + faulty.name() + "; it re-reads "
                     + "flannel.1's MAC, re-publishes it, and every peer re-programs its entries");
+            report.fault(new FaultWindow(drift.id(), faulty.name(), injectedAt, story.elapsed()));
             story.expect("flanneld-republished", "flanneld re-published the device's real MAC",
                     lab.flannel().lease(faulty.name()).vtepMac().toString().equals(newMac), "lease VtepMAC is now " + lab.flannel().lease(faulty.name()).vtepMac());
         }
@@ -274,8 +272,19 @@ public final class FieldBugStory {
                 CaptureFile dstFile = c.destination().stop();
                 PcapSummary src = PcapSummary.read(srcFile);
                 PcapSummary dst = PcapSummary.read(dstFile);
-                captures.put(srcFile.path().getFileName().toString(), src.render());
-                captures.put(dstFile.path().getFileName().toString(), dst.render());
+                List<String> srcHighlights = new ArrayList<>();
+                src.synRetransmissions().stream().findFirst().ifPresent(r -> srcHighlights.add(
+                        "the client retransmits its SYN with the same seq: " + r));
+                src.misaddressedSynAcks(MacAddress.parse(newMac)).ifPresent(srcHighlights::add);
+                srcHighlights.add(src.syns().size() + " SYNs out, " + src.synAcks().size()
+                        + " SYN-ACKs in, none reaches the socket");
+                report.capture(new Capture(srcFile.path().getFileName().toString(), "source node " + faulty.name()
+                        + ", " + vtep + " (" + srcFile.packetsCaptured() + " packets)", srcHighlights, src.render()));
+                report.capture(new Capture(dstFile.path().getFileName().toString(), "destination node "
+                        + c.destinationNode().name() + ", " + vtep + " (" + dstFile.packetsCaptured() + " packets)",
+                        List.of(dst.syns().size() + " SYNs in, " + dst.synAcks().size()
+                                + " SYN-ACKs out, again and again: the destination answers every SYN"),
+                        dst.render()));
                 story.step("capture at the destination node " + c.destinationNode().name() + " (" + dstFile.packetsCaptured()
                         + " packets)", List.of(), dst.render().lines().limit(6).toList());
                 story.expect("destination-sees-syn-and-answers",
@@ -343,9 +352,9 @@ public final class FieldBugStory {
         }
 
         /** Exactly the paths that cross the faulty node's VXLAN device break; everything else keeps working. */
-        private void brokenExactlyWhereExpected() throws LabException {
+        private void brokenExactlyWhereExpected(String faultId) throws LabException {
             ConnectivityMatrix matrix = lab.matrix(MATRIX_TIMEOUT);
-            matrices.put("during vtep-mac-drift on " + faulty.name(), matrix.render());
+            report.matrix(PhaseMatrix.of(during(faultId), story.elapsed(), matrix));
             List<String> wrong = new ArrayList<>();
             for (int s = 0; s < matrix.sources().size(); s++) {
                 for (int t = 0; t < matrix.targets().size(); t++) {
@@ -356,12 +365,18 @@ public final class FieldBugStory {
                     }
                 }
             }
-            story.step("probe matrix during the fault: " + matrix.failures().size() + " broken paths", List.of(),
+            story.step("probe matrix " + during(faultId) + ": " + matrix.failures().size() + " broken paths", List.of(),
                     matrix.render().lines().toList());
-            story.expect("broken-exactly-cross-node", "exactly the paths into or out of node " + faulty.name()
-                    + " across VXLAN are broken", wrong.isEmpty(), wrong.isEmpty()
+            story.expect("broken-exactly-cross-node" + (faultId.equals(FaultIds.VTEP_MAC_DRIFT) ? "" : "-" + faultId),
+                    "exactly the paths into or out of node " + faulty.name()
+                    + " across VXLAN are broken (" + faultId + ")", wrong.isEmpty(), wrong.isEmpty()
                             ? matrix.failures().size() + " broken, all through " + faulty.name() + "'s " + vtep
                             : "unexpected: " + wrong.stream().limit(4).toList());
+        }
+
+        /** The phase name of a fault on the faulty node, as the report's grids and findings say it. */
+        private String during(String faultId) {
+            return "during " + faultId + " on " + faulty.name();
         }
 
         private boolean crossesFaultyNode(String source, String target) {
@@ -383,13 +398,17 @@ public final class FieldBugStory {
             story.step("vxlab doctor on every node", List.of("vxlab doctor"), all.values().stream()
                     .map(e -> e.diagnosis().node() + ": " + (e.diagnosis().findings().isEmpty() ? "healthy"
                             : e.diagnosis().findings().size() + " finding(s)")).toList());
+            report.examination(new Examination("before the fault", story.elapsed(), List.copyOf(all.keySet()),
+                    all.values().stream().flatMap(e -> e.diagnosis().findings().stream()).toList()));
             story.expect("doctor-healthy-before", "the doctor finds nothing on a healthy cluster", unhealthy.isEmpty(),
                     unhealthy.isEmpty() ? all.size() + " nodes healthy" : unhealthy.toString());
         }
 
         /** The doctor must name the injected fault on the faulty node and device, and nothing on any other node. */
-        private LabDoctor.Examined doctorNames(String fault, String device) throws LabException {
+        private LabDoctor.Examined doctorNames(String injected, String fault, String device) throws LabException {
             Map<String, LabDoctor.Examined> all = doctor.examine();
+            report.examination(new Examination(during(injected), story.elapsed(), List.copyOf(all.keySet()),
+                    all.values().stream().flatMap(e -> e.diagnosis().findings().stream()).toList()));
             LabDoctor.Examined mine = all.get(faulty.name());
             List<String> lines = new ArrayList<>();
             for (Finding f : mine.diagnosis().findings()) {
@@ -423,6 +442,8 @@ public final class FieldBugStory {
         private void applyFix(LabDoctor.Examined examined, String title) throws LabException {
             List<FixPlan> plans = doctor.plan(examined);
             List<String> ran = doctor.apply(plans);
+            double at = story.elapsed();
+            plans.forEach(p -> report.fix(AppliedFix.of(p, at)));
             story.step(title, ran, plans.stream().map(p -> "fix " + p.fix() + ": " + p.description()).toList());
         }
 
@@ -430,6 +451,7 @@ public final class FieldBugStory {
         private void addressLoss() throws LabException {
             var before = NodeProbe.routesVia(faultyNode.shell(), vtep);
             Fault loss = new Fault.VtepAddressRemoved(faulty.name());
+            double injectedAt = story.elapsed();
             List<CommandResult> applied = lab.inject(loss);
             var after = NodeProbe.routesVia(faultyNode.shell(), vtep);
             var get = NodeProbe.routeGet(faultyNode.shell(), faulty.vtepAddress().toString());
@@ -446,9 +468,11 @@ public final class FieldBugStory {
             story.expect("routes-gone-breaks-traffic", "curl to " + target.ip() + " from node " + faulty.name() + " fails",
                     !curl.ok(), curl.outcome() + (curl.detail().isBlank() ? "" : " (" + curl.detail() + ")"));
 
-            LabDoctor.Examined examined = doctorNames(FaultIds.VTEP_ADDRESS_MISSING, vtep);
+            brokenExactlyWhereExpected(loss.id());
+            LabDoctor.Examined examined = doctorNames(loss.id(), FaultIds.VTEP_ADDRESS_MISSING, vtep);
             applyFix(examined, "the doctor's fix: restart flanneld on node " + faulty.name()
                     + "; the address and routes come back");
+            report.fault(new FaultWindow(loss.id(), faulty.name(), injectedAt, story.elapsed()));
             var healed = NodeProbe.routesVia(faultyNode.shell(), vtep);
             story.step("after the fix", List.of(healed.command()), List.of(healed.value().toString()));
             story.expect("routes-back", "flanneld restored every route to the peers",

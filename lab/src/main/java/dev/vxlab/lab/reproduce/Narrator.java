@@ -34,6 +34,10 @@ final class Narrator {
     /** Records and prints whether something the run expected held. */
     boolean expect(String id, String description, boolean held, String evidence) {
         expectations.add(new Expectation(id, description, held, evidence));
+        if (!steps.isEmpty()) {
+            // An expectation judges the evidence of the step just told.
+            steps.set(steps.size() - 1, steps.getLast().judgedBy(id));
+        }
         out.printf("          %s %s: %s%n", held ? "[ok]  " : "[FAIL]", description, evidence);
         out.flush();
         return held;
