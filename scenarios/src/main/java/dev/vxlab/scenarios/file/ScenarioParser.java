@@ -1,0 +1,409 @@
+package dev.vxlab.scenarios.file;
+
+import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.detectors.spi.FaultIds;
+import dev.vxlab.detectors.spi.FixIds;
+import dev.vxlab.lab.fault.FaultCatalog;
+import dev.vxlab.lab.probe.ProbeOutcome;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.lab.spec.NodePlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a scenario file (the schema is docs/scenarios.md) and checks it against the cluster it describes. Every
+ * error is one {@link ScenarioFileException}: {@code field-bug.yaml:14: unknown fault 'vtep-mac-drif' (known: …)}.
+ */
+public final class ScenarioParser {
+    public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(800);
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
+    private static final List<String> STEPS =
+            List.of("probe", "inject", "capture", "doctor", "fix", "wait", "expect-healthy");
+    private static final String FIELD_PROFILE = "field";
+
+    private final Schema schema;
+    private ClusterSpec spec;
+    private MatrixLabels labels;
+
+    private ScenarioParser(String file) {
+        this.schema = new Schema(file);
+    }
+
+    public static Scenario parse(Path file) throws ScenarioFileException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ScenarioFileException(file.toString(), 1, "cannot read the file: " + e.getMessage());
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        return parse(text, file.getFileName().toString(), name);
+    }
+
+    /** Parses text; {@code file} names it in errors, {@code name} is the scenario's name. */
+    public static Scenario parse(String text, String file, String name) throws ScenarioFileException {
+        return new ScenarioParser(file).scenario(YamlReader.read(text, file), name);
+    }
+
+    private Scenario scenario(YamlNode root, String name) throws ScenarioFileException {
+        YamlNode.Mapping top = schema.map(root, "a scenario file");
+        schema.allowOnly(top, "the scenario", "description", "cluster", "probe-timeout", "steps");
+        String description = schema.text(schema.require(top, "description", "a scenario"), "description");
+        YamlNode.Mapping cluster = schema.map(schema.require(top, "cluster", "a scenario"), "cluster");
+        String backend = cluster(cluster);
+        Duration timeout = schema.get(top, "probe-timeout").isPresent()
+                ? duration(top.entries().get("probe-timeout").value(), "probe-timeout") : DEFAULT_PROBE_TIMEOUT;
+        YamlNode.Sequence steps = schema.list(schema.require(top, "steps", "a scenario"), "steps");
+        if (steps.items().isEmpty()) {
+            throw schema.error(steps, "steps is empty; a scenario needs at least one step");
+        }
+        List<ScenarioStep> parsed = new ArrayList<>();
+        for (YamlNode item : steps.items()) {
+            parsed.add(step(item));
+        }
+        return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed);
+    }
+
+    // --- cluster -------------------------------------------------------------------------------------------------
+
+    private String cluster(YamlNode.Mapping cluster) throws ScenarioFileException {
+        schema.allowOnly(cluster, "cluster", "backend", "nodes", "profile", "plan");
+        String backend = schema.get(cluster, "backend").isPresent()
+                ? schema.text(cluster.entries().get("backend").value(), "backend") : "netns";
+        int nodes = schema.integer(schema.require(cluster, "nodes", "cluster"), "nodes", 2, ClusterSpec.MAX_NODES);
+        Optional<YamlNode> profile = schema.get(cluster, "profile");
+        Optional<YamlNode> plan = schema.get(cluster, "plan");
+        if (profile.isPresent() && plan.isPresent()) {
+            throw schema.error(plan.get(), "give either a profile or a plan, not both");
+        }
+        if (plan.isPresent()) {
+            spec = plan(schema.map(plan.get(), "plan"), nodes);
+        } else {
+            String name = profile.isPresent() ? schema.text(profile.get(), "profile") : FIELD_PROFILE;
+            if (!name.equals(FIELD_PROFILE)) {
+                throw schema.error(profile.get(), "unknown profile '" + name + "' (known: " + FIELD_PROFILE
+                        + "; or give a plan)");
+            }
+            spec = ClusterSpec.field(nodes);
+        }
+        labels = MatrixLabels.of(spec);
+        return backend;
+    }
+
+    private ClusterSpec plan(YamlNode.Mapping plan, int nodes) throws ScenarioFileException {
+        schema.allowOnly(plan, "plan", "pod-network", "underlay", "first-host", "service-network", "cluster-domain",
+                "vni", "port", "mtu");
+        Ipv4Prefix podNetwork = prefix(schema.require(plan, "pod-network", "plan"), "pod-network");
+        Ipv4Prefix underlay = optionalPrefix(plan, "underlay", "192.168.49.0/24");
+        Ipv4Prefix services = optionalPrefix(plan, "service-network", "10.96.0.0/16");
+        int firstHost = schema.get(plan, "first-host").isPresent()
+                ? schema.integer(plan.entries().get("first-host").value(), "first-host", 1, 65534) : 2;
+        String domain = schema.get(plan, "cluster-domain").isPresent()
+                ? schema.text(plan.entries().get("cluster-domain").value(), "cluster-domain") : "cluster.local";
+        int vni = optionalInt(plan, "vni", 1, 1, 0xFFFFFF);
+        int port = optionalInt(plan, "port", 8472, 1, 65535);
+        int mtu = optionalInt(plan, "mtu", 1500, 576 + ClusterSpec.VXLAN_OVERHEAD, 9000);
+        try {
+            return ClusterSpec.plan("plan", nodes, underlay, firstHost, false, podNetwork, services, domain, vni, port,
+                    mtu);
+        } catch (IllegalArgumentException e) {
+            throw schema.error(plan, e.getMessage());
+        }
+    }
+
+    private int optionalInt(YamlNode.Mapping map, String key, int otherwise, int min, int max)
+            throws ScenarioFileException {
+        Optional<YamlNode> node = schema.get(map, key);
+        return node.isPresent() ? schema.integer(node.get(), key, min, max) : otherwise;
+    }
+
+    private Ipv4Prefix optionalPrefix(YamlNode.Mapping map, String key, String otherwise) throws ScenarioFileException {
+        Optional<YamlNode> node = schema.get(map, key);
+        return node.isPresent() ? prefix(node.get(), key) : Ipv4Prefix.parse(otherwise);
+    }
+
+    private Ipv4Prefix prefix(YamlNode node, String what) throws ScenarioFileException {
+        String text = schema.text(node, what);
+        try {
+            return Ipv4Prefix.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw schema.error(node, what + " must be an IPv4 prefix like 10.244.0.0/16, not '" + text + "'");
+        }
+    }
+
+    // --- steps ---------------------------------------------------------------------------------------------------
+
+    private ScenarioStep step(YamlNode item) throws ScenarioFileException {
+        String kind;
+        YamlNode body;
+        if (item instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.STRING) {
+            kind = scalar.text();
+            body = new YamlNode.Scalar(item.line(), "", YamlNode.Scalar.Type.NULL);
+        } else if (item instanceof YamlNode.Mapping map && map.entries().size() == 1) {
+            YamlNode.Entry only = map.entries().values().iterator().next();
+            kind = only.key();
+            body = only.value();
+        } else {
+            throw schema.error(item, "a step is one key naming it (" + String.join(", ", STEPS) + "), not "
+                    + item.kind() + (item instanceof YamlNode.Mapping ? " with several keys" : ""));
+        }
+        int line = item.line();
+        return switch (kind) {
+            case "expect-healthy" -> {
+                nothing(body, kind);
+                yield new ScenarioStep.ExpectHealthy(line);
+            }
+            case "probe" -> probe(line, schema.map(body, "probe"));
+            case "inject" -> inject(line, schema.map(body, "inject"));
+            case "capture" -> capture(line, schema.map(body, "capture"));
+            case "doctor" -> doctor(line, schema.map(body, "doctor"));
+            case "fix" -> fix(line, body);
+            case "wait" -> new ScenarioStep.Wait(line, duration(body, "wait"));
+            default -> throw schema.error(item, "unknown step '" + kind + "' (known: " + String.join(", ", STEPS) + ")");
+        };
+    }
+
+    private void nothing(YamlNode body, String kind) throws ScenarioFileException {
+        boolean empty = body instanceof YamlNode.Scalar s && s.type() == YamlNode.Scalar.Type.NULL
+                || body instanceof YamlNode.Mapping m && m.entries().isEmpty();
+        if (!empty) {
+            throw schema.error(body, kind + " takes no settings");
+        }
+    }
+
+    private ScenarioStep inject(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "inject", "fault", "node", "params");
+        YamlNode faultNode = schema.require(body, "fault", "inject");
+        String fault = schema.text(faultNode, "fault");
+        if (!FaultCatalog.ids().contains(fault)) {
+            throw schema.error(faultNode, "unknown fault '" + fault + "' (known: " + String.join(", ", FaultCatalog.ids())
+                    + ")");
+        }
+        String node = node(schema.require(body, "node", "inject"));
+        Map<String, String> params = new LinkedHashMap<>();
+        Optional<YamlNode> paramsNode = schema.get(body, "params");
+        if (paramsNode.isPresent()) {
+            for (YamlNode.Entry entry : schema.map(paramsNode.get(), "params").entries().values()) {
+                params.put(entry.key(), schema.text(entry.value(), "parameter " + entry.key()));
+            }
+        }
+        try {
+            return new ScenarioStep.Inject(line, FaultCatalog.create(fault, node, params, spec));
+        } catch (IllegalArgumentException e) {
+            throw schema.error(paramsNode.orElse(faultNode), e.getMessage());
+        }
+    }
+
+    private ScenarioStep capture(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "capture", "node", "device", "filter");
+        String node = node(schema.require(body, "node", "capture"));
+        String device = schema.get(body, "device").isPresent()
+                ? schema.text(body.entries().get("device").value(), "device") : spec.vtepDevice();
+        Optional<String> filter = schema.get(body, "filter").isPresent()
+                ? Optional.of(schema.text(body.entries().get("filter").value(), "filter")) : Optional.empty();
+        return new ScenarioStep.Capture(line, node, device, filter);
+    }
+
+    private ScenarioStep doctor(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "doctor", "findings");
+        List<ExpectedFinding> findings = new ArrayList<>();
+        for (YamlNode item : schema.list(schema.require(body, "findings", "doctor"), "findings").items()) {
+            YamlNode.Mapping finding = schema.map(item, "a finding");
+            schema.allowOnly(finding, "a finding", "node", "fault", "device");
+            YamlNode faultNode = schema.require(finding, "fault", "a finding");
+            String fault = schema.text(faultNode, "fault");
+            if (!FaultIds.ALL.contains(fault)) {
+                throw schema.error(faultNode, "unknown fault id '" + fault + "' (the doctor's ids: "
+                        + String.join(", ", FaultIds.ALL) + ")");
+            }
+            Optional<String> device = schema.get(finding, "device").isPresent()
+                    ? Optional.of(schema.text(finding.entries().get("device").value(), "device")) : Optional.empty();
+            findings.add(new ExpectedFinding(item.line(), node(schema.require(finding, "node", "a finding")), fault,
+                    device));
+        }
+        return new ScenarioStep.Doctor(line, findings);
+    }
+
+    private ScenarioStep fix(int line, YamlNode body) throws ScenarioFileException {
+        YamlNode apply = body;
+        boolean prove = true;
+        if (body instanceof YamlNode.Mapping map) {
+            schema.allowOnly(map, "fix", "apply", "prove");
+            apply = schema.require(map, "apply", "fix");
+            if (schema.get(map, "prove").isPresent()) {
+                prove = schema.bool(map.entries().get("prove").value(), "prove");
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (YamlNode id : schema.oneOrMany(apply)) {
+            ids.add(schema.text(id, "a fix"));
+        }
+        if (ids.equals(List.of("doctor"))) {
+            return new ScenarioStep.Fix(line, true, List.of(), prove);
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (!FixIds.ALL.contains(ids.get(i))) {
+                throw schema.error(schema.oneOrMany(apply).get(i), "unknown fix '" + ids.get(i)
+                        + "' (known: doctor, " + String.join(", ", FixIds.ALL) + ")");
+            }
+        }
+        return new ScenarioStep.Fix(line, false, ids, prove);
+    }
+
+    private ScenarioStep probe(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "probe", "broken", "ignore", "checks");
+        Optional<List<Cells>> broken = schema.get(body, "broken").isPresent()
+                ? Optional.of(cellsList(body.entries().get("broken").value(), "broken")) : Optional.empty();
+        List<Cells> ignore = schema.get(body, "ignore").isPresent()
+                ? cellsList(body.entries().get("ignore").value(), "ignore") : List.of();
+        if (!ignore.isEmpty() && broken.isEmpty()) {
+            throw schema.error(body.entries().get("ignore").keyLine(), "ignore applies to the matrix: give 'broken' too"
+                    + " (an empty list when nothing may fail)");
+        }
+        List<ProbeCheck> checks = new ArrayList<>();
+        if (schema.get(body, "checks").isPresent()) {
+            for (YamlNode item : schema.list(body.entries().get("checks").value(), "checks").items()) {
+                checks.add(check(schema.map(item, "a check")));
+            }
+        }
+        if (broken.isEmpty() && checks.isEmpty()) {
+            throw schema.error(line, "probe needs 'broken' (the whole matrix; [] when all must pass) or 'checks'");
+        }
+        return new ScenarioStep.Probe(line, broken, ignore, checks);
+    }
+
+    private List<Cells> cellsList(YamlNode node, String what) throws ScenarioFileException {
+        List<Cells> out = new ArrayList<>();
+        for (YamlNode item : schema.list(node, what).items()) {
+            YamlNode.Mapping cells = schema.map(item, "an entry of " + what);
+            schema.allowOnly(cells, "an entry of " + what, "from", "to");
+            List<String> from = new ArrayList<>();
+            for (YamlNode source : schema.oneOrMany(schema.require(cells, "from", "an entry of " + what))) {
+                from.add(source(source));
+            }
+            List<String> to = new ArrayList<>();
+            for (YamlNode target : schema.oneOrMany(schema.require(cells, "to", "an entry of " + what))) {
+                to.add(target(target));
+            }
+            out.add(new Cells(item.line(), from, to));
+        }
+        return out;
+    }
+
+    private ProbeCheck check(YamlNode.Mapping check) throws ScenarioFileException {
+        schema.allowOnly(check, "a check", "from", "to", "probe", "expect");
+        String from = source(schema.require(check, "from", "a check"));
+        String to = target(schema.require(check, "to", "a check"));
+        if (from.contains("*") || to.contains("*")) {
+            throw schema.error(check, "a check is one probe: name one source and one target, without '*'");
+        }
+        boolean connect = false;
+        Optional<YamlNode> probe = schema.get(check, "probe");
+        if (probe.isPresent()) {
+            String kind = schema.text(probe.get(), "probe");
+            switch (kind) {
+                case "connect" -> connect = true;
+                case "default" -> connect = false;
+                default -> throw schema.error(probe.get(), "unknown probe '" + kind + "' (known: default, connect)");
+            }
+            if (connect && to.startsWith("dns/")) {
+                throw schema.error(probe.get(), "probe: connect is for pod targets; dns targets are DNS queries");
+            }
+        }
+        YamlNode expectNode = schema.require(check, "expect", "a check");
+        String expect = schema.text(expectNode, "expect");
+        Optional<ProbeOutcome> outcome = Arrays.stream(ProbeOutcome.values())
+                .filter(o -> ProbeCheck.spelling(o).equals(expect)).findFirst();
+        if (outcome.isEmpty() && !expect.equals("broken")) {
+            throw schema.error(expectNode, "unknown outcome '" + expect + "' (known: broken, " + String.join(", ",
+                    Arrays.stream(ProbeOutcome.values()).map(ProbeCheck::spelling).toList()) + ")");
+        }
+        return new ProbeCheck(check.line(), from, to, connect, outcome);
+    }
+
+    // --- references ----------------------------------------------------------------------------------------------
+
+    private String node(YamlNode node) throws ScenarioFileException {
+        String ref = schema.text(node, "node");
+        return spec.findNode(ref).map(NodePlan::name).orElseThrow(() -> schema.error(node, "unknown node '" + ref
+                + "' (this cluster's nodes: 0.." + (spec.nodes().size() - 1) + " or "
+                + String.join(", ", spec.nodes().stream().map(NodePlan::name).toList()) + ")"));
+    }
+
+    private String source(YamlNode node) throws ScenarioFileException {
+        String ref = schema.text(node, "a source");
+        String label;
+        if (ref.equals("*")) {
+            label = ref;
+        } else if (ref.startsWith("node ")) {
+            label = "node " + nodePart(ref.substring(5).strip(), node);
+        } else if (ref.startsWith("pod ") && ref.contains("@")) {
+            label = "pod " + podRef(ref.substring(4).strip(), node);
+        } else {
+            throw schema.error(node, "'" + ref + "' is not a source; write 'node N' or 'pod NAME@N'");
+        }
+        return matching(label, labels.sources(), node, "source");
+    }
+
+    private String target(YamlNode node) throws ScenarioFileException {
+        String ref = schema.text(node, "a target");
+        String label;
+        if (ref.equals("*") || ref.startsWith("dns/")) {
+            label = ref;
+        } else if (ref.contains("@")) {
+            label = podRef(ref, node);
+        } else {
+            throw schema.error(node, "'" + ref + "' is not a target; write 'NAME@N' (a pod) or dns/udp, dns/tcp");
+        }
+        return matching(label, labels.targets(), node, "target");
+    }
+
+    private String podRef(String ref, YamlNode at) throws ScenarioFileException {
+        int split = ref.lastIndexOf('@');
+        return ref.substring(0, split) + "@" + nodePart(ref.substring(split + 1), at);
+    }
+
+    private String nodePart(String ref, YamlNode at) throws ScenarioFileException {
+        if (ref.equals("*")) {
+            return ref;
+        }
+        Optional<NodePlan> node = spec.findNode(ref);
+        if (node.isEmpty()) {
+            throw schema.error(at, "unknown node '" + ref + "' (this cluster's nodes: 0.." + (spec.nodes().size() - 1)
+                    + " or their names)");
+        }
+        return node.get().name();
+    }
+
+    private String matching(String pattern, List<String> known, YamlNode at, String what) throws ScenarioFileException {
+        if (known.stream().noneMatch(label -> Cells.matches(pattern, label))) {
+            throw schema.error(at, "'" + pattern + "' matches no " + what + " of this cluster (" + what + "s: "
+                    + String.join(", ", known) + ")");
+        }
+        return pattern;
+    }
+
+    private Duration duration(YamlNode node, String what) throws ScenarioFileException {
+        String text = schema.text(node, what);
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw schema.error(node, what + " must be a duration like 500ms or 2s, not '" + text + "'");
+        }
+        double amount = Double.parseDouble(m.group(1));
+        long millis = Math.round(m.group(2).equals("s") ? amount * 1000 : amount);
+        if (millis < 1 || millis > 600_000) {
+            throw schema.error(node, what + " must be from 1ms to 600s, not " + text);
+        }
+        return Duration.ofMillis(millis);
+    }
+}
