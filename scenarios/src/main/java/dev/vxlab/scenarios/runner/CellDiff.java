@@ -47,10 +47,10 @@ record CellDiff(List<String> unexpectedlyBroken, List<String> unexpectedlyOk, in
         }
         List<String> parts = new ArrayList<>();
         if (!unexpectedlyBroken.isEmpty()) {
-            parts.add("broken but expected ok: " + String.join(", ", unexpectedlyBroken));
+            parts.add("broken but expected ok: " + Evidence.list(unexpectedlyBroken));
         }
         if (!unexpectedlyOk.isEmpty()) {
-            parts.add("ok but expected broken: " + String.join(", ", unexpectedlyOk));
+            parts.add("ok but expected broken: " + Evidence.list(unexpectedlyOk));
         }
         return String.join("; ", parts);
     }

@@ -1,6 +1,9 @@
 package dev.vxlab.scenarios.runner;
 
+import dev.vxlab.detectors.fix.Fix;
 import dev.vxlab.detectors.fix.FixPlan;
+import dev.vxlab.detectors.fix.FixPlanner;
+import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
@@ -101,6 +104,7 @@ public final class ScenarioRunner {
         private final ReportBuilder report;
         private final List<PacketCapture> captures;
         private final Prober prober;
+        private final FixPlanner planner = FixPlanner.load();
         private boolean labelsChecked;
 
         Play(Scenario scenario, Lab lab, LabDoctor doctor, ReportBuilder report, List<PacketCapture> captures) {
@@ -157,7 +161,7 @@ public final class ScenarioRunner {
                             + " probes failed", "doctor: " + named.render()));
             expect(step, "every probe passes", matrix.allOk(), matrix.allOk() ? "all "
                     + matrix.sources().size() * matrix.targets().size() + " probes ok"
-                    : String.join("; ", matrix.failures().stream().map(ProbeResult::summary).toList()));
+                    : Evidence.list(matrix.failures().stream().map(ProbeResult::summary).toList()));
             expect(step, "the doctor finds nothing", named.named().isEmpty(), "doctor: " + named.render());
         }
 
@@ -264,25 +268,46 @@ public final class ScenarioRunner {
             Map<String, LabDoctor.Examined> examined = doctor.examine();
             List<FixPlan> offered = new ArrayList<>();
             examined.values().forEach(e -> offered.addAll(doctor.plan(e)));
-            List<FixPlan> chosen = step.doctorsPlan() ? offered
-                    : offered.stream().filter(p -> step.fixIds().contains(p.fix())).toList();
-            List<String> offeredIds = offered.stream().map(p -> p.fix() + "@" + p.node()).toList();
+            List<FixPlan> chosen = step.doctorsPlan() ? offered : named(step.fixIds(), examined);
             List<String> missing = step.fixIds().stream()
                     .filter(id -> chosen.stream().noneMatch(p -> p.fix().equals(id))).toList();
-            expect(step, step.doctorsPlan() ? "the doctor offers a fix plan" : "the doctor's plan offers "
+            expect(step, step.doctorsPlan() ? "the doctor offers a fix plan" : "the doctor's findings call for "
                     + String.join(", ", step.fixIds()), !chosen.isEmpty() && missing.isEmpty(),
-                    "offered: " + (offered.isEmpty() ? "nothing" : String.join(", ", offeredIds))
-                            + (missing.isEmpty() ? "" : "; not offered: " + String.join(", ", missing)));
+                    "the doctor's plan: " + (offered.isEmpty() ? "nothing" : String.join(", ", rendered(offered)))
+                            + (missing.isEmpty() ? "" : "; no finding calls for " + String.join(", ", missing)));
             List<String> applied = doctor.apply(chosen);
-            report.step(title(step) + " " + String.join(", ", chosen.stream().map(p -> p.fix() + "@" + p.node())
-                    .toList()), applied, List.of());
-            out.println("  fix     " + String.join(", ", chosen.stream().map(p -> p.fix() + "@" + p.node()).toList()));
+            report.step(title(step) + " " + String.join(", ", rendered(chosen)), applied, List.of());
+            out.println("  fix     " + String.join(", ", rendered(chosen)));
             if (step.prove()) {
                 ConnectivityMatrix after = matrix(step);
                 expect(step, "traffic proves the fix: every probe passes", after.allOk(), after.allOk()
                         ? "all " + after.sources().size() * after.targets().size() + " probes ok"
-                        : String.join("; ", after.failures().stream().map(ProbeResult::summary).toList()));
+                        : Evidence.list(after.failures().stream().map(ProbeResult::summary).toList()));
             }
+            // Counter findings (otherhost drops) compare with the previous look; a look across the fix would count
+            // the drops of before it (servers still retransmitting to the old MAC) against the healed node.
+            doctor.examine();
+        }
+
+        /** The named fixes for every finding that lists them (not only where the planner ranks them first). */
+        private List<FixPlan> named(List<String> ids, Map<String, LabDoctor.Examined> examined) {
+            List<FixPlan> plans = new ArrayList<>();
+            for (String id : ids) {
+                Fix fix = planner.fixes().get(id);
+                for (LabDoctor.Examined e : examined.values()) {
+                    List<Finding> cures = e.diagnosis().findings().stream().filter(f -> f.fixes().contains(id))
+                            .toList();
+                    if (fix != null && !cures.isEmpty()) {
+                        plans.add(new FixPlan(id, e.input().nodeName(), cures, fix.description(),
+                                fix.plan(cures, e.input())));
+                    }
+                }
+            }
+            return plans;
+        }
+
+        private static List<String> rendered(List<FixPlan> plans) {
+            return plans.stream().map(p -> p.fix() + "@" + p.node()).toList();
         }
 
         private void sleep(ScenarioStep.Wait step) throws LabException {
