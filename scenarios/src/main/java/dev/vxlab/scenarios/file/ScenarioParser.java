@@ -29,7 +29,6 @@ public final class ScenarioParser {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
     private static final List<String> STEPS =
             List.of("probe", "inject", "capture", "doctor", "fix", "wait", "expect-healthy");
-    private static final String FIELD_PROFILE = "field";
 
     private final Schema schema;
     private ClusterSpec spec;
@@ -89,12 +88,12 @@ public final class ScenarioParser {
         if (plan.isPresent()) {
             spec = plan(schema.map(plan.get(), "plan"), nodes);
         } else {
-            String name = profile.isPresent() ? schema.text(profile.get(), "profile") : FIELD_PROFILE;
-            if (!name.equals(FIELD_PROFILE)) {
-                throw schema.error(profile.get(), "unknown profile '" + name + "' (known: " + FIELD_PROFILE
-                        + "; or give a plan)");
+            String name = profile.isPresent() ? schema.text(profile.get(), "profile") : ClusterPlans.FIELD;
+            try {
+                spec = ClusterPlans.profile(name, nodes);
+            } catch (IllegalArgumentException e) {
+                throw schema.error(profile.get(), e.getMessage());
             }
-            spec = ClusterSpec.field(nodes);
         }
         labels = MatrixLabels.of(spec);
         return backend;
@@ -104,15 +103,15 @@ public final class ScenarioParser {
         schema.allowOnly(plan, "plan", "pod-network", "underlay", "first-host", "service-network", "cluster-domain",
                 "vni", "port", "mtu");
         Ipv4Prefix podNetwork = prefix(schema.require(plan, "pod-network", "plan"), "pod-network");
-        Ipv4Prefix underlay = optionalPrefix(plan, "underlay", "192.168.49.0/24");
-        Ipv4Prefix services = optionalPrefix(plan, "service-network", "10.96.0.0/16");
-        int firstHost = schema.get(plan, "first-host").isPresent()
-                ? schema.integer(plan.entries().get("first-host").value(), "first-host", 1, 65534) : 2;
+        Ipv4Prefix underlay = optionalPrefix(plan, "underlay", ClusterPlans.DEFAULT_UNDERLAY);
+        Ipv4Prefix services = optionalPrefix(plan, "service-network", ClusterPlans.DEFAULT_SERVICES);
+        int firstHost = optionalInt(plan, "first-host", ClusterPlans.DEFAULT_FIRST_HOST, 1, 65534);
         String domain = schema.get(plan, "cluster-domain").isPresent()
-                ? schema.text(plan.entries().get("cluster-domain").value(), "cluster-domain") : "cluster.local";
-        int vni = optionalInt(plan, "vni", 1, 1, 0xFFFFFF);
-        int port = optionalInt(plan, "port", 8472, 1, 65535);
-        int mtu = optionalInt(plan, "mtu", 1500, 576 + ClusterSpec.VXLAN_OVERHEAD, 9000);
+                ? schema.text(plan.entries().get("cluster-domain").value(), "cluster-domain")
+                : ClusterPlans.DEFAULT_DOMAIN;
+        int vni = optionalInt(plan, "vni", ClusterPlans.DEFAULT_VNI, 1, 0xFFFFFF);
+        int port = optionalInt(plan, "port", ClusterPlans.DEFAULT_PORT, 1, 65535);
+        int mtu = optionalInt(plan, "mtu", ClusterPlans.DEFAULT_MTU, 576 + ClusterSpec.VXLAN_OVERHEAD, 9000);
         try {
             return ClusterSpec.plan("plan", nodes, underlay, firstHost, false, podNetwork, services, domain, vni, port,
                     mtu);
@@ -127,9 +126,10 @@ public final class ScenarioParser {
         return node.isPresent() ? schema.integer(node.get(), key, min, max) : otherwise;
     }
 
-    private Ipv4Prefix optionalPrefix(YamlNode.Mapping map, String key, String otherwise) throws ScenarioFileException {
+    private Ipv4Prefix optionalPrefix(YamlNode.Mapping map, String key, Ipv4Prefix otherwise)
+            throws ScenarioFileException {
         Optional<YamlNode> node = schema.get(map, key);
-        return node.isPresent() ? prefix(node.get(), key) : Ipv4Prefix.parse(otherwise);
+        return node.isPresent() ? prefix(node.get(), key) : otherwise;
     }
 
     private Ipv4Prefix prefix(YamlNode node, String what) throws ScenarioFileException {
