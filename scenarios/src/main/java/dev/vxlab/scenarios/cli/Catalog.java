@@ -50,6 +50,12 @@ public final class Catalog {
         return all;
     }
 
+    /** A file path as given, or else the shipped catalog's scenario of that name. */
+    public static Path fileOrShipped(String fileOrName) throws LabException {
+        Path given = Path.of(fileOrName);
+        return Files.isRegularFile(given) ? given.toAbsolutePath() : shipped().resolve(fileOrName);
+    }
+
     /** A file path as given, or the catalog scenario of that name. */
     public Path resolve(String fileOrName) throws LabException {
         Path given = Path.of(fileOrName);

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws LabException {
-        Path file = Catalog.shipped().resolve(scenario);
+        Path file = Catalog.fileOrShipped(scenario);
         // Parsed before entering the sandbox, so a bad file costs no cluster and reads the same either way.
         Scenario parsed = ScenarioParser.parse(file);
         ClusterBackend backend = Backends.byName(parsed.backend());
