@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads one YAML document into a {@link YamlNode} tree with lines, through Jackson's YAML parser. */
 final class YamlReader {
@@ -25,6 +26,14 @@ final class YamlReader {
             }
             return node(parser, file);
         } catch (JsonProcessingException e) {
+            // SnakeYAML (under Jackson) knows the problem and where the construct it was in began; say both.
+            if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+                String context = marked.getContext() == null || marked.getContextMark() == null ? ""
+                        : " (" + marked.getContext() + " that starts on line " + (marked.getContextMark().getLine() + 1)
+                                + ")";
+                throw new ScenarioFileException(file, marked.getProblemMark().getLine() + 1, "not valid YAML: "
+                        + firstLine(marked.getProblem()) + context);
+            }
             int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
             throw new ScenarioFileException(file, line, "not valid YAML: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -32,7 +33,15 @@ class VxLabExtensionTest {
         }
     }
 
+    /** Only the test below runs the sample (a -Dtest pattern could select the nested class on its own). */
+    private static volatile boolean launching;
+
+    static boolean launchedByTheTest() {
+        return launching;
+    }
+
     @VxLabTest
+    @EnabledIf("dev.vxlab.scenarios.junit.VxLabExtensionTest#launchedByTheTest")
     static class UsersTest {
         @VxLab(nodes = 2)
         static Lab shared;
@@ -67,8 +76,13 @@ class VxLabExtensionTest {
     @Test
     void labsAreReadyInsideTheTestsAndGoneAfterThem() {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(UsersTest.class)).build(), listener);
+        launching = true;
+        try {
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClass(UsersTest.class)).build(), listener);
+        } finally {
+            launching = false;
+        }
         TestExecutionSummary summary = listener.getSummary();
 
         assertThat(summary.getTestsSucceededCount()).as(failures(summary)).isEqualTo(2);
