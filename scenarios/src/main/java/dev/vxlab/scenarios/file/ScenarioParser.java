@@ -7,6 +7,7 @@ import dev.vxlab.lab.fault.FaultCatalog;
 import dev.vxlab.lab.probe.ProbeOutcome;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
+import dev.vxlab.lab.spec.PodPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +57,14 @@ public final class ScenarioParser {
 
     private Scenario scenario(YamlNode root, String name) throws ScenarioFileException {
         YamlNode.Mapping top = schema.map(root, "a scenario file");
-        schema.allowOnly(top, "the scenario", "description", "cluster", "probe-timeout", "steps");
+        schema.allowOnly(top, "the scenario", "description", "cluster", "workload", "probe-timeout", "steps");
         String description = schema.text(schema.require(top, "description", "a scenario"), "description");
         YamlNode.Mapping cluster = schema.map(schema.require(top, "cluster", "a scenario"), "cluster");
         String backend = cluster(cluster);
+        if (schema.get(top, "workload").isPresent()) {
+            spec = workload(schema.map(top.entries().get("workload").value(), "workload"));
+        }
+        labels = MatrixLabels.of(spec);
         Duration timeout = schema.get(top, "probe-timeout").isPresent()
                 ? duration(top.entries().get("probe-timeout").value(), "probe-timeout") : DEFAULT_PROBE_TIMEOUT;
         YamlNode.Sequence steps = schema.list(schema.require(top, "steps", "a scenario"), "steps");
@@ -95,8 +100,52 @@ public final class ScenarioParser {
                 throw schema.error(profile.get(), e.getMessage());
             }
         }
-        labels = MatrixLabels.of(spec);
         return backend;
+    }
+
+    /**
+     * The pods: where the CoreDNS stand-ins run (at .24 of those nodes' subnets) and more application pods (at .3,
+     * .4, ... of their node's subnet, in file order), beside the one {@code app} pod every node has.
+     */
+    private ClusterSpec workload(YamlNode.Mapping workload) throws ScenarioFileException {
+        schema.allowOnly(workload, "workload", "coredns", "pods");
+        List<PodPlan> pods = new ArrayList<>(spec.pods().stream().filter(p -> !p.dns()).toList());
+        Optional<YamlNode> coredns = schema.get(workload, "coredns");
+        if (coredns.isPresent()) {
+            for (YamlNode node : schema.list(coredns.get(), "coredns").items()) {
+                NodePlan plan = spec.node(node(node));
+                if (pods.stream().anyMatch(p -> p.dns() && p.node().equals(plan.name()))) {
+                    throw schema.error(node, "node " + plan.name() + " is listed twice in coredns");
+                }
+                pods.add(new PodPlan(plan.name(), "coredns", plan.subnet().host(24), true));
+            }
+        } else {
+            pods.addAll(spec.dnsPods());
+        }
+        Optional<YamlNode> extra = schema.get(workload, "pods");
+        if (extra.isPresent()) {
+            for (YamlNode item : schema.list(extra.get(), "pods").items()) {
+                YamlNode.Mapping pod = schema.map(item, "a pod");
+                schema.allowOnly(pod, "a pod", "node", "name");
+                NodePlan node = spec.node(node(schema.require(pod, "node", "a pod")));
+                YamlNode nameNode = schema.require(pod, "name", "a pod");
+                String name = schema.text(nameNode, "name");
+                if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
+                    throw schema.error(nameNode, "a pod name is lower-case letters, digits and '-', not '" + name + "'");
+                }
+                if (pods.stream().anyMatch(p -> p.node().equals(node.name()) && p.name().equals(name))) {
+                    throw schema.error(nameNode, "node " + node.name() + " already has a pod named '" + name + "'");
+                }
+                long onNode = pods.stream().filter(p -> p.node().equals(node.name()) && !p.dns()).count();
+                if (onNode >= 21) {
+                    throw schema.error(item, "node " + node.name() + " has no free pod address left (.2 to .22)");
+                }
+                pods.add(new PodPlan(node.name(), name, node.subnet().host(2 + (int) onNode), false));
+            }
+        }
+        return new ClusterSpec(spec.profile(), spec.nodes(), pods, spec.underlay(), spec.podNetwork(),
+                spec.serviceNetwork(), spec.dnsServiceIp(), spec.clusterDomain(), spec.vni(), spec.vxlanPort(),
+                spec.underlayMtu());
     }
 
     private ClusterSpec plan(YamlNode.Mapping plan, int nodes) throws ScenarioFileException {

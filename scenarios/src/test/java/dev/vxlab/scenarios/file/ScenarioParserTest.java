@@ -85,6 +85,25 @@ class ScenarioParserTest {
         assertThat(s.probeTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
+    @Test
+    void aWorkloadPlacesCoreDnsAndAddsPods() throws Exception {
+        Scenario s = ScenarioParser.parse("""
+                description: workload
+                cluster: {nodes: 3}
+                workload:
+                  coredns: [0]
+                  pods: [{node: 2, name: web}, {node: 2, name: api}]
+                steps:
+                  - probe:
+                      checks: [{from: pod api@2, to: coredns@0, expect: ok}]
+                """, "w.yaml", "w");
+        assertThat(s.cluster().pods()).extracting(p -> p.label() + " " + p.ip() + (p.dns() ? " dns" : ""))
+                .containsExactly("app@172.31.159.19 10.187.0.2", "app@172.31.159.20 10.187.1.2",
+                        "app@172.31.159.21 10.187.2.2", "coredns@172.31.159.19 10.187.0.24 dns",
+                        "web@172.31.159.21 10.187.2.3", "api@172.31.159.21 10.187.2.4");
+        assertThat(MatrixLabels.of(s.cluster()).sources()).contains("pod web@172.31.159.21");
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("bad YAML", HEAD + "  - inject: {fault: x, node: 0\n  - wait: 1s\n", 7, "not valid YAML"),
@@ -122,7 +141,10 @@ class ScenarioParserTest {
                         "a step is one key naming it"),
                 Arguments.of("duplicate key", HEAD.replace("  nodes: 3", "  nodes: 3\n  nodes: 4"), 5,
                         "'nodes' appears twice in this map"),
-                Arguments.of("empty file", "", 1, "the file is empty"));
+                Arguments.of("empty file", "", 1, "the file is empty"),
+                Arguments.of("a pod twice", "description: x\ncluster: {nodes: 2}\nworkload:\n  pods:\n"
+                        + "    - {node: 1, name: app}\nsteps: [expect-healthy]\n", 5,
+                        "node 172.31.159.20 already has a pod named 'app'"));
     }
 
     @ParameterizedTest(name = "{0}")
