@@ -54,7 +54,10 @@ public final class ScenarioRunner {
         this.out = out;
     }
 
-    /** Plays the scenario and writes report.json and report.md (and the pcaps) into the report directory. */
+    /**
+     * Plays the scenario and writes report.json and report.md (and the pcaps) into the report directory. Throws when
+     * the cluster cannot be built or a step cannot run (after writing the report of what ran).
+     */
     public ScenarioResult play(Scenario scenario) throws LabException {
         try {
             Files.createDirectories(reportDir);
@@ -66,11 +69,21 @@ public final class ScenarioRunner {
         out.printf("vxlab run %s: %s (%d nodes, %s backend, run %s)%n", scenario.name(), scenario.description(),
                 scenario.cluster().nodes().size(), backend.name(), run.prefix());
         List<PacketCapture> captures = new ArrayList<>();
+        LabException stopped = null;
         try (Lab lab = Lab.start(backend, scenario.cluster(), run); LabDoctor doctor = new LabDoctor(lab)) {
             Play play = new Play(scenario, lab, doctor, report, captures);
             try {
                 for (ScenarioStep step : scenario.steps()) {
-                    play.step(step);
+                    try {
+                        play.step(step);
+                    } catch (LabException e) {
+                        // A step that cannot run (a command the kernel refuses, a capture that cannot start) ends
+                        // the run; the report still shows everything up to it.
+                        stopped = new LabException("line " + step.line() + ": " + step.kind() + ": " + e.getMessage(), e);
+                        report.expect("line-" + step.line() + "-" + step.kind(), "line " + step.line() + ": "
+                                + step.kind() + ": the step runs", false, e.getMessage());
+                        break;
+                    }
                 }
             } finally {
                 play.stopCaptures();
@@ -83,6 +96,9 @@ public final class ScenarioRunner {
             written.write(reportDir);
         } catch (IOException e) {
             throw new LabException("cannot write the report to " + reportDir + ": " + e.getMessage(), e);
+        }
+        if (stopped != null) {
+            throw stopped;
         }
         List<Expectation> failed = report.failed();
         if (report.passed()) {

@@ -103,6 +103,29 @@ class RunCommandTest {
     }
 
     @Test
+    void aStepTheKernelRefusesEndsTheRunWithItsLineAndExitTwoAndStillAReport() throws Exception {
+        Path file = dir.resolve("nodevice.yaml");
+        Files.writeString(file, """
+                description: sets a device down that no node has
+                cluster: {nodes: 2}
+                steps:
+                  - expect-healthy
+                  - inject: {fault: link-down, node: 1, params: {device: nosuch0}}
+                  - expect-healthy
+                """);
+        Path report = dir.resolve("report");
+        assertThat(Main.run("run", file.toString(), "--report", report.toString())).as(stdout() + stderr())
+                .isEqualTo(Main.USAGE);
+        assertThat(stderr()).doesNotContain("\n").startsWith("vxlab: line 5: inject: injecting link-down on node "
+                + "172.31.159.20 failed: ").contains("nosuch0");
+        JsonNode json = new ObjectMapper().readTree(report.resolve("report.json").toFile());
+        assertThat(json.get("passed").asBoolean()).isFalse();
+        assertThat(json.get("expectations")).extracting(e -> e.get("description").asText()).containsExactly(
+                "line 4: expect-healthy: every probe passes", "line 4: expect-healthy: the doctor finds nothing",
+                "line 5: inject: the step runs");
+    }
+
+    @Test
     void aCatalogScenarioRunsByNameAndPasses() throws Exception {
         Path report = dir.resolve("report");
         assertThat(Main.run("run", "routes-flushed", "--report", report.toString())).as(stdout() + stderr()).isZero();
