@@ -1,6 +1,7 @@
 package dev.vxlab.scenarios.file;
 
 import dev.vxlab.lab.probe.ProbeOutcome;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -8,8 +9,10 @@ import java.util.Optional;
  *
  * @param connect a bare TCP handshake to the pod's port instead of the full HTTP GET (small request, no body)
  * @param outcome the exact outcome (OK included), or empty for "broken": any outcome but OK
+ * @param timeout this probe's deadline when it differs from the scenario's (like {@code curl -m 3})
  */
-public record ProbeCheck(int line, String from, String to, boolean connect, Optional<ProbeOutcome> outcome) {
+public record ProbeCheck(int line, String from, String to, boolean connect, Optional<ProbeOutcome> outcome,
+        Optional<Duration> timeout) {
 
     public boolean holds(ProbeOutcome seen) {
         return outcome.map(o -> o == seen).orElse(seen != ProbeOutcome.OK);

@@ -1,6 +1,7 @@
 package dev.vxlab.scenarios.file;
 
 import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.FixIds;
 import dev.vxlab.lab.fault.FaultCatalog;
@@ -254,13 +255,33 @@ public final class ScenarioParser {
     }
 
     private ScenarioStep capture(int line, YamlNode.Mapping body) throws ScenarioFileException {
-        schema.allowOnly(body, "capture", "node", "device", "filter");
+        schema.allowOnly(body, "capture", "node", "device", "filter", "expect");
         String node = node(schema.require(body, "node", "capture"));
         String device = schema.get(body, "device").isPresent()
                 ? schema.text(body.entries().get("device").value(), "device") : spec.vtepDevice();
         Optional<String> filter = schema.get(body, "filter").isPresent()
                 ? Optional.of(schema.text(body.entries().get("filter").value(), "filter")) : Optional.empty();
-        return new ScenarioStep.Capture(line, node, device, filter);
+        Optional<Boolean> retransmissions = Optional.empty();
+        Optional<MacAddress> synAcksTo = Optional.empty();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
+            schema.allowOnly(expect, "a capture's expect", "syn-retransmissions", "syn-acks-to");
+            if (schema.get(expect, "syn-retransmissions").isPresent()) {
+                retransmissions = Optional.of(schema.bool(expect.entries().get("syn-retransmissions").value(),
+                        "syn-retransmissions"));
+            }
+            if (schema.get(expect, "syn-acks-to").isPresent()) {
+                YamlNode macNode = expect.entries().get("syn-acks-to").value();
+                String text = schema.text(macNode, "syn-acks-to");
+                try {
+                    synAcksTo = Optional.of(MacAddress.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw schema.error(macNode, "syn-acks-to must be a MAC address like ea:77:37:86:ee:bf, not '"
+                            + text + "'");
+                }
+            }
+        }
+        return new ScenarioStep.Capture(line, node, device, filter, retransmissions, synAcksTo);
     }
 
     private ScenarioStep doctor(int line, YamlNode.Mapping body) throws ScenarioFileException {
@@ -350,7 +371,7 @@ public final class ScenarioParser {
     }
 
     private ProbeCheck check(YamlNode.Mapping check) throws ScenarioFileException {
-        schema.allowOnly(check, "a check", "from", "to", "probe", "expect");
+        schema.allowOnly(check, "a check", "from", "to", "probe", "expect", "timeout");
         String from = source(schema.require(check, "from", "a check"));
         String to = target(schema.require(check, "to", "a check"));
         if (from.contains("*") || to.contains("*")) {
@@ -377,7 +398,9 @@ public final class ScenarioParser {
             throw schema.error(expectNode, "unknown outcome '" + expect + "' (known: broken, " + String.join(", ",
                     Arrays.stream(ProbeOutcome.values()).map(ProbeCheck::spelling).toList()) + ")");
         }
-        return new ProbeCheck(check.line(), from, to, connect, outcome);
+        Optional<Duration> timeout = schema.get(check, "timeout").isPresent()
+                ? Optional.of(duration(check.entries().get("timeout").value(), "timeout")) : Optional.empty();
+        return new ProbeCheck(check.line(), from, to, connect, outcome, timeout);
     }
 
     // --- references ----------------------------------------------------------------------------------------------

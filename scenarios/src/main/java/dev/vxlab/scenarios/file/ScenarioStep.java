@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.file;
 
+import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.lab.fault.Fault;
 import java.time.Duration;
 import java.util.List;
@@ -44,8 +45,13 @@ public sealed interface ScenarioStep {
         }
     }
 
-    /** tcpdump on a node's device from here to the end of the scenario; the pcap goes into the report. */
-    record Capture(int line, String node, String device, Optional<String> filter) implements ScenarioStep {
+    /**
+     * tcpdump on a node's device from here to the end of the scenario; the pcap goes into the report. When it stops,
+     * the capture must show SYNs retransmitted with the same seq ({@code synRetransmissions}: true, or none: false)
+     * and SYN-ACKs addressed to a MAC ({@code synAcksTo}), where the file asks.
+     */
+    record Capture(int line, String node, String device, Optional<String> filter, Optional<Boolean> synRetransmissions,
+            Optional<MacAddress> synAcksTo) implements ScenarioStep {
         public String kind() {
             return "capture";
         }

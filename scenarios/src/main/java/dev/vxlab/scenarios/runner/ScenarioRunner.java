@@ -34,7 +34,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +70,7 @@ public final class ScenarioRunner {
         ReportBuilder report = new ReportBuilder();
         out.printf("vxlab run %s: %s (%d nodes, %s backend, run %s)%n", scenario.name(), scenario.description(),
                 scenario.cluster().nodes().size(), backend.name(), run.prefix());
-        List<PacketCapture> captures = new ArrayList<>();
+        Map<PacketCapture, ScenarioStep.Capture> captures = new LinkedHashMap<>();
         LabException stopped = null;
         try (Lab lab = Lab.start(backend, scenario.cluster(), run); LabDoctor doctor = new LabDoctor(lab)) {
             Play play = new Play(scenario, lab, doctor, report, captures);
@@ -89,7 +91,7 @@ public final class ScenarioRunner {
                 play.stopCaptures();
             }
         } finally {
-            captures.forEach(PacketCapture::close);
+            captures.keySet().forEach(PacketCapture::close);
         }
         RunReport written = report.build(scenario, run.prefix());
         try {
@@ -118,18 +120,17 @@ public final class ScenarioRunner {
         private final Lab lab;
         private final LabDoctor doctor;
         private final ReportBuilder report;
-        private final List<PacketCapture> captures;
-        private final Prober prober;
+        private final Map<PacketCapture, ScenarioStep.Capture> captures;
         private final FixPlanner planner = FixPlanner.load();
         private boolean labelsChecked;
 
-        Play(Scenario scenario, Lab lab, LabDoctor doctor, ReportBuilder report, List<PacketCapture> captures) {
+        Play(Scenario scenario, Lab lab, LabDoctor doctor, ReportBuilder report,
+                Map<PacketCapture, ScenarioStep.Capture> captures) {
             this.scenario = scenario;
             this.lab = lab;
             this.doctor = doctor;
             this.report = report;
             this.captures = captures;
-            this.prober = new Prober(scenario.probeTimeout());
         }
 
         void step(ScenarioStep step) throws LabException {
@@ -190,14 +191,20 @@ public final class ScenarioRunner {
                 expect(step, step.broken().get().isEmpty() ? "every cell of the matrix passes"
                         : "the matrix breaks exactly the expected cells", diff.holds(), diff.evidence());
             }
-            if (!step.checks().isEmpty()) {
+            // One concurrent batch per deadline (most checks use the scenario's).
+            Map<Duration, List<ProbeCheck>> byTimeout = new LinkedHashMap<>();
+            for (ProbeCheck check : step.checks()) {
+                byTimeout.computeIfAbsent(check.timeout().orElse(scenario.probeTimeout()), t -> new ArrayList<>())
+                        .add(check);
+            }
+            for (var batch : byTimeout.entrySet()) {
                 List<ProbeRequest> requests = new ArrayList<>();
-                for (ProbeCheck check : step.checks()) {
+                for (ProbeCheck check : batch.getValue()) {
                     requests.add(new ProbeRequest(source(check.from()), probe(check)));
                 }
-                List<ProbeResult> results = prober.runAll(requests);
+                List<ProbeResult> results = new Prober(batch.getKey()).runAll(requests);
                 for (int i = 0; i < results.size(); i++) {
-                    ProbeCheck check = step.checks().get(i);
+                    ProbeCheck check = batch.getValue().get(i);
                     ProbeResult result = results.get(i);
                     lines.add(result.summary());
                     expect(step, check.from() + " -> " + check.to() + (check.connect() ? " (connect)" : "") + " is "
@@ -236,8 +243,8 @@ public final class ScenarioRunner {
         private void capture(ScenarioStep.Capture step) throws LabException {
             CaptureAvailability availability = PacketCapture.available();
             if (!availability.isAvailable() || !lab.cluster().info().packetCapture()) {
-                report.step(title(step) + ": skipped, packet capture is not available here: " + availability,
-                        List.of(), List.of());
+                report.step(title(step) + ": skipped (and its expectations not checked), packet capture is not "
+                        + "available here: " + availability, List.of(), List.of());
                 out.println("  capture skipped: " + availability);
                 return;
             }
@@ -246,8 +253,8 @@ public final class ScenarioRunner {
                     + "'s namespace cannot be reached for a capture")).getFileName().toString();
             Path file = reportDir.resolve("line" + step.line() + "-" + node.name() + "-" + step.device() + ".pcap");
             try {
-                captures.add(PacketCapture.start(new CapturePoint(namespace, step.device(), node.name()), file,
-                        step.filter().orElse(null)));
+                captures.put(PacketCapture.start(new CapturePoint(namespace, step.device(), node.name()), file,
+                        step.filter().orElse(null)), step);
             } catch (CaptureException e) {
                 throw new LabException("line " + step.line() + ": the capture could not start: " + e.getMessage(), e);
             }
@@ -258,13 +265,31 @@ public final class ScenarioRunner {
         }
 
         void stopCaptures() {
-            for (PacketCapture capture : captures) {
+            for (var entry : captures.entrySet()) {
+                PacketCapture capture = entry.getKey();
+                ScenarioStep.Capture step = entry.getValue();
                 try {
                     CaptureFile file = capture.stop();
+                    PcapSummary summary = PcapSummary.read(file);
                     report.capture(file.path().getFileName().toString(), file.packetsCaptured() + " packets on "
-                            + file.device() + " of node " + file.node() + "\n" + PcapSummary.read(file).render());
+                            + file.device() + " of node " + file.node() + "\n" + summary.render());
+                    step.synRetransmissions().ifPresent(wanted -> {
+                        int seen = summary.synRetransmissions().size();
+                        expect(step, wanted ? "SYNs are retransmitted with the same seq" : "no SYN is retransmitted",
+                                wanted == (seen > 0), seen + " SYN(s) retransmitted with the same seq in "
+                                        + file.path().getFileName());
+                    });
+                    step.synAcksTo().ifPresent(mac -> {
+                        int seen = summary.synAcksTo(mac).size();
+                        expect(step, "SYN-ACKs arrive addressed to " + mac, seen > 0, seen + " of "
+                                + summary.synAcks().size() + " SYN-ACK(s) addressed to " + mac + " in "
+                                + file.path().getFileName());
+                    });
                 } catch (CaptureException e) {
                     report.capture(capture.file().getFileName().toString(), "could not be read: " + e.getMessage());
+                    if (step.synRetransmissions().isPresent() || step.synAcksTo().isPresent()) {
+                        expect(step, "the capture can be read", false, e.getMessage());
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.vxlab.scenarios.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.lab.fault.Fault;
 import dev.vxlab.lab.probe.ProbeOutcome;
 import java.time.Duration;
@@ -27,12 +28,12 @@ class ScenarioParserTest {
     void readsEveryStepKindWithNodesResolved() throws Exception {
         Scenario s = ScenarioParser.parse(HEAD + """
                   - expect-healthy
-                  - capture: {node: 0, filter: tcp port 9153}
+                  - capture: {node: 0, filter: tcp port 9153, expect: {syn-acks-to: "ea:77:37:86:ee:bf"}}
                   - inject: {fault: mtu-reset, node: 172.31.159.20, params: {mtu: 1400}}
                   - probe:
                       checks:
                         - {from: node 0, to: coredns@1, probe: connect, expect: ok}
-                        - {from: pod app@0, to: dns/udp, expect: broken}
+                        - {from: pod app@0, to: dns/udp, expect: broken, timeout: 3s}
                       broken:
                         - {from: [node 0, "pod *@0"], to: ["*@1"]}
                       ignore:
@@ -52,12 +53,14 @@ class ScenarioParserTest {
                 "probe", "doctor", "fix", "fix", "wait");
         assertThat(steps).extracting(ScenarioStep::line).containsExactly(6, 7, 8, 9, 17, 20, 21, 22);
         assertThat(steps.get(1)).isEqualTo(new ScenarioStep.Capture(7, "172.31.159.19", "flannel.1",
-                Optional.of("tcp port 9153")));
+                Optional.of("tcp port 9153"), Optional.empty(), Optional.of(MacAddress.parse("ea:77:37:86:ee:bf"))));
         assertThat(((ScenarioStep.Inject) steps.get(2)).fault()).isEqualTo(new Fault.MtuReset("172.31.159.20", "eth0", 1400));
         ScenarioStep.Probe probe = (ScenarioStep.Probe) steps.get(3);
         assertThat(probe.checks()).containsExactly(
-                new ProbeCheck(11, "node 172.31.159.19", "coredns@172.31.159.20", true, Optional.of(ProbeOutcome.OK)),
-                new ProbeCheck(12, "pod app@172.31.159.19", "dns/udp", false, Optional.empty()));
+                new ProbeCheck(11, "node 172.31.159.19", "coredns@172.31.159.20", true, Optional.of(ProbeOutcome.OK),
+                        Optional.empty()),
+                new ProbeCheck(12, "pod app@172.31.159.19", "dns/udp", false, Optional.empty(),
+                        Optional.of(Duration.ofSeconds(3))));
         Cells broken = probe.broken().orElseThrow().getFirst();
         assertThat(broken.contains("pod app@172.31.159.19", "coredns@172.31.159.20")).isTrue();
         assertThat(broken.contains("node 172.31.159.20", "app@172.31.159.20")).isFalse();
@@ -142,6 +145,8 @@ class ScenarioParserTest {
                 Arguments.of("duplicate key", HEAD.replace("  nodes: 3", "  nodes: 3\n  nodes: 4"), 5,
                         "'nodes' appears twice in this map"),
                 Arguments.of("empty file", "", 1, "the file is empty"),
+                Arguments.of("bad MAC", HEAD + "  - capture:\n      node: 0\n      expect:\n        syn-acks-to: ea:77\n",
+                        9, "syn-acks-to must be a MAC address"),
                 Arguments.of("a pod twice", "description: x\ncluster: {nodes: 2}\nworkload:\n  pods:\n"
                         + "    - {node: 1, name: app}\nsteps: [expect-healthy]\n", 5,
                         "node 172.31.159.20 already has a pod named 'app'"));
