@@ -1,9 +1,12 @@
 package dev.vxlab.scenarios.runner;
 
+import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.report.Expectation;
 import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.lab.report.Step;
 import dev.vxlab.scenarios.file.Scenario;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +51,17 @@ final class ReportBuilder {
 
     boolean passed() {
         return !expectations.isEmpty() && failed().isEmpty();
+    }
+
+    /** Builds the report and writes it (report.json, report.md) into the directory, beside the pcaps. */
+    RunReport write(Scenario scenario, String run, Path directory) throws LabException {
+        RunReport report = build(scenario, run);
+        try {
+            report.write(directory);
+        } catch (IOException e) {
+            throw new LabException("cannot write the report to " + directory + ": " + e.getMessage(), e);
+        }
+        return report;
     }
 
     RunReport build(Scenario scenario, String run) {

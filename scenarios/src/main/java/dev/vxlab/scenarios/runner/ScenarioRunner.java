@@ -93,12 +93,7 @@ public final class ScenarioRunner {
         } finally {
             captures.keySet().forEach(PacketCapture::close);
         }
-        RunReport written = report.build(scenario, run.prefix());
-        try {
-            written.write(reportDir);
-        } catch (IOException e) {
-            throw new LabException("cannot write the report to " + reportDir + ": " + e.getMessage(), e);
-        }
+        RunReport written = report.write(scenario, run.prefix(), reportDir);
         if (stopped != null) {
             throw stopped;
         }
