@@ -1,14 +1,11 @@
 package dev.vxlab.scenarios.file;
 
-import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.FixIds;
 import dev.vxlab.lab.fault.FaultCatalog;
 import dev.vxlab.lab.probe.ProbeOutcome;
 import dev.vxlab.lab.spec.ClusterSpec;
-import dev.vxlab.lab.spec.NodePlan;
-import dev.vxlab.lab.spec.PodPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a scenario file (the schema is docs/scenarios.md) and checks it against the cluster it describes. Every
@@ -28,13 +23,12 @@ import java.util.regex.Pattern;
  */
 public final class ScenarioParser {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(800);
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
     private static final List<String> STEPS =
             List.of("probe", "inject", "capture", "doctor", "fix", "wait", "expect-healthy");
 
     private final Schema schema;
     private ClusterSpec spec;
-    private MatrixLabels labels;
+    private References refs;
 
     private ScenarioParser(String file) {
         this.schema = new Schema(file);
@@ -61,13 +55,15 @@ public final class ScenarioParser {
         schema.allowOnly(top, "the scenario", "description", "cluster", "workload", "probe-timeout", "steps");
         String description = schema.text(schema.require(top, "description", "a scenario"), "description");
         YamlNode.Mapping cluster = schema.map(schema.require(top, "cluster", "a scenario"), "cluster");
-        String backend = cluster(cluster);
+        ClusterReader clusterReader = new ClusterReader(schema);
+        String backend = clusterReader.cluster(cluster);
+        spec = clusterReader.spec();
         if (schema.get(top, "workload").isPresent()) {
-            spec = workload(schema.map(top.entries().get("workload").value(), "workload"));
+            spec = clusterReader.workload(schema.map(top.entries().get("workload").value(), "workload"));
         }
-        labels = MatrixLabels.of(spec);
+        refs = new References(schema, spec);
         Duration timeout = schema.get(top, "probe-timeout").isPresent()
-                ? duration(top.entries().get("probe-timeout").value(), "probe-timeout") : DEFAULT_PROBE_TIMEOUT;
+                ? schema.duration(top.entries().get("probe-timeout").value(), "probe-timeout") : DEFAULT_PROBE_TIMEOUT;
         YamlNode.Sequence steps = schema.list(schema.require(top, "steps", "a scenario"), "steps");
         if (steps.items().isEmpty()) {
             throw schema.error(steps, "steps is empty; a scenario needs at least one step");
@@ -78,120 +74,6 @@ public final class ScenarioParser {
         }
         return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed);
     }
-
-    // --- cluster -------------------------------------------------------------------------------------------------
-
-    private String cluster(YamlNode.Mapping cluster) throws ScenarioFileException {
-        schema.allowOnly(cluster, "cluster", "backend", "nodes", "profile", "plan");
-        String backend = schema.get(cluster, "backend").isPresent()
-                ? schema.text(cluster.entries().get("backend").value(), "backend") : "netns";
-        int nodes = schema.integer(schema.require(cluster, "nodes", "cluster"), "nodes", 2, ClusterSpec.MAX_NODES);
-        Optional<YamlNode> profile = schema.get(cluster, "profile");
-        Optional<YamlNode> plan = schema.get(cluster, "plan");
-        if (profile.isPresent() && plan.isPresent()) {
-            throw schema.error(plan.get(), "give either a profile or a plan, not both");
-        }
-        if (plan.isPresent()) {
-            spec = plan(schema.map(plan.get(), "plan"), nodes);
-        } else {
-            String name = profile.isPresent() ? schema.text(profile.get(), "profile") : ClusterPlans.FIELD;
-            try {
-                spec = ClusterPlans.profile(name, nodes);
-            } catch (IllegalArgumentException e) {
-                throw schema.error(profile.get(), e.getMessage());
-            }
-        }
-        return backend;
-    }
-
-    /**
-     * The pods: where the CoreDNS stand-ins run (at .24 of those nodes' subnets) and more application pods (at .3,
-     * .4, ... of their node's subnet, in file order), beside the one {@code app} pod every node has.
-     */
-    private ClusterSpec workload(YamlNode.Mapping workload) throws ScenarioFileException {
-        schema.allowOnly(workload, "workload", "coredns", "pods");
-        List<PodPlan> pods = new ArrayList<>(spec.pods().stream().filter(p -> !p.dns()).toList());
-        Optional<YamlNode> coredns = schema.get(workload, "coredns");
-        if (coredns.isPresent()) {
-            for (YamlNode node : schema.list(coredns.get(), "coredns").items()) {
-                NodePlan plan = spec.node(node(node));
-                if (pods.stream().anyMatch(p -> p.dns() && p.node().equals(plan.name()))) {
-                    throw schema.error(node, "node " + plan.name() + " is listed twice in coredns");
-                }
-                pods.add(new PodPlan(plan.name(), "coredns", plan.subnet().host(24), true));
-            }
-        } else {
-            pods.addAll(spec.dnsPods());
-        }
-        Optional<YamlNode> extra = schema.get(workload, "pods");
-        if (extra.isPresent()) {
-            for (YamlNode item : schema.list(extra.get(), "pods").items()) {
-                YamlNode.Mapping pod = schema.map(item, "a pod");
-                schema.allowOnly(pod, "a pod", "node", "name");
-                NodePlan node = spec.node(node(schema.require(pod, "node", "a pod")));
-                YamlNode nameNode = schema.require(pod, "name", "a pod");
-                String name = schema.text(nameNode, "name");
-                if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
-                    throw schema.error(nameNode, "a pod name is lower-case letters, digits and '-', not '" + name + "'");
-                }
-                if (pods.stream().anyMatch(p -> p.node().equals(node.name()) && p.name().equals(name))) {
-                    throw schema.error(nameNode, "node " + node.name() + " already has a pod named '" + name + "'");
-                }
-                long onNode = pods.stream().filter(p -> p.node().equals(node.name()) && !p.dns()).count();
-                if (onNode >= 21) {
-                    throw schema.error(item, "node " + node.name() + " has no free pod address left (.2 to .22)");
-                }
-                pods.add(new PodPlan(node.name(), name, node.subnet().host(2 + (int) onNode), false));
-            }
-        }
-        return new ClusterSpec(spec.profile(), spec.nodes(), pods, spec.underlay(), spec.podNetwork(),
-                spec.serviceNetwork(), spec.dnsServiceIp(), spec.clusterDomain(), spec.vni(), spec.vxlanPort(),
-                spec.underlayMtu());
-    }
-
-    private ClusterSpec plan(YamlNode.Mapping plan, int nodes) throws ScenarioFileException {
-        schema.allowOnly(plan, "plan", "pod-network", "underlay", "first-host", "service-network", "cluster-domain",
-                "vni", "port", "mtu");
-        Ipv4Prefix podNetwork = prefix(schema.require(plan, "pod-network", "plan"), "pod-network");
-        Ipv4Prefix underlay = optionalPrefix(plan, "underlay", ClusterPlans.DEFAULT_UNDERLAY);
-        Ipv4Prefix services = optionalPrefix(plan, "service-network", ClusterPlans.DEFAULT_SERVICES);
-        int firstHost = optionalInt(plan, "first-host", ClusterPlans.DEFAULT_FIRST_HOST, 1, 65534);
-        String domain = schema.get(plan, "cluster-domain").isPresent()
-                ? schema.text(plan.entries().get("cluster-domain").value(), "cluster-domain")
-                : ClusterPlans.DEFAULT_DOMAIN;
-        int vni = optionalInt(plan, "vni", ClusterPlans.DEFAULT_VNI, 1, 0xFFFFFF);
-        int port = optionalInt(plan, "port", ClusterPlans.DEFAULT_PORT, 1, 65535);
-        int mtu = optionalInt(plan, "mtu", ClusterPlans.DEFAULT_MTU, 576 + ClusterSpec.VXLAN_OVERHEAD, 9000);
-        try {
-            return ClusterSpec.plan("plan", nodes, underlay, firstHost, false, podNetwork, services, domain, vni, port,
-                    mtu);
-        } catch (IllegalArgumentException e) {
-            throw schema.error(plan, e.getMessage());
-        }
-    }
-
-    private int optionalInt(YamlNode.Mapping map, String key, int otherwise, int min, int max)
-            throws ScenarioFileException {
-        Optional<YamlNode> node = schema.get(map, key);
-        return node.isPresent() ? schema.integer(node.get(), key, min, max) : otherwise;
-    }
-
-    private Ipv4Prefix optionalPrefix(YamlNode.Mapping map, String key, Ipv4Prefix otherwise)
-            throws ScenarioFileException {
-        Optional<YamlNode> node = schema.get(map, key);
-        return node.isPresent() ? prefix(node.get(), key) : otherwise;
-    }
-
-    private Ipv4Prefix prefix(YamlNode node, String what) throws ScenarioFileException {
-        String text = schema.text(node, what);
-        try {
-            return Ipv4Prefix.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw schema.error(node, what + " must be an IPv4 prefix like 10.244.0.0/16, not '" + text + "'");
-        }
-    }
-
-    // --- steps ---------------------------------------------------------------------------------------------------
 
     private ScenarioStep step(YamlNode item) throws ScenarioFileException {
         String kind;
@@ -218,7 +100,7 @@ public final class ScenarioParser {
             case "capture" -> capture(line, schema.map(body, "capture"));
             case "doctor" -> doctor(line, schema.map(body, "doctor"));
             case "fix" -> fix(line, body);
-            case "wait" -> new ScenarioStep.Wait(line, duration(body, "wait"));
+            case "wait" -> new ScenarioStep.Wait(line, schema.duration(body, "wait"));
             default -> throw schema.error(item, "unknown step '" + kind + "' (known: " + String.join(", ", STEPS) + ")");
         };
     }
@@ -239,7 +121,7 @@ public final class ScenarioParser {
             throw schema.error(faultNode, "unknown fault '" + fault + "' (known: " + String.join(", ", FaultCatalog.ids())
                     + ")");
         }
-        String node = node(schema.require(body, "node", "inject"));
+        String node = refs.node(schema.require(body, "node", "inject"));
         Map<String, String> params = new LinkedHashMap<>();
         Optional<YamlNode> paramsNode = schema.get(body, "params");
         if (paramsNode.isPresent()) {
@@ -256,7 +138,7 @@ public final class ScenarioParser {
 
     private ScenarioStep capture(int line, YamlNode.Mapping body) throws ScenarioFileException {
         schema.allowOnly(body, "capture", "node", "device", "filter", "expect");
-        String node = node(schema.require(body, "node", "capture"));
+        String node = refs.node(schema.require(body, "node", "capture"));
         String device = schema.get(body, "device").isPresent()
                 ? schema.text(body.entries().get("device").value(), "device") : spec.vtepDevice();
         Optional<String> filter = schema.get(body, "filter").isPresent()
@@ -298,7 +180,7 @@ public final class ScenarioParser {
             }
             Optional<String> device = schema.get(finding, "device").isPresent()
                     ? Optional.of(schema.text(finding.entries().get("device").value(), "device")) : Optional.empty();
-            findings.add(new ExpectedFinding(item.line(), node(schema.require(finding, "node", "a finding")), fault,
+            findings.add(new ExpectedFinding(item.line(), refs.node(schema.require(finding, "node", "a finding")), fault,
                     device));
         }
         return new ScenarioStep.Doctor(line, findings);
@@ -359,11 +241,11 @@ public final class ScenarioParser {
             schema.allowOnly(cells, "an entry of " + what, "from", "to");
             List<String> from = new ArrayList<>();
             for (YamlNode source : schema.oneOrMany(schema.require(cells, "from", "an entry of " + what))) {
-                from.add(source(source));
+                from.add(refs.source(source));
             }
             List<String> to = new ArrayList<>();
             for (YamlNode target : schema.oneOrMany(schema.require(cells, "to", "an entry of " + what))) {
-                to.add(target(target));
+                to.add(refs.target(target));
             }
             out.add(new Cells(item.line(), from, to));
         }
@@ -372,8 +254,8 @@ public final class ScenarioParser {
 
     private ProbeCheck check(YamlNode.Mapping check) throws ScenarioFileException {
         schema.allowOnly(check, "a check", "from", "to", "probe", "expect", "timeout");
-        String from = source(schema.require(check, "from", "a check"));
-        String to = target(schema.require(check, "to", "a check"));
+        String from = refs.source(schema.require(check, "from", "a check"));
+        String to = refs.target(schema.require(check, "to", "a check"));
         if (from.contains("*") || to.contains("*")) {
             throw schema.error(check, "a check is one probe: name one source and one target, without '*'");
         }
@@ -399,83 +281,7 @@ public final class ScenarioParser {
                     Arrays.stream(ProbeOutcome.values()).map(ProbeCheck::spelling).toList()) + ")");
         }
         Optional<Duration> timeout = schema.get(check, "timeout").isPresent()
-                ? Optional.of(duration(check.entries().get("timeout").value(), "timeout")) : Optional.empty();
+                ? Optional.of(schema.duration(check.entries().get("timeout").value(), "timeout")) : Optional.empty();
         return new ProbeCheck(check.line(), from, to, connect, outcome, timeout);
-    }
-
-    // --- references ----------------------------------------------------------------------------------------------
-
-    private String node(YamlNode node) throws ScenarioFileException {
-        String ref = schema.text(node, "node");
-        return spec.findNode(ref).map(NodePlan::name).orElseThrow(() -> schema.error(node, "unknown node '" + ref
-                + "' (this cluster's nodes: 0.." + (spec.nodes().size() - 1) + " or "
-                + String.join(", ", spec.nodes().stream().map(NodePlan::name).toList()) + ")"));
-    }
-
-    private String source(YamlNode node) throws ScenarioFileException {
-        String ref = schema.text(node, "a source");
-        String label;
-        if (ref.equals("*")) {
-            label = ref;
-        } else if (ref.startsWith("node ")) {
-            label = "node " + nodePart(ref.substring(5).strip(), node);
-        } else if (ref.startsWith("pod ") && ref.contains("@")) {
-            label = "pod " + podRef(ref.substring(4).strip(), node);
-        } else {
-            throw schema.error(node, "'" + ref + "' is not a source; write 'node N' or 'pod NAME@N'");
-        }
-        return matching(label, labels.sources(), node, "source");
-    }
-
-    private String target(YamlNode node) throws ScenarioFileException {
-        String ref = schema.text(node, "a target");
-        String label;
-        if (ref.equals("*") || ref.startsWith("dns/")) {
-            label = ref;
-        } else if (ref.contains("@")) {
-            label = podRef(ref, node);
-        } else {
-            throw schema.error(node, "'" + ref + "' is not a target; write 'NAME@N' (a pod) or dns/udp, dns/tcp");
-        }
-        return matching(label, labels.targets(), node, "target");
-    }
-
-    private String podRef(String ref, YamlNode at) throws ScenarioFileException {
-        int split = ref.lastIndexOf('@');
-        return ref.substring(0, split) + "@" + nodePart(ref.substring(split + 1), at);
-    }
-
-    private String nodePart(String ref, YamlNode at) throws ScenarioFileException {
-        if (ref.equals("*")) {
-            return ref;
-        }
-        Optional<NodePlan> node = spec.findNode(ref);
-        if (node.isEmpty()) {
-            throw schema.error(at, "unknown node '" + ref + "' (this cluster's nodes: 0.." + (spec.nodes().size() - 1)
-                    + " or their names)");
-        }
-        return node.get().name();
-    }
-
-    private String matching(String pattern, List<String> known, YamlNode at, String what) throws ScenarioFileException {
-        if (known.stream().noneMatch(label -> Cells.matches(pattern, label))) {
-            throw schema.error(at, "'" + pattern + "' matches no " + what + " of this cluster (" + what + "s: "
-                    + String.join(", ", known) + ")");
-        }
-        return pattern;
-    }
-
-    private Duration duration(YamlNode node, String what) throws ScenarioFileException {
-        String text = schema.text(node, what);
-        Matcher m = DURATION.matcher(text);
-        if (!m.matches()) {
-            throw schema.error(node, what + " must be a duration like 500ms or 2s, not '" + text + "'");
-        }
-        double amount = Double.parseDouble(m.group(1));
-        long millis = Math.round(m.group(2).equals("s") ? amount * 1000 : amount);
-        if (millis < 1 || millis > 600_000) {
-            throw schema.error(node, what + " must be from 1ms to 600s, not " + text);
-        }
-        return Duration.ofMillis(millis);
     }
 }

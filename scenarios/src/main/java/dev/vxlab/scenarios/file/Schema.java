@@ -1,13 +1,18 @@
 package dev.vxlab.scenarios.file;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Typed reads of a {@link YamlNode} tree; every failure is a {@link ScenarioFileException} naming file and line. */
 final class Schema {
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
+
     private final String file;
 
     Schema(String file) {
@@ -94,5 +99,20 @@ final class Schema {
 
     YamlNode require(YamlNode.Mapping map, String key, String what) throws ScenarioFileException {
         return get(map, key).orElseThrow(() -> error(map, what + " needs '" + key + "'"));
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 1.5s}: from 1 ms to 600 s. */
+    Duration duration(YamlNode node, String what) throws ScenarioFileException {
+        String text = text(node, what);
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw error(node, what + " must be a duration like 500ms or 2s, not '" + text + "'");
+        }
+        double amount = Double.parseDouble(m.group(1));
+        long millis = Math.round(m.group(2).equals("s") ? amount * 1000 : amount);
+        if (millis < 1 || millis > 600_000) {
+            throw error(node, what + " must be from 1ms to 600s, not " + text);
+        }
+        return Duration.ofMillis(millis);
     }
 }
