@@ -14,6 +14,7 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -63,16 +64,16 @@ public final class VxLabExtension implements BeforeAllCallback, BeforeEachCallba
                 : Stream.concat(Stream.of(type.getDeclaredFields()), fieldsOf(type.getSuperclass()));
     }
 
-    private static java.util.List<Field> labFields(Class<?> testClass, boolean statics) {
-        return fieldsOf(testClass).filter(f -> f.isAnnotationPresent(VxLab.class))
-                .filter(f -> Modifier.isStatic(f.getModifiers()) == statics)
-                .peek(f -> {
-                    if (f.getType() != Lab.class) {
-                        throw new ExtensionConfigurationException("@VxLab field " + f.getName() + " must be of type "
-                                + Lab.class.getName() + ", not " + f.getType().getName());
-                    }
-                })
-                .toList();
+    private static List<Field> labFields(Class<?> testClass, boolean statics) {
+        List<Field> fields = fieldsOf(testClass).filter(f -> f.isAnnotationPresent(VxLab.class))
+                .filter(f -> Modifier.isStatic(f.getModifiers()) == statics).toList();
+        for (Field f : fields) {
+            if (f.getType() != Lab.class) {
+                throw new ExtensionConfigurationException("@VxLab field " + f.getName() + " must be of type "
+                        + Lab.class.getName() + ", not " + f.getType().getName());
+            }
+        }
+        return fields;
     }
 
     private static void set(Field field, Object instance, Lab lab) {
