@@ -2,6 +2,7 @@ package dev.vxlab.lab.cli;
 
 import dev.vxlab.lab.LabException;
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -27,6 +28,8 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Before the handlers below: picocli gives them only to the subcommands present when they are set.
+        ServiceLoader.load(CommandPlugin.class).forEach(plugin -> plugin.commands().forEach(cli::addSubcommand));
         cli.setParameterExceptionHandler((e, ignored) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("vxlab: " + e.getMessage() + " (see 'vxlab " + commandPath(e.getCommandLine()) + "--help')");

@@ -1,0 +1,41 @@
+package dev.vxlab.scenarios.cli;
+
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.backend.ClusterBackend;
+import dev.vxlab.lab.cli.Backends;
+import dev.vxlab.lab.sandbox.Sandbox;
+import dev.vxlab.scenarios.file.Scenario;
+import dev.vxlab.scenarios.file.ScenarioParser;
+import dev.vxlab.scenarios.runner.ScenarioRunner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vxlab run FILE|NAME}: exit 0 when every expectation of the file held, 1 when one did not, 2 bad input. */
+@Command(name = "run", description = "Play a scenario file, or a catalog scenario by name ('vxlab scenarios' "
+        + "lists them), on a throw-away cluster; exit 1 when one of its expectations does not hold.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE|NAME", description = "A scenario file (docs/scenarios.md) or a "
+            + "catalog name, e.g. field-bug.")
+    String scenario;
+
+    @Option(names = "--report", description = "Report directory (default: vxlab-reports/<name>-<date-time>).")
+    Path report;
+
+    @Override
+    public Integer call() throws LabException {
+        Path file = Catalog.fileOrShipped(scenario);
+        // Parsed before entering the sandbox, so a bad file costs no cluster and reads the same either way.
+        Scenario parsed = ScenarioParser.parse(file);
+        ClusterBackend backend = Backends.byName(parsed.backend());
+        Path dir = (report != null ? report : Path.of("vxlab-reports", parsed.name() + "-" + Backends.timestamp()))
+                .toAbsolutePath();
+        if (!Sandbox.inside()) {
+            return Sandbox.runInside(List.of("run", file.toString(), "--report", dir.toString()));
+        }
+        return new ScenarioRunner(backend, dir, System.out).play(parsed).passed() ? 0 : 1;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.vxlab.scenarios.cli;
+
+import dev.vxlab.lab.cli.CommandPlugin;
+import java.util.List;
+
+/** Adds {@code run} and {@code scenarios} to the vxlab CLI (registered in META-INF/services). */
+public final class ScenarioCommands implements CommandPlugin {
+    @Override
+    public List<Object> commands() {
+        return List.of(new RunCommand(), new ScenariosCommand());
+    }
+}

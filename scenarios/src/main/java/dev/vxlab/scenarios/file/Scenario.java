@@ -1,0 +1,22 @@
+package dev.vxlab.scenarios.file;
+
+import dev.vxlab.lab.spec.ClusterSpec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One scenario file, parsed and checked against its own cluster: every node, fault, parameter, fix id and matrix
+ * label in it exists, so playing it can fail only because the dataplane or the doctor did not do what it says.
+ *
+ * @param name the file's name without {@code .yaml} (how {@code vxlab run NAME} finds catalog entries)
+ * @param source where it was read from, for messages
+ * @param backend the cluster backend by name ({@code netns})
+ * @param probeTimeout each probe's deadline
+ */
+public record Scenario(String name, String description, String source, String backend, ClusterSpec cluster,
+        Duration probeTimeout, List<ScenarioStep> steps) {
+
+    public Scenario {
+        steps = List.copyOf(steps);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.vxlab.scenarios.runner;
+
+import dev.vxlab.detectors.fix.FixPlan;
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.doctor.LabDoctor;
+import dev.vxlab.lab.probe.ConnectivityMatrix;
+import dev.vxlab.lab.report.AppliedFix;
+import dev.vxlab.lab.report.Capture;
+import dev.vxlab.lab.report.Examination;
+import dev.vxlab.lab.report.Expectation;
+import dev.vxlab.lab.report.FaultWindow;
+import dev.vxlab.lab.report.PhaseMatrix;
+import dev.vxlab.lab.report.RunReport;
+import dev.vxlab.lab.report.Step;
+import dev.vxlab.scenarios.file.Scenario;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects what a scenario run did into a {@link RunReport} (report.json, report.md, report.html). The one place that
+ * knows the report's shape.
+ */
+final class ReportBuilder {
+    private final Instant started = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Expectation> expectations = new ArrayList<>();
+    private final List<PhaseMatrix> matrices = new ArrayList<>();
+    private final List<Examination> examinations = new ArrayList<>();
+    private final List<AppliedFix> fixes = new ArrayList<>();
+    private final List<Capture> captures = new ArrayList<>();
+    private final List<FaultWindow> faults = new ArrayList<>();
+    /** Faults injected and not yet healed: "fault@node" to the second it went in. */
+    private final Map<String, Double> open = new LinkedHashMap<>();
+
+    double elapsed() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    void step(String title, List<String> commands, List<String> lines) {
+        steps.add(new Step(title, elapsed(), commands, lines));
+    }
+
+    void expect(String id, String description, boolean held, String evidence) {
+        expectations.add(new Expectation(id, description, held, evidence));
+    }
+
+    void matrix(String phase, ConnectivityMatrix matrix) {
+        matrices.add(PhaseMatrix.of(phase, elapsed(), matrix));
+    }
+
+    void examination(String phase, Map<String, LabDoctor.Examined> examined) {
+        examinations.add(new Examination(phase, elapsed(), List.copyOf(examined.keySet()),
+                examined.values().stream().flatMap(e -> e.diagnosis().findings().stream()).toList()));
+    }
+
+    void fixes(List<FixPlan> applied) {
+        double at = elapsed();
+        applied.forEach(plan -> fixes.add(AppliedFix.of(plan, at)));
+    }
+
+    void injected(String fault, String node) {
+        open.putIfAbsent(fault + "@" + node, elapsed());
+    }
+
+    /** A fix step that traffic proved healthy ends the window of every fault still in place. */
+    void healed() {
+        closeFaults(elapsed());
+    }
+
+    private void closeFaults(double at) {
+        open.forEach((key, from) -> {
+            int split = key.lastIndexOf('@');
+            faults.add(new FaultWindow(key.substring(0, split), key.substring(split + 1), from, at));
+        });
+        open.clear();
+    }
+
+    void capture(String file, String title, List<String> highlights, String packets) {
+        captures.add(new Capture(file, title, highlights, packets));
+    }
+
+    List<Expectation> failed() {
+        return expectations.stream().filter(e -> !e.held()).toList();
+    }
+
+    boolean passed() {
+        return !expectations.isEmpty() && failed().isEmpty();
+    }
+
+    /** Builds the report and writes it (report.json, report.md, report.html) into the directory, beside the pcaps. */
+    RunReport write(Scenario scenario, String run, Path directory) throws LabException {
+        RunReport report = build(scenario, run);
+        try {
+            report.write(directory);
+        } catch (IOException e) {
+            throw new LabException("cannot write the report to " + directory + ": " + e.getMessage(), e);
+        }
+        return report;
+    }
+
+    RunReport build(Scenario scenario, String run) {
+        double seconds = elapsed();
+        closeFaults(seconds); // a fault never healed is drawn up to the end of the run
+        RunReport.Builder report = RunReport.builder("vxlab run " + scenario.name() + ": " + scenario.description())
+                .run(run).backend(scenario.backend()).profile(scenario.cluster().profile())
+                .nodes(scenario.cluster().nodes().size()).started(started);
+        steps.forEach(report::step);
+        expectations.forEach(report::expectation);
+        faults.forEach(report::fault);
+        matrices.forEach(report::matrix);
+        examinations.forEach(report::examination);
+        fixes.forEach(report::fix);
+        captures.forEach(report::capture);
+        return report.build(seconds);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.vxlab.scenarios.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vxlab.lab.backend.netns.NetnsBackend;
+import dev.vxlab.lab.report.Expectation;
+import dev.vxlab.scenarios.cli.Catalog;
+import dev.vxlab.scenarios.file.Scenario;
+import dev.vxlab.scenarios.file.ScenarioParser;
+import dev.vxlab.scenarios.runner.ScenarioResult;
+import dev.vxlab.scenarios.runner.ScenarioRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every scenario of the shipped catalog plays green on the real kernel, each on its own fresh cluster. */
+class CatalogPlaysGreenTest {
+
+    static List<String> names() throws Exception {
+        return Catalog.shipped().names();
+    }
+
+    @Test
+    void theCatalogHasAtLeastTwelveScenariosEachWithAHeaderComment() throws Exception {
+        List<Path> files = Catalog.shipped().files();
+        assertThat(files).hasSizeGreaterThanOrEqualTo(12);
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file);
+            assertThat(lines.getFirst()).as(file.getFileName() + " starts with its incident class")
+                    .startsWith("# Incident class:");
+            assertThat(lines).as(file.getFileName() + " says what a user sees")
+                    .anyMatch(l -> l.startsWith("# What a user sees:"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void playsGreen(String name, @TempDir Path dir) throws Exception {
+        Scenario scenario = ScenarioParser.parse(Catalog.shipped().resolve(name));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ScenarioResult result;
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            result = new ScenarioRunner(new NetnsBackend(), dir, out).play(scenario);
+        }
+        assertThat(result.failed().stream().map(e -> e.description() + ": " + e.evidence()))
+                .as(name + "\n" + log.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(result.passed()).isTrue();
+        assertThat(result.report().expectations()).extracting(Expectation::held).containsOnly(true);
+        assertThat(dir.resolve("report.json")).isNotEmptyFile();
+        assertThat(dir.resolve("report.md")).isNotEmptyFile();
+    }
+}
