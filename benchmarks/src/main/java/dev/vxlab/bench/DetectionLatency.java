@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * the clock starts when the line is written and stops when the watcher's pass that names the fault returns. Between
  * samples the fault is repaired, the watcher must say healthy again, and a random pause puts the next fault at a
  * random phase of the polling timer. Event-driven mode listens to netlink (its counter timer at 1 s, as the CLI's
- * default); polling mode has no events, only its timer.
+ * default); polling mode has no events, only its timer. The loop is warmed up first (see {@link WarmUp}).
  */
 final class DetectionLatency {
     private static final long LIVENESS_MILLIS = 10_000;
@@ -41,13 +41,14 @@ final class DetectionLatency {
     private DetectionLatency() {}
 
     /** Event-driven when {@code pollingInterval} is null, else polling at that interval. */
-    static Result measure(Duration pollingInterval, int samples) throws Exception {
+    static Result measure(Duration pollingInterval, int samples, int warmUpPasses) throws Exception {
         FlannelNamespace node = BenchNamespaces.create("lat", 4);
         Process ip = new ProcessBuilder("ip", "-force", "-n", node.namespace(), "-batch", "-")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (NetlinkSource source = NetlinkSource.open(node.file());
              NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
             ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
+            WarmUp.run(loop, warmUpPasses);
             boolean events = pollingInterval == null;
             Watcher watcher = new Watcher(loop, events ? subscription::next : ChangeFeed.NONE,
                     events ? Duration.ofSeconds(1) : pollingInterval);

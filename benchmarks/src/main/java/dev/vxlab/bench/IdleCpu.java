@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's steady-state cost: a watcher (netlink events plus a 1 s counter timer) on an idle flannel node for a
- * while, after a short warm-up. Reports the watcher thread's CPU time and the whole JVM's (JIT, GC and the rest) as a
+ * while, its loop warmed up first (see {@link WarmUp}). Reports the watcher thread's CPU time and the whole JVM's (JIT, GC and the rest) as a
  * share of one core.
  */
 final class IdleCpu {
@@ -21,12 +21,13 @@ final class IdleCpu {
 
     private IdleCpu() {}
 
-    static Result measure(Duration warmUp, Duration watched) throws Exception {
+    static Result measure(int warmUpPasses, Duration settle, Duration watched) throws Exception {
         FlannelNamespace node = BenchNamespaces.create("idle", 4);
         try (NetlinkSource source = NetlinkSource.open(node.file());
              NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
-            Watcher watcher = new Watcher(new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view()),
-                    subscription::next, Duration.ofSeconds(1));
+            ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
+            WarmUp.run(loop, warmUpPasses);
+            Watcher watcher = new Watcher(loop, subscription::next, Duration.ofSeconds(1));
             AtomicLong passes = new AtomicLong();
             Thread thread = Thread.ofPlatform().name("watcher").start(() -> {
                 try {
@@ -35,7 +36,7 @@ final class IdleCpu {
                     passes.set(Long.MIN_VALUE);
                 }
             });
-            Thread.sleep(warmUp);
+            Thread.sleep(settle);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long wall0 = System.nanoTime();

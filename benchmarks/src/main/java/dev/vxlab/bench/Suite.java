@@ -63,13 +63,14 @@ public final class Suite {
         Collection<RunResult> jmh = new Runner(options(smoke).build()).run();
 
         List<DetectionLatency.Result> latency = new ArrayList<>();
-        latency.add(DetectionLatency.measure(null, smoke ? 4 : 200));
-        latency.add(DetectionLatency.measure(Duration.ofMillis(100), smoke ? 2 : 30));
+        int warmUp = smoke ? 20 : WarmUp.PASSES;
+        latency.add(DetectionLatency.measure(null, smoke ? 4 : 200, warmUp));
+        latency.add(DetectionLatency.measure(Duration.ofMillis(100), smoke ? 2 : 30, warmUp));
         if (!smoke) {
-            latency.add(DetectionLatency.measure(Duration.ofSeconds(1), 10));
+            latency.add(DetectionLatency.measure(Duration.ofSeconds(1), 10, warmUp));
         }
-        IdleCpu.Result cpu = smoke ? IdleCpu.measure(Duration.ofMillis(500), Duration.ofSeconds(2))
-                : IdleCpu.measure(Duration.ofSeconds(5), Duration.ofSeconds(60));
+        IdleCpu.Result cpu = smoke ? IdleCpu.measure(warmUp, Duration.ofMillis(200), Duration.ofSeconds(2))
+                : IdleCpu.measure(warmUp, Duration.ofSeconds(3), Duration.ofSeconds(60));
 
         Report report = new Report(smoke, started, Duration.between(started, Instant.now()), Machine.describe(),
                 loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu);

@@ -19,13 +19,12 @@ import java.util.Optional;
 public final class Watcher {
     /** At most this many queued events fold into one pass, so a storm of changes still gets examined. */
     static final int MAX_COALESCED = 4096;
-    /** The longest single wait for an event, so {@link #stop()} is noticed soon. */
-    static final long WAIT_SLICE_NANOS = 100_000_000L;
 
     private final ProbeLoop loop;
     private final ChangeFeed feed;
     private final Duration counterInterval;
     private volatile boolean stopped;
+    private volatile Thread runner;
 
     public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -74,6 +73,7 @@ public final class Watcher {
      * @throws SnapshotException when a snapshot or the feed fails
      */
     public void run(Listener listener) throws SnapshotException {
+        runner = Thread.currentThread();
         long intervalNanos = counterInterval.toNanos();
         long heard = System.nanoTime();
         listener.passed(pass(Trigger.START, heard, 0, true));
@@ -89,7 +89,7 @@ public final class Watcher {
                     }
                     continue;
                 }
-                Optional<ChangeEvent> event = feed.next(Duration.ofNanos(Math.min(nextTick - now, WAIT_SLICE_NANOS)));
+                Optional<ChangeEvent> event = feed.next(Duration.ofNanos(nextTick - now));
                 if (event.isEmpty()) {
                     continue;
                 }
@@ -104,12 +104,21 @@ public final class Watcher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            runner = null;
         }
     }
 
-    /** Makes {@link #run} return after the pass in progress, or within 100 ms of waiting. */
+    /**
+     * Makes {@link #run} return after the pass in progress: the waiting thread is interrupted (the watcher sleeps
+     * until the next event or tick, never waking just to look at a flag, so an idle node costs nothing between them).
+     */
     public void stop() {
         stopped = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     private Pass pass(Trigger trigger, long heard, int events, boolean counterPass) throws SnapshotException {
