@@ -122,18 +122,19 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
         Optional<Row> loop1000 = row("ProbeLoopBench", "netlinkLoop", 1000);
         Optional<DetectionLatency.Result> events = latency.stream().filter(l -> l.mode().startsWith("event"))
                 .findFirst();
+        List<String> missed = new ArrayList<>();
         md.append("## Targets (issue 5) and what this run reached\n\n");
         md.append("| target | reached | met |\n|---|---|---|\n");
-        target(md, "netlink snapshot of a field-sized node (4 peers): p50 <= 50 us",
+        target(missed, md, "netlink snapshot of a field-sized node (4 peers): p50 <= 50 us",
                 snap.map(r -> us(r.p50Micros())), snap.map(r -> r.p50Micros() <= 50));
-        target(md, "... p99 <= 150 us", snap.map(r -> us(micros(r, r.p99))), snap.map(r -> micros(r, r.p99) <= 150));
-        target(md, "... <= 1 KB allocated per snapshot", snap.map(r -> bytes(r.bytes)), snap.map(r -> r.bytes <= 1024));
+        target(missed, md, "... p99 <= 150 us", snap.map(r -> us(micros(r, r.p99))), snap.map(r -> micros(r, r.p99) <= 150));
+        target(missed, md, "... <= 1 KB allocated per snapshot", snap.map(r -> bytes(r.bytes)), snap.map(r -> r.bytes <= 1024));
         Optional<Double> ratio = snap.flatMap(s -> ipj.map(i -> i.p50Micros() / s.p50Micros()));
-        target(md, ">= 100x faster than the ip -j path (medians, same run)", ratio.map(x -> fmt(x) + "x"),
+        target(missed, md, ">= 100x faster than the ip -j path (medians, same run)", ratio.map(x -> fmt(x) + "x"),
                 ratio.map(x -> x >= 100));
-        target(md, "probe-loop iteration, field-sized node: p50 <= 80 us", loop4.map(r -> us(r.p50Micros())),
+        target(missed, md, "probe-loop iteration, field-sized node: p50 <= 80 us", loop4.map(r -> us(r.p50Micros())),
                 loop4.map(r -> r.p50Micros() <= 80));
-        target(md, "probe-loop iteration, 1000 peers: <= 2 ms (p50)", loop1000.map(r -> us(r.p50Micros())),
+        target(missed, md, "probe-loop iteration, 1000 peers: <= 2 ms (p50)", loop1000.map(r -> us(r.p50Micros())),
                 loop1000.map(r -> r.p50Micros() <= 2000));
         Optional<String> slopes = loop4.flatMap(a -> loop100.flatMap(b -> loop1000.map(c -> {
             double low = (b.p50Micros() - a.p50Micros()) / 96;
@@ -145,16 +146,42 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
             double high = (c.p50Micros() - b.p50Micros()) / 900;
             return high <= 2 * Math.max(low, 1e-3); // no worse than linear: the cost per peer does not grow
         })));
-        target(md, "... linear in peers (the cost per added peer does not grow)", slopes, linear);
-        target(md, "event-driven detection of a MAC change / route delete: p99 <= 1 ms",
+        target(missed, md, "... linear in peers (the cost per added peer does not grow)", slopes, linear);
+        target(missed, md, "event-driven detection of a MAC change / route delete: p99 <= 1 ms",
                 events.map(e -> us(e.faultToFinding().p99() / 1000)), events.map(e -> e.faultToFinding().p99() <= 1e6));
-        target(md, "agent's steady-state CPU at 1 s polling + events: < 0.1% of one core (whole JVM)",
+        target(missed, md, "agent's steady-state CPU at 1 s polling + events: < 0.1% of one core (whole JVM)",
                 Optional.of(fmt(cpu.processPercent()) + "% (watcher thread " + fmt(cpu.watcherThreadPercent()) + "%)"),
                 Optional.of(cpu.processPercent() < 0.1));
         md.append('\n');
+        if (!missed.isEmpty()) {
+            md.append("### What holds the missed targets back\n\n");
+            if (loaded()) {
+                md.append("- The machine: 2 cores shared with other engineers' builds and tests (see the load")
+                        .append(" average above). Every p99 here, and the event-driven latency's tail, is mostly")
+                        .append(" time the measuring thread waited for a core; the medians are the fairer figures.\n");
+            }
+            md.append("- Snapshot time: six NETLINK_ROUTE dumps are a dozen syscalls, and the stack profiler puts most")
+                    .append(" of a snapshot's time inside those downcalls (the kernel building the dump), the rest in")
+                    .append(" parsing into records and sorting them into NodeState's canonical order.\n");
+            md.append("- Allocation: a snapshot is a fresh immutable graph of records (links with their counters,")
+                    .append(" names, Optionals, every route, neighbor and FDB entry). Reaching 1 KB needs reusing the")
+                    .append(" records of the previous snapshot for every message whose bytes did not change; links")
+                    .append(" always change (their counters), so even then the links are rebuilt.\n");
+            md.append("- 1000 peers: the loop is dominated by the snapshot (3000 kernel entries dumped, parsed and")
+                    .append(" sorted; see SnapshotBench at 1000); the detectors themselves stay below 0.1 ms")
+                    .append(" (DetectBench). The per-peer slope between sizes is noisy on this machine.\n");
+            md.append("- Idle CPU: the whole JVM includes its own background threads (GC, JIT, the VM's periodic")
+                    .append(" task), which an idle JVM spends whatever the agent does; the watcher thread's share is")
+                    .append(" the agent's own cost (one pass per timer tick, one wake-up per second in poll(2)).\n");
+            md.append('\n');
+        }
     }
 
-    private static void target(StringBuilder md, String what, Optional<String> reached, Optional<Boolean> met) {
+    private static void target(List<String> missed, StringBuilder md, String what, Optional<String> reached,
+            Optional<Boolean> met) {
+        if (met.isPresent() && !met.get()) {
+            missed.add(what);
+        }
         md.append("| ").append(what).append(" | ").append(reached.orElse("not measured in this run")).append(" | ")
                 .append(met.map(m -> m ? "yes" : "**no**").orElse("-")).append(" |\n");
     }
