@@ -170,6 +170,12 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
             md.append("- 1000 peers: the loop is dominated by the snapshot (3000 kernel entries dumped, parsed and")
                     .append(" sorted; see SnapshotBench at 1000); the detectors themselves stay below 0.1 ms")
                     .append(" (DetectBench). The per-peer slope between sizes is noisy on this machine.\n");
+            md.append("- Event-driven latency: from the event to the finding (\"heard to finding\") takes several")
+                    .append(" times the probe loop's JMH median. Not yet explained; the candidates are a MAC change")
+                    .append(" arriving as a burst of link and neighbor notifications that may need a second pass, code")
+                    .append(" that only a faulty node runs being less compiled than the healthy path, and the watcher")
+                    .append(" thread losing its core on this shared machine. The fault itself is applied by `ip`")
+                    .append(" (a process reading commands), which a netlink request written in-process would undercut.\n");
             md.append("- Idle CPU: the whole JVM includes its own background threads (GC, JIT, the VM's periodic")
                     .append(" task), which an idle JVM spends whatever the agent does; the watcher thread's share is")
                     .append(" the agent's own cost (one pass per timer tick, one wake-up per second in poll(2)).\n");
