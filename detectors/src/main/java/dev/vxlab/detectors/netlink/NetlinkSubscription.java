@@ -30,8 +30,11 @@ public final class NetlinkSubscription implements AutoCloseable {
     private static final int RTMGRP_IPV4_NETCONF = 1 << 23; // RTNLGRP_IPV4_NETCONF = 24
     /** What a subscription asks for; the kernel caps it at net.core.rmem_max. */
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
-    /** How long one poll(2) waits at most, so an interrupt is noticed. */
-    private static final int POLL_SLICE_MILLIS = 100;
+    /**
+     * How long one poll(2) waits at most, so an interrupt is noticed within it. Every wake-up costs CPU on an idle
+     * node that an agent watches all day, so it is long.
+     */
+    private static final int POLL_SLICE_MILLIS = 1000;
     /** Bounds the emptying of an overflowed queue while changes keep pouring in. */
     private static final int MAX_DRAINED_DATAGRAMS = 100_000;
 

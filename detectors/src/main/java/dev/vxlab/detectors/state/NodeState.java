@@ -1,5 +1,7 @@
 package dev.vxlab.detectors.state;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -46,8 +48,21 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         }
     }
 
+    /** One copy; the sort is skipped when the list is already in order (a source that reads in canonical order). */
+    @SuppressWarnings("unchecked")
     private static <T> List<T> sorted(List<T> list, Comparator<? super T> order) {
-        return Objects.requireNonNull(list).stream().map(Objects::requireNonNull).sorted(order).toList();
+        Object[] items = Objects.requireNonNull(list).toArray();
+        boolean inOrder = true;
+        for (int i = 0; i < items.length; i++) {
+            Objects.requireNonNull(items[i]);
+            if (inOrder && i > 0 && order.compare((T) items[i - 1], (T) items[i]) > 0) {
+                inOrder = false;
+            }
+        }
+        if (!inOrder) {
+            Arrays.sort(items, (Comparator<Object>) order);
+        }
+        return (List<T>) Collections.unmodifiableList(Arrays.asList(items));
     }
 
     public Optional<Link> link(String name) {

@@ -74,10 +74,10 @@ final class DoctorCommand extends InLabCommand {
             + "from SRC (a node, a pod like app@NODE, or a pod IP) to the IP DST, hop by hop, and say where it dies.")
     List<String> trace;
 
-    @Option(names = "--watch", description = "On a real node: examine again every --interval and print what changes.")
+    @Option(names = "--watch", description = "On a real node: examine again on every netlink change (and every --interval-ms for counters) and print each finding that appears or clears.")
     boolean watch;
 
-    @Option(names = "--interval-ms", defaultValue = "1000", description = "--watch polling interval (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--interval-ms", defaultValue = "1000", description = "--watch: how often counters (otherhost drops) are read again (default: ${DEFAULT-VALUE}).")
     long intervalMillis;
 
     @Override

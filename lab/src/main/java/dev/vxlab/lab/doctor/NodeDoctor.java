@@ -1,6 +1,11 @@
 package dev.vxlab.lab.doctor;
 
 import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.agent.FindingChange;
+import dev.vxlab.detectors.agent.ProbeLoop;
+import dev.vxlab.detectors.agent.Watcher;
+import dev.vxlab.detectors.netlink.NetlinkSource;
+import dev.vxlab.detectors.netlink.NetlinkSubscription;
 import dev.vxlab.detectors.advertised.AdvertisedViewException;
 import dev.vxlab.detectors.advertised.ClusterView;
 import dev.vxlab.detectors.advertised.NodeListReader;
@@ -38,12 +43,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The doctor on a real node (or any named network namespace): what `vxlab doctor --host/--netns` runs. It reads the
@@ -229,27 +233,33 @@ public final class NodeDoctor {
         }
     }
 
-    /** Examines again every interval and prints each finding that appears or clears, until interrupted. */
-    public int watch(Duration interval, PrintStream out) throws LabException {
-        Set<String> shown = new LinkedHashSet<>();
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
-                + " every " + interval.toMillis() + " ms (Ctrl-C to stop)");
-        while (!Thread.currentThread().isInterrupted()) {
-            Set<String> now = new LinkedHashSet<>();
-            for (Finding f : examine().diagnosis().findings()) {
-                now.add(f.fault() + " " + (f.device().isEmpty() ? "-" : f.device()) + ": " + f.summary());
-            }
-            String time = LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
-            now.stream().filter(f -> !shown.contains(f)).forEach(f -> out.println(time + " + " + f));
-            shown.stream().filter(f -> !now.contains(f)).forEach(f -> out.println(time + " - cleared " + f));
+    /**
+     * Watches the node until interrupted: examines it again on every netlink change event in its namespace (through
+     * the fast netlink source) and every {@code counterInterval} for the counters no event announces (otherhost
+     * drops), and prints each finding that appears or clears with a timestamp.
+     */
+    public int watch(Duration counterInterval, PrintStream out) throws LabException {
+        // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(namespaceFile))
+                .cachedFor(counterInterval);
+        try (NetlinkSource netlink = NetlinkSource.open(namespaceFile, nm);
+             NetlinkSubscription changes = NetlinkSubscription.open(namespaceFile)) {
+            ProbeLoop loop = new ProbeLoop(nodeName, netlink, doctor, advertised, subnetEnv, FlannelConfig.DEFAULT);
+            Watcher watcher = new Watcher(loop, changes::next, counterInterval);
+            out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
+                    + " on every netlink change, counters every " + counterInterval.toMillis() + " ms (Ctrl-C to stop)");
             out.flush();
-            shown.clear();
-            shown.addAll(now);
-            try {
-                Thread.sleep(interval);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            watcher.run(pass -> {
+                List<FindingChange> changed = pass.changes();
+                if (!changed.isEmpty()) {
+                    String time = LocalTime.ofInstant(pass.at(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)
+                            .toString();
+                    changed.forEach(c -> out.println(time + " " + c.render()));
+                    out.flush();
+                }
+            });
+        } catch (SnapshotException e) {
+            throw new LabException(e.getMessage(), e);
         }
         return 0;
     }

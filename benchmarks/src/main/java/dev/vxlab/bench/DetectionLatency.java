@@ -1,0 +1,133 @@
+package dev.vxlab.bench;
+
+import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.agent.ChangeFeed;
+import dev.vxlab.detectors.agent.ProbeLoop;
+import dev.vxlab.detectors.agent.Watcher;
+import dev.vxlab.detectors.netlink.NetlinkSource;
+import dev.vxlab.detectors.netlink.NetlinkSubscription;
+import dev.vxlab.detectors.spi.Doctor;
+import dev.vxlab.detectors.spi.FaultIds;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.testkit.FlannelNamespace;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * From a fault to the watcher's finding, on a real flannel node (4 peers): the fault is a line written to a
+ * long-lived {@code ip -batch -} in the node's namespace (a VTEP MAC change, or a peer route deleted, alternately);
+ * the clock starts when the line is written and stops when the watcher's pass that names the fault returns. Between
+ * samples the fault is repaired, the watcher must say healthy again, and a random pause puts the next fault at a
+ * random phase of the polling timer. Event-driven mode listens to netlink (its counter timer at 1 s, as the CLI's
+ * default); polling mode has no events, only its timer. The loop is warmed up first (see {@link WarmUp}), and the
+ * first fault cycles are not counted (they warm up the code that only a faulty node runs).
+ */
+final class DetectionLatency {
+    private static final long LIVENESS_MILLIS = 10_000;
+    private static final MacAddress DRIFTED = MacAddress.parse("b6:9b:ed:b0:37:74");
+
+    /** What the samples measured: fault to finding, and the watcher's own part (event heard to finding). */
+    record Result(String mode, Percentiles faultToFinding, Percentiles heardToFinding) {}
+
+    private record Seen(long nanos, Watcher.Pass pass) {}
+
+    private DetectionLatency() {}
+
+    /** Event-driven when {@code pollingInterval} is null, else polling at that interval. */
+    static Result measure(Duration pollingInterval, int samples, int warmUpPasses) throws Exception {
+        FlannelNamespace node = BenchNamespaces.create("lat", 4);
+        Process ip = new ProcessBuilder("ip", "-force", "-n", node.namespace(), "-batch", "-")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (NetlinkSource source = NetlinkSource.open(node.file());
+             NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
+            ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
+            WarmUp.run(loop, warmUpPasses);
+            boolean events = pollingInterval == null;
+            Watcher watcher = new Watcher(loop, events ? subscription::next : ChangeFeed.NONE,
+                    events ? Duration.ofSeconds(1) : pollingInterval);
+            BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+            Thread thread = Thread.ofPlatform().name("watcher").start(() -> {
+                try {
+                    watcher.run(pass -> seen.add(new Seen(System.nanoTime(), pass)));
+                } catch (Exception e) {
+                    seen.add(new Seen(-1, null));
+                }
+            });
+            OutputStream commands = ip.getOutputStream();
+            long[] faultToFinding = new long[samples];
+            long[] heardToFinding = new long[samples];
+            long pauseBound = events ? 20 : pollingInterval.toMillis();
+            try {
+                await(seen, p -> true);
+                // The first cycles only warm up the paths a healthy loop never takes (findings, their diff).
+                int warmUpCycles = Math.min(warmUpPasses / 50, events ? 100 : 2);
+                for (int i = -warmUpCycles; i < samples; i++) {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(1, pauseBound + 1));
+                    seen.clear();
+                    boolean mac = (i & 1) == 0;
+                    String fault = mac ? FaultIds.VTEP_MAC_DRIFT : FaultIds.MISSING_PEER_ROUTE;
+                    long start = System.nanoTime();
+                    send(commands, mac ? "link set flannel.1 address " + DRIFTED + "\n"
+                            : "route del " + node.peer(1).podCidr() + "\n");
+                    Seen found = await(seen, p -> p.iteration().appeared().stream().map(Finding::fault)
+                            .anyMatch(fault::equals));
+                    if (i >= 0) {
+                        faultToFinding[i] = found.nanos() - start;
+                        heardToFinding[i] = found.nanos() - found.pass().heardNanos();
+                    }
+                    send(commands, mac ? repairMac(node) : "route add " + node.peer(1).podCidr() + " via "
+                            + node.peer(1).podCidr().network() + " dev flannel.1 onlink\n");
+                    await(seen, p -> p.iteration().diagnosis().findings().isEmpty());
+                }
+            } finally {
+                watcher.stop();
+                thread.interrupt();
+                thread.join(LIVENESS_MILLIS);
+            }
+            String mode = events ? "event-driven (netlink)" : "polling every " + pollingInterval.toMillis() + " ms";
+            return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding));
+        } finally {
+            ip.getOutputStream().close();
+            ip.waitFor(5, TimeUnit.SECONDS);
+            ip.destroy();
+            node.delete();
+        }
+    }
+
+    /** The advertised MAC back, and the neighbor entries the kernel flushed with the old one (as flanneld does). */
+    private static String repairMac(FlannelNamespace node) {
+        StringBuilder out = new StringBuilder("link set flannel.1 address " + node.self().vtepMac() + "\n");
+        for (AdvertisedNode peer : node.view().nodes()) {
+            if (!peer.name().equals(node.nodeName())) {
+                out.append("neigh replace ").append(peer.podCidr().network()).append(" lladdr ")
+                        .append(peer.vtepMac()).append(" dev flannel.1 nud permanent\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static void send(OutputStream commands, String lines) throws IOException {
+        commands.write(lines.getBytes(StandardCharsets.US_ASCII));
+        commands.flush();
+    }
+
+    private static Seen await(BlockingQueue<Seen> seen, Predicate<Watcher.Pass> wanted) throws InterruptedException {
+        while (true) {
+            Seen s = seen.poll(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+            if (s == null || s.pass() == null) {
+                throw new IllegalStateException("the watcher stopped or missed a change for " + LIVENESS_MILLIS + " ms");
+            }
+            if (wanted.test(s.pass())) {
+                return s;
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package dev.vxlab.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.util.Statistics;
+
+/** One suite run's figures and their Markdown page, targets from issue 5 beside what was reached. */
+public record Report(boolean smoke, Instant started, Duration took, Machine.Description machine, String loadBefore,
+                     String loadAfter, List<Row> rows, List<DetectionLatency.Result> latency, IdleCpu.Result cpu) {
+
+    /**
+     * One JMH benchmark at one size.
+     *
+     * @param bench   the class's simple name
+     * @param method  the benchmark method
+     * @param size    the size parameter's value (peers or nodes)
+     * @param unit    the time unit of the figures (us/op, ms/op)
+     * @param p50     median
+     * @param p99     99th percentile
+     * @param samples how many operations were timed
+     * @param bytes   bytes allocated per operation (-prof gc), NaN when unknown
+     */
+    public record Row(String bench, String method, int size, String unit, double p50, double p99, long samples,
+                      double bytes) {
+        /** The median in microseconds, whatever the unit. */
+        double p50Micros() {
+            return unit.startsWith("ms") ? p50 * 1000 : unit.startsWith("ns") ? p50 / 1000 : p50;
+        }
+    }
+
+    static List<Row> rows(Collection<RunResult> results) {
+        List<Row> rows = new ArrayList<>();
+        for (RunResult r : results) {
+            String full = r.getParams().getBenchmark();
+            String[] parts = full.split("\\.");
+            String sizeParam = r.getParams().getParam("peers") != null ? r.getParams().getParam("peers")
+                    : r.getParams().getParam("nodes");
+            Statistics stats = r.getPrimaryResult().getStatistics();
+            Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+            rows.add(new Row(parts[parts.length - 2], parts[parts.length - 1], Integer.parseInt(sizeParam),
+                    r.getPrimaryResult().getScoreUnit(), stats.getPercentile(50), stats.getPercentile(99),
+                    stats.getN(), alloc == null ? Double.NaN : alloc.getScore()));
+        }
+        rows.sort(Comparator.comparing(Row::bench).thenComparing(Row::method).thenComparingInt(Row::size));
+        return List.copyOf(rows);
+    }
+
+    Optional<Row> row(String bench, String method, int size) {
+        return rows.stream().filter(r -> r.bench.equals(bench) && r.method.equals(method) && r.size == size)
+                .findFirst();
+    }
+
+    /** Whether the machine was busy with other work while the suite ran (a 1-minute load above half the cores). */
+    boolean loaded() {
+        double cores = machine.cores();
+        return load1(loadBefore) > cores / 2 || load1(loadAfter) > cores / 2;
+    }
+
+    private static double load1(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmark results").append(smoke ? " (smoke run: figures are meaningless)" : "").append("\n\n");
+        md.append("Written by `./vxlab bench").append(smoke ? " --smoke" : "").append("` (`dev.vxlab.bench.Suite`);")
+                .append(" every figure below comes from this one run, so ratios compare side-by-side measurements.\n\n");
+        md.append("- Date: ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC)
+                .withNano(0))).append(" UTC, the suite took ").append(took.toSeconds()).append(" s\n");
+        md.append("- Machine: ").append(machine.cores()).append(" cores, ").append(machine.cpu()).append(", ")
+                .append(machine.kernel()).append(", JDK ").append(machine.jdk()).append('\n');
+        md.append("- Load average (1/5/15 min): ").append(loadBefore).append(" at the start, ").append(loadAfter)
+                .append(" at the end\n");
+        if (loaded()) {
+            md.append("- **This run was on a loaded machine**: it is shared with other engineers' builds and tests,")
+                    .append(" so the figures, the p99s above all, include their interference.\n");
+        }
+        md.append("- Snapshots and probe loops run against real network namespaces (the field's node shape: eth0,")
+                .append(" flannel.1, cni0; per peer an onlink route, a permanent neighbor, an FDB entry) inside")
+                .append(" bin/vxlab-sandbox; detectors and the model run over prepared in-memory snapshots.\n\n");
+
+        targets(md);
+        table(md, "Snapshot (`SnapshotBench`)", "SnapshotBench", "peers", "ipJson");
+        table(md, "Probe loop: snapshot + every detector + diff (`ProbeLoopBench`)", "ProbeLoopBench", "peers",
+                "ipJsonLoop");
+        table(md, "Every built-in detector over a prepared snapshot (`DetectBench`)", "DetectBench", "nodes", null);
+        table(md, "DataplaneModel: full node-to-node connectivity matrix, n x (n-1) handshakes (`ModelBench`)",
+                "ModelBench", "nodes", null);
+        latency(md);
+        cpu(md);
+        md.append("## Method\n\n");
+        md.append("JMH 1.37, sample-time mode (every operation timed), ").append(smoke
+                ? "no fork, no warm-up, one 200 ms iteration" : "one fork, 2 x 1 s warm-up, 3 x 2 s measurement")
+                .append(", `-prof gc` (allocation per operation is `gc.alloc.rate.norm`). `netlink` is")
+                .append(" `NetlinkSource` (six NETLINK_ROUTE dumps through the FFM API); `ipJson` is `IpJsonSource`")
+                .append(" (`ip -j` and `bridge -j` processes, the baseline scripts use); `procNet` reads")
+                .append(" /proc/PID/net/{route,arp,dev,fib_trie} of a process inside the namespace and sees less")
+                .append(" (no FDB, MACs, MTUs, flags, otherhost counter, route types; the local table only as text).")
+                .append(" Detection latency: `DetectionLatency` (see its javadoc); idle CPU: `IdleCpu`.\n");
+        return md.toString();
+    }
+
+    private void targets(StringBuilder md) {
+        Optional<Row> snap = row("SnapshotBench", "netlink", 4);
+        Optional<Row> ipj = row("SnapshotBench", "ipJson", 4);
+        Optional<Row> loop4 = row("ProbeLoopBench", "netlinkLoop", 4);
+        Optional<Row> loop100 = row("ProbeLoopBench", "netlinkLoop", 100);
+        Optional<Row> loop1000 = row("ProbeLoopBench", "netlinkLoop", 1000);
+        Optional<DetectionLatency.Result> events = latency.stream().filter(l -> l.mode().startsWith("event"))
+                .findFirst();
+        List<String> missed = new ArrayList<>();
+        md.append("## Targets (issue 5) and what this run reached\n\n");
+        md.append("| target | reached | met |\n|---|---|---|\n");
+        target(missed, md, "netlink snapshot of a field-sized node (4 peers): p50 <= 50 us",
+                snap.map(r -> us(r.p50Micros())), snap.map(r -> r.p50Micros() <= 50));
+        target(missed, md, "... p99 <= 150 us", snap.map(r -> us(micros(r, r.p99))), snap.map(r -> micros(r, r.p99) <= 150));
+        target(missed, md, "... <= 1 KB allocated per snapshot", snap.map(r -> bytes(r.bytes)), snap.map(r -> r.bytes <= 1024));
+        Optional<Double> ratio = snap.flatMap(s -> ipj.map(i -> i.p50Micros() / s.p50Micros()));
+        target(missed, md, ">= 100x faster than the ip -j path (medians, same run)", ratio.map(x -> fmt(x) + "x"),
+                ratio.map(x -> x >= 100));
+        target(missed, md, "probe-loop iteration, field-sized node: p50 <= 80 us", loop4.map(r -> us(r.p50Micros())),
+                loop4.map(r -> r.p50Micros() <= 80));
+        target(missed, md, "probe-loop iteration, 1000 peers: <= 2 ms (p50)", loop1000.map(r -> us(r.p50Micros())),
+                loop1000.map(r -> r.p50Micros() <= 2000));
+        Optional<String> slopes = loop4.flatMap(a -> loop100.flatMap(b -> loop1000.map(c -> {
+            double low = (b.p50Micros() - a.p50Micros()) / 96;
+            double high = (c.p50Micros() - b.p50Micros()) / 900;
+            return fmt(low * 1000) + " ns/peer (4 to 100), " + fmt(high * 1000) + " ns/peer (100 to 1000)";
+        })));
+        Optional<Boolean> linear = loop4.flatMap(a -> loop100.flatMap(b -> loop1000.map(c -> {
+            double low = (b.p50Micros() - a.p50Micros()) / 96;
+            double high = (c.p50Micros() - b.p50Micros()) / 900;
+            return high <= 2 * Math.max(low, 1e-3); // no worse than linear: the cost per peer does not grow
+        })));
+        target(missed, md, "... linear in peers (the cost per added peer does not grow)", slopes, linear);
+        target(missed, md, "event-driven detection of a MAC change / route delete: p99 <= 1 ms",
+                events.map(e -> us(e.faultToFinding().p99() / 1000)), events.map(e -> e.faultToFinding().p99() <= 1e6));
+        target(missed, md, "agent's steady-state CPU at 1 s polling + events: < 0.1% of one core (whole JVM)",
+                Optional.of(fmt(cpu.processPercent()) + "% (watcher thread " + fmt(cpu.watcherThreadPercent()) + "%)"),
+                Optional.of(cpu.processPercent() < 0.1));
+        md.append('\n');
+        if (!missed.isEmpty()) {
+            md.append("### What holds the missed targets back\n\n");
+            if (loaded()) {
+                md.append("- The machine: 2 cores shared with other engineers' builds and tests (see the load")
+                        .append(" average above). Every p99 here, and the event-driven latency's tail, is mostly")
+                        .append(" time the measuring thread waited for a core; the medians are the fairer figures.\n");
+            }
+            md.append("- Snapshot time: six NETLINK_ROUTE dumps are a dozen syscalls, and the stack profiler puts most")
+                    .append(" of a snapshot's time inside those downcalls (the kernel building the dump), the rest in")
+                    .append(" parsing into records and sorting them into NodeState's canonical order.\n");
+            md.append("- Allocation: a snapshot is a fresh immutable graph of records (links with their counters,")
+                    .append(" names, Optionals, every route, neighbor and FDB entry). Reaching 1 KB needs reusing the")
+                    .append(" records of the previous snapshot for every message whose bytes did not change; links")
+                    .append(" always change (their counters), so even then the links are rebuilt.\n");
+            md.append("- 1000 peers: the loop is dominated by the snapshot (3000 kernel entries dumped, parsed and")
+                    .append(" sorted; see SnapshotBench at 1000); the detectors themselves stay below 0.1 ms")
+                    .append(" (DetectBench). The per-peer slope between sizes is noisy on this machine.\n");
+            md.append("- Event-driven latency: from the event to the finding (\"heard to finding\") takes several")
+                    .append(" times the probe loop's JMH median. Not yet explained; the candidates are a MAC change")
+                    .append(" arriving as a burst of link and neighbor notifications that may need a second pass, code")
+                    .append(" that only a faulty node runs being less compiled than the healthy path, and the watcher")
+                    .append(" thread losing its core on this shared machine. The fault itself is applied by `ip`")
+                    .append(" (a process reading commands), which a netlink request written in-process would undercut.\n");
+            md.append("- Idle CPU: the whole JVM includes its own background threads (GC, JIT, the VM's periodic")
+                    .append(" task), which an idle JVM spends whatever the agent does; the watcher thread's share is")
+                    .append(" the agent's own cost (one pass per timer tick, one wake-up per second in poll(2)).\n");
+            md.append('\n');
+        }
+    }
+
+    private static void target(List<String> missed, StringBuilder md, String what, Optional<String> reached,
+            Optional<Boolean> met) {
+        if (met.isPresent() && !met.get()) {
+            missed.add(what);
+        }
+        md.append("| ").append(what).append(" | ").append(reached.orElse("not measured in this run")).append(" | ")
+                .append(met.map(m -> m ? "yes" : "**no**").orElse("-")).append(" |\n");
+    }
+
+    private void table(StringBuilder md, String title, String bench, String sizeName, String baseline) {
+        md.append("## ").append(title).append("\n\n");
+        md.append("| benchmark | ").append(sizeName).append(" | p50 | p99 | samples | allocated/op |")
+                .append(baseline == null ? "" : " " + baseline + " p50 / this p50 |").append('\n');
+        md.append("|---|---|---|---|---|---|").append(baseline == null ? "" : "---|").append('\n');
+        for (Row r : rows) {
+            if (!r.bench.equals(bench)) {
+                continue;
+            }
+            md.append("| ").append(r.method).append(" | ").append(r.size).append(" | ").append(fmt(r.p50)).append(' ')
+                    .append(unit(r.unit)).append(" | ").append(fmt(r.p99)).append(' ').append(unit(r.unit))
+                    .append(" | ").append(r.samples).append(" | ").append(bytes(r.bytes)).append(" |");
+            if (baseline != null) {
+                Optional<Row> base = row(bench, baseline, r.size);
+                md.append(' ').append(base.map(b -> fmt(b.p50Micros() / r.p50Micros()) + "x").orElse("-")).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private void latency(StringBuilder md) {
+        md.append("## Detection latency: from the fault to the watcher's finding (`DetectionLatency`)\n\n");
+        md.append("| mode | samples | fault to finding p50 | p99 | max | event heard to finding p50 | p99 |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        for (DetectionLatency.Result l : latency) {
+            Percentiles f = l.faultToFinding();
+            Percentiles h = l.heardToFinding();
+            md.append("| ").append(l.mode()).append(" | ").append(f.count()).append(" | ").append(us(f.p50() / 1000))
+                    .append(" | ").append(us(f.p99() / 1000)).append(" | ").append(us(f.max() / 1000)).append(" | ")
+                    .append(us(h.p50() / 1000)).append(" | ").append(us(h.p99() / 1000)).append(" |\n");
+        }
+        md.append("\nThe fault is a line written to a long-lived `ip -batch -` in the node's namespace (a VTEP MAC")
+                .append(" change or a peer route delete, alternately), so the figure includes ip's own work; in polling")
+                .append(" mode \"heard\" is the timer's tick. For comparison, node-problem-detector and goldpinger")
+                .append(" probe every 30 s, kubenurse every 5 s.\n\n");
+    }
+
+    private void cpu(StringBuilder md) {
+        md.append("## Steady-state CPU of the agent (`IdleCpu`)\n\n");
+        md.append("A watcher (netlink events + a 1 s counter timer) on an idle field-sized node for ")
+                .append(cpu.watched().toSeconds()).append(" s: ").append(cpu.passes()).append(" passes; the watcher")
+                .append(" thread used ").append(fmt(cpu.watcherThreadPercent())).append("% of one core, the whole JVM")
+                .append(" (JIT, GC and the rest included) ").append(fmt(cpu.processPercent())).append("%.\n\n");
+    }
+
+    private static double micros(Row r, double value) {
+        return r.unit.startsWith("ms") ? value * 1000 : r.unit.startsWith("ns") ? value / 1000 : value;
+    }
+
+    private static String unit(String jmhUnit) {
+        return jmhUnit.replace("/op", "");
+    }
+
+    private static String us(double micros) {
+        return micros >= 10_000 ? fmt(micros / 1000) + " ms" : fmt(micros) + " us";
+    }
+
+    private static String bytes(double b) {
+        return Double.isNaN(b) ? "-" : b >= 10_240 ? fmt(b / 1024) + " KB" : fmt(b) + " B";
+    }
+
+    static String fmt(double x) {
+        if (Double.isNaN(x)) {
+            return "-";
+        }
+        double a = Math.abs(x);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", x);
+    }
+}

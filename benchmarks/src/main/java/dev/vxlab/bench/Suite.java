@@ -1,0 +1,96 @@
+package dev.vxlab.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The whole benchmark suite in one run, so every ratio compares figures measured side by side: the JMH benchmarks
+ * (sample time, with the GC profiler's allocation per operation), the detection-latency harness, and the idle-CPU
+ * measurement; then {@code RESULTS.md}. {@code --smoke} runs one short iteration of each at the smallest size (in
+ * CI, to keep the benchmarks compiling and running; its figures mean nothing). Must run inside bin/vxlab-sandbox.
+ *
+ * <p>Usage: {@code Suite [--smoke] [--out FILE]} (default {@code benchmarks/RESULTS.md}).
+ */
+public final class Suite {
+    static final String BENCHMARKS = "dev\\.vxlab\\.bench\\.(SnapshotBench|DetectBench|ProbeLoopBench|ModelBench)\\.";
+
+    private Suite() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = false;
+        Path out = Path.of("benchmarks/RESULTS.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--smoke" -> smoke = true;
+                case "--out" -> {
+                    if (i + 1 == args.length) {
+                        usage("--out needs a file");
+                    }
+                    out = Path.of(args[++i]);
+                }
+                default -> usage("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (!"1".equals(System.getenv("VXLAB_SANDBOX"))) {
+            System.err.println("vxlab bench: the benchmarks make network namespaces; run them through ./vxlab bench"
+                    + " (inside bin/vxlab-sandbox)");
+            System.exit(2);
+        }
+        run(smoke, out);
+    }
+
+    private static void usage(String problem) {
+        System.err.println("vxlab bench: " + problem + " (usage: vxlab bench [--smoke] [--out FILE])");
+        System.exit(2);
+    }
+
+    /** Runs everything and writes the report; returns it. */
+    public static Report run(boolean smoke, Path out) throws Exception {
+        Instant started = Instant.now();
+        String loadBefore = Machine.loadAverage();
+        Collection<RunResult> jmh = new Runner(options(smoke).build()).run();
+
+        List<DetectionLatency.Result> latency = new ArrayList<>();
+        int warmUp = smoke ? 20 : WarmUp.PASSES;
+        latency.add(DetectionLatency.measure(null, smoke ? 4 : 200, warmUp));
+        latency.add(DetectionLatency.measure(Duration.ofMillis(100), smoke ? 2 : 30, warmUp));
+        if (!smoke) {
+            latency.add(DetectionLatency.measure(Duration.ofSeconds(1), 10, warmUp));
+        }
+        IdleCpu.Result cpu = smoke ? IdleCpu.measure(warmUp, Duration.ofMillis(200), Duration.ofSeconds(2))
+                : IdleCpu.measure(warmUp, Duration.ofSeconds(3), Duration.ofSeconds(60));
+
+        Report report = new Report(smoke, started, Duration.between(started, Instant.now()), Machine.describe(),
+                loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu);
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, report.markdown());
+        System.out.println("vxlab bench: wrote " + out.toAbsolutePath());
+        return report;
+    }
+
+    private static ChainedOptionsBuilder options(boolean smoke) {
+        ChainedOptionsBuilder b = new OptionsBuilder().include(BENCHMARKS).addProfiler(GCProfiler.class)
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx4g").shouldFailOnError(true);
+        if (smoke) {
+            return b.forks(0).warmupIterations(0).measurementIterations(1)
+                    .measurementTime(TimeValue.milliseconds(200)).param("peers", "4").param("nodes", "5")
+                    .verbosity(VerboseMode.SILENT);
+        }
+        return b.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
+                .measurementTime(TimeValue.seconds(2));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.vxlab.detectors.agent;
+
+import dev.vxlab.detectors.advertised.ClusterView;
+import dev.vxlab.detectors.advertised.SubnetEnv;
+import dev.vxlab.detectors.source.SnapshotException;
+import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.spi.DetectionInput;
+import dev.vxlab.detectors.spi.Diagnosis;
+import dev.vxlab.detectors.spi.Doctor;
+import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.spi.FlannelConfig;
+import dev.vxlab.detectors.state.NodeState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One iteration of the agent: snapshot the node, run every detector, and compare the findings with the previous
+ * iteration's. Counters are compared with the snapshot of the last counter pass (not of the last pass), so a burst of
+ * event-driven passes neither hides a counter's rise nor makes a rise flicker; only counter passes move that baseline.
+ * Not thread-safe: one loop per watcher thread.
+ */
+public final class ProbeLoop {
+    private final String nodeName;
+    private final SnapshotSource source;
+    private final Doctor doctor;
+    private final ClusterView advertised;
+    private final Optional<SubnetEnv> subnetEnv;
+    private final FlannelConfig flannel;
+    private Optional<NodeState> counterBaseline = Optional.empty();
+    private List<Finding> shown = List.of();
+
+    public ProbeLoop(String nodeName, SnapshotSource source, Doctor doctor, ClusterView advertised,
+            Optional<SubnetEnv> subnetEnv, FlannelConfig flannel) {
+        this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
+        this.source = Objects.requireNonNull(source, "source");
+        this.doctor = Objects.requireNonNull(doctor, "doctor");
+        this.advertised = Objects.requireNonNull(advertised, "advertised");
+        this.subnetEnv = Objects.requireNonNull(subnetEnv, "subnetEnv");
+        this.flannel = Objects.requireNonNull(flannel, "flannel");
+    }
+
+    /** No subnet.env, flannel's defaults. */
+    public ProbeLoop(String nodeName, SnapshotSource source, Doctor doctor, ClusterView advertised) {
+        this(nodeName, source, doctor, advertised, Optional.empty(), FlannelConfig.DEFAULT);
+    }
+
+    /**
+     * What one iteration saw and what changed since the previous one.
+     *
+     * @param state     the snapshot
+     * @param diagnosis every finding now
+     * @param appeared  findings not shown before (by fault, node and device)
+     * @param cleared   findings shown before and gone now
+     */
+    public record Iteration(NodeState state, Diagnosis diagnosis, List<Finding> appeared, List<Finding> cleared) {
+        public boolean changed() {
+            return !appeared.isEmpty() || !cleared.isEmpty();
+        }
+    }
+
+    /**
+     * Snapshots, examines and diffs.
+     *
+     * @param counterPass whether this snapshot becomes the baseline the next counters are compared with (the timer's
+     *                    passes; the first pass always is)
+     */
+    public Iteration iterate(boolean counterPass) throws SnapshotException {
+        NodeState state = source.snapshot();
+        Diagnosis diagnosis = doctor.examine(new DetectionInput(nodeName, state, counterBaseline, advertised,
+                subnetEnv, flannel));
+        if (counterPass || counterBaseline.isEmpty()) {
+            counterBaseline = Optional.of(state);
+        }
+        List<Finding> now = diagnosis.findings();
+        List<Finding> appeared = missingFrom(now, shown);
+        List<Finding> cleared = missingFrom(shown, now);
+        shown = now;
+        return new Iteration(state, diagnosis, appeared, cleared);
+    }
+
+    /**
+     * The findings of {@code these} whose fault, node and device are not in {@code those}. A node has a handful of
+     * findings at most, so a nested scan beats hashing; a healthy node (no findings) allocates nothing here.
+     */
+    private static List<Finding> missingFrom(List<Finding> these, List<Finding> those) {
+        List<Finding> out = null;
+        for (Finding f : these) {
+            if (!containsSame(those, f)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(f);
+            }
+        }
+        return out == null ? List.of() : List.copyOf(out);
+    }
+
+    private static boolean containsSame(List<Finding> findings, Finding f) {
+        for (Finding g : findings) {
+            if (g.fault().equals(f.fault()) && g.device().equals(f.device()) && g.node().equals(f.node())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.vxlab.detectors.agent;
+
+import dev.vxlab.detectors.netlink.ChangeEvent;
+import dev.vxlab.detectors.source.SnapshotException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs a {@link ProbeLoop} whenever the node changes and on a timer: every change event (a burst of them is coalesced
+ * into one pass: what is already queued when the first arrives is drained first) and every {@code counterInterval}
+ * (counters such as otherhost drops change without any event). An {@link ChangeEvent.Overrun} means notifications
+ * were lost; since every pass is a full snapshot, it is simply one more pass. Runs on the calling thread until
+ * {@link #stop()} or an interrupt.
+ */
+public final class Watcher {
+    /** At most this many queued events fold into one pass, so a storm of changes still gets examined. */
+    static final int MAX_COALESCED = 4096;
+
+    private final ProbeLoop loop;
+    private final ChangeFeed feed;
+    private final Duration counterInterval;
+    private volatile boolean stopped;
+    private volatile Thread runner;
+
+    public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.feed = Objects.requireNonNull(feed, "feed");
+        this.counterInterval = Objects.requireNonNull(counterInterval, "counterInterval");
+        if (counterInterval.isNegative() || counterInterval.isZero()) {
+            throw new IllegalArgumentException("the counter interval must be positive, not " + counterInterval);
+        }
+    }
+
+    /** Why a pass ran. */
+    public enum Trigger { START, EVENT, OVERRUN, TIMER }
+
+    /**
+     * One pass of the watcher.
+     *
+     * @param trigger    what started it
+     * @param at         when its snapshot was examined
+     * @param heardNanos {@link System#nanoTime()} when the first event of the pass was received (the timer's moment
+     *                   for timer passes), so a caller can tell how long the pass took to answer
+     * @param events     how many events it coalesced
+     * @param iteration  what the loop saw
+     */
+    public record Pass(Trigger trigger, Instant at, long heardNanos, int events, ProbeLoop.Iteration iteration) {
+        /** The findings that appeared or cleared, stamped with the pass's moment. */
+        public List<FindingChange> changes() {
+            if (!iteration.changed()) {
+                return List.of();
+            }
+            List<FindingChange> out = new ArrayList<>();
+            iteration.appeared().forEach(f -> out.add(new FindingChange(at, FindingChange.Kind.APPEARED, f)));
+            iteration.cleared().forEach(f -> out.add(new FindingChange(at, FindingChange.Kind.CLEARED, f)));
+            return out;
+        }
+    }
+
+    /** Receives every pass (most change nothing: look at {@link Pass#changes()}). */
+    @FunctionalInterface
+    public interface Listener {
+        void passed(Pass pass);
+    }
+
+    /**
+     * Watches until stopped or interrupted (then returns normally, the interrupt flag set again).
+     *
+     * @throws SnapshotException when a snapshot or the feed fails
+     */
+    public void run(Listener listener) throws SnapshotException {
+        runner = Thread.currentThread();
+        long intervalNanos = counterInterval.toNanos();
+        long heard = System.nanoTime();
+        listener.passed(pass(Trigger.START, heard, 0, true));
+        long nextTick = heard + intervalNanos;
+        try {
+            while (!stopped && !Thread.currentThread().isInterrupted()) {
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    listener.passed(pass(Trigger.TIMER, now, 0, true));
+                    nextTick += intervalNanos;
+                    if (System.nanoTime() - nextTick >= 0) { // fell behind (a slow pass, a suspended process)
+                        nextTick = System.nanoTime() + intervalNanos;
+                    }
+                    continue;
+                }
+                Optional<ChangeEvent> event = feed.next(Duration.ofNanos(nextTick - now));
+                if (event.isEmpty()) {
+                    continue;
+                }
+                heard = System.nanoTime();
+                boolean overrun = event.get() instanceof ChangeEvent.Overrun;
+                int events = 1;
+                while (events < MAX_COALESCED && (event = feed.next(Duration.ZERO)).isPresent()) {
+                    overrun |= event.get() instanceof ChangeEvent.Overrun;
+                    events++;
+                }
+                listener.passed(pass(overrun ? Trigger.OVERRUN : Trigger.EVENT, heard, events, false));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            runner = null;
+        }
+    }
+
+    /**
+     * Makes {@link #run} return after the pass in progress: the waiting thread is interrupted (the watcher sleeps
+     * until the next event or tick, never waking just to look at a flag, so an idle node costs nothing between them).
+     */
+    public void stop() {
+        stopped = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private Pass pass(Trigger trigger, long heard, int events, boolean counterPass) throws SnapshotException {
+        ProbeLoop.Iteration iteration = loop.iterate(counterPass);
+        return new Pass(trigger, Instant.now(), heard, events, iteration);
+    }
+}
