@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Emits {@code vtep-link-down}: the VXLAN device is administratively down (the kernel then drops its routes and
- * neighbor entries, which are therefore not reported), or the underlay device it sends through is.
+ * neighbor entries, which are therefore not reported), or the underlay device it sends through is (also when the
+ * VXLAN device is missing: the underlay is then the device that holds the node's advertised public IP).
  */
 public final class VtepLinkDetector implements Detector {
 
@@ -23,10 +24,13 @@ public final class VtepLinkDetector implements Detector {
     @Override
     public List<Finding> examine(DetectionInput in) {
         Vtep vtep = Vtep.of(in);
-        if (!vtep.exists()) {
-            return List.of();
-        }
         String ip = in.self().publicIp().toString();
+        if (!vtep.exists()) {
+            // Nothing else is said about a missing flannel.1, but a down underlay is not a consequence of it: re-creating
+            // flannel.1 would not bring eth0 up. Without the device, the underlay is the one holding the public IP.
+            return publicIpLink(in).filter(l -> !l.isUp()).map(l -> List.of(underlayDown(in, l, vtep, ip)))
+                    .orElse(List.of());
+        }
         int peers = in.advertised().nodes().size() - 1;
         List<Finding> out = new ArrayList<>();
         if (!vtep.isUp()) {
@@ -37,13 +41,24 @@ public final class VtepLinkDetector implements Detector {
         }
         Optional<Link> underlay = vtep.underlay(in.current());
         if (underlay.isPresent() && !underlay.get().isUp()) {
-            String dev = underlay.get().name();
-            out.add(Catalog.VTEP_LINK_DOWN.withFixes(FixIds.LINK_UP).finding(in, dev,
-                    dev + " up (" + vtep.name() + " sends VXLAN through it)",
-                    dev + " down (" + underlay.get().operState() + ")",
-                    dev + ", the device " + vtep.name() + " sends VXLAN through, is down on " + ip
-                            + ": no encapsulated packet leaves or arrives"));
+            out.add(underlayDown(in, underlay.get(), vtep, ip));
         }
         return out;
+    }
+
+    private static Finding underlayDown(DetectionInput in, Link underlay, Vtep vtep, String ip) {
+        String dev = underlay.name();
+        return Catalog.VTEP_LINK_DOWN.withFixes(FixIds.LINK_UP).finding(in, dev,
+                dev + " up (" + vtep.name() + " sends VXLAN through it)",
+                dev + " down (" + underlay.operState() + ")",
+                dev + ", the device " + vtep.name() + " sends VXLAN through, is down on " + ip
+                        + ": no encapsulated packet leaves or arrives");
+    }
+
+    /** The device holding the public IP flannel advertised for this node. */
+    private static Optional<Link> publicIpLink(DetectionInput in) {
+        return in.current().addresses().stream()
+                .filter(a -> a.prefix().address().equals(in.self().publicIp())).findFirst()
+                .flatMap(a -> in.current().link(a.link().index()));
     }
 }

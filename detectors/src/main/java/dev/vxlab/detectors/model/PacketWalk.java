@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  * it. One walk per packet; not thread-safe.
  */
 final class PacketWalk {
+    /** The slack a receiving device allows over its MTU: one 802.1Q tag. */
+    static final int VLAN_TAG = 4;
+
     /** Enough for any sane path; a routing loop between nodes ends on TTL first. */
     private static final int MAX_TRANSMISSIONS = 256;
 
@@ -148,7 +151,8 @@ final class PacketWalk {
         }
         Receiver rx = receiver.get();
         hop(ns, Step.WIRE, dev.name(), rx::path);
-        if (rx.wire() && packet.size() > rx.link().mtu()) {
+        // The kernel lets a received frame exceed the MTU by a VLAN tag (is_skb_forwardable: mtu + header + 4).
+        if (rx.wire() && packet.size() > rx.link().mtu() + VLAN_TAG) {
             return new Verdict.Dropped(rx.ns().key(), rx.link().name(), Cause.FRAME_TOO_BIG, packet.size()
                     + "-byte frame from " + ns.key() + " does not fit " + rx.describe() + " (mtu " + rx.link().mtu()
                     + "); no ICMP tells the sender");

@@ -78,16 +78,38 @@ sealed interface Segment {
             return topology.underlayByMac(mac).filter(r -> r.ns() != sender);
         }
 
+        /**
+         * A node's address on a device that cannot receive (down, or no carrier) is nobody's to answer ARP: the drop
+         * belongs to that device, where the cause is, not to the world outside the snapshots.
+         */
         public Verdict.Dropped unresolved(Namespace sender, Link out, Ipv4 nextHop) {
+            Optional<Receiver> owner = topology.underlayOwner(nextHop).filter(r -> r.ns() != sender);
+            if (owner.isPresent()) {
+                return cannotReceive(owner.get(), nextHop + " is " + owner.get().describe(),
+                        "nothing answers ARP for it from " + sender.key());
+            }
             return new Verdict.Dropped(sender.key(), out.name(), Verdict.Cause.OUTSIDE_MODEL, "sent out " + out.name()
                     + " to " + nextHop + ", which is no node's underlay address (a gateway or a host outside the"
                     + " snapshots)");
         }
 
+        /** A frame to the MAC of a node's underlay device that cannot receive (a cached neighbor) dies there too. */
         public Verdict.Dropped missed(Namespace sender, Link out, MacAddress mac, Ipv4 nextHop) {
+            Optional<Receiver> owner = topology.underlayOwner(mac).filter(r -> r.ns() != sender);
+            if (owner.isPresent()) {
+                return cannotReceive(owner.get(), "frame to " + nextHop + " sent to MAC " + mac + ", "
+                        + owner.get().describe(), "it does not receive");
+            }
             return new Verdict.Dropped(sender.key(), out.name(), Verdict.Cause.OUTSIDE_MODEL, "sent out " + out.name()
                     + " to " + nextHop + " at MAC " + mac + ", which is no node's underlay device (a gateway or a host"
                     + " outside the snapshots)");
+        }
+
+        private static Verdict.Dropped cannotReceive(Receiver r, String what, String consequence) {
+            boolean down = !r.link().isUp();
+            return new Verdict.Dropped(r.ns().key(), r.link().name(), down ? Verdict.Cause.LINK_DOWN
+                    : Verdict.Cause.NO_CARRIER, what + ", which " + (down ? "is down" : "has no carrier") + ": "
+                    + consequence);
         }
     }
 

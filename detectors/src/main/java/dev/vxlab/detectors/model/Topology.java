@@ -108,6 +108,16 @@ final class Topology {
         return Optional.ofNullable(underlayByAddress.get(ip)).filter(r -> canReceive(r.link()));
     }
 
+    /** The node whose underlay device holds the address, whether or not that device can receive now. */
+    Optional<Receiver> underlayOwner(Ipv4 ip) {
+        return Optional.ofNullable(underlayByAddress.get(ip));
+    }
+
+    /** The node whose underlay device has the MAC, whether or not that device can receive now. */
+    Optional<Receiver> underlayOwner(MacAddress mac) {
+        return Optional.ofNullable(underlayByMac.get(mac));
+    }
+
     Optional<Receiver> underlayByMac(MacAddress mac) {
         return Optional.ofNullable(underlayByMac.get(mac)).filter(r -> canReceive(r.link()));
     }

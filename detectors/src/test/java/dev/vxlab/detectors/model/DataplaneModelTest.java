@@ -372,4 +372,55 @@ class DataplaneModelTest {
         assertThat(dropped.cause()).isEqualTo(Cause.NO_ROUTE);
         assertThat(dropped.fact()).isEqualTo("route blackhole 10.187.1.24 refuses 10.187.1.24");
     }
+
+    /**
+     * Found by the property suites (model tier): a peer whose underlay device is down holds the VTEP address the FDB
+     * sends to, so the drop is that device's, not "no node's underlay address" outside the snapshots.
+     */
+    @Test
+    void aPeerWithItsUnderlayDownIsWhereTheFrameDies() {
+        DataplaneModel model = FlannelCluster.healthy().edit(N20, link("eth0", down())).model();
+
+        Trace syn = model.exchange(N19, appIp(N20)).request();
+
+        assertThat(syn.verdict()).isInstanceOfSatisfying(Verdict.Dropped.class, d -> {
+            assertThat(d.node()).isEqualTo(N20);
+            assertThat(d.device()).isEqualTo("eth0");
+            assertThat(d.cause()).isEqualTo(Cause.LINK_DOWN);
+            assertThat(d.fact()).isEqualTo("172.31.159.20 is 172.31.159.20's eth0, which is down: nothing answers ARP"
+                    + " for it from 172.31.159.19");
+        });
+    }
+
+    /** The same found on the real kernel: with the peer's eth0 MAC still cached, the frame dies at that down eth0. */
+    @Test
+    void aFrameToTheCachedMacOfADownUnderlayDiesThere() {
+        Ipv4 n20 = Ipv4.parse(N20);
+        dev.vxlab.detectors.addr.MacAddress n20Eth0 = FlannelCluster.mac(0x02_42_ac_1f_00_00L + (n20.bits() & 0xffff));
+        DataplaneModel model = FlannelCluster.healthy()
+                .edit(N19, FlannelCluster.plusNeighbor(new Neighbor(FlannelCluster.ETH0, n20, Optional.of(n20Eth0),
+                        Neighbor.State.REACHABLE.bit())))
+                .edit(N20, link("eth0", down())).model();
+
+        Trace syn = model.exchange(N19, appIp(N20)).request();
+
+        assertThat(syn.verdict()).isInstanceOfSatisfying(Verdict.Dropped.class, d -> {
+            assertThat(d.node()).isEqualTo(N20);
+            assertThat(d.cause()).isEqualTo(Cause.LINK_DOWN);
+            assertThat(d.fact()).isEqualTo("frame to 172.31.159.20 sent to MAC " + n20Eth0 + ", 172.31.159.20's eth0,"
+                    + " which is down: it does not receive");
+        });
+    }
+
+    /**
+     * Found by the property suites (kernel tier, seed 5116171018760808099, shrunk to an eth0 of 1497): the kernel takes
+     * a received frame up to its MTU plus a VLAN tag, so 1500-byte VXLAN frames still enter an eth0 of 1497, not 1495.
+     */
+    @Test
+    void aReceivedFrameMayExceedTheMtuByAVlanTag() {
+        assertThat(FlannelCluster.healthy().edit(N19, link("eth0", withMtu(1497))).model()
+                .exchange(N19, COREDNS_IP, Transfer.LARGE_REPLY).succeeded()).isTrue();
+        assertThat(FlannelCluster.healthy().edit(N19, link("eth0", withMtu(1495))).model()
+                .exchange(N19, COREDNS_IP, Transfer.LARGE_REPLY).succeeded()).isFalse();
+    }
 }

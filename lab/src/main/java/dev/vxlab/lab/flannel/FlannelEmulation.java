@@ -129,6 +129,9 @@ public final class FlannelEmulation implements FlannelControl {
             List<String> add = new ArrayList<>(create.getFirst());
             add.subList(add.indexOf("address"), add.indexOf("address") + 2).clear();
             create.set(0, add);
+            // flanneld sets no MTU on the device it creates: the kernel gives it the underlay's MTU - 50. (Setting the
+            // network's MTU fails when eth0 was made smaller: RTNETLINK answers: Invalid argument.)
+            create.removeIf(c -> c.contains("mtu"));
             done.addAll(runAll(shell, create));
         } else {
             done.addAll(runAll(shell, List.of(
@@ -153,13 +156,30 @@ public final class FlannelEmulation implements FlannelControl {
                 continue;
             }
             NodeShell peerShell = shells.get(other.name());
+            Optional<JsonNode> peerVtep = readVtepLink(peerShell);
+            if (peerVtep.isEmpty()) {
+                // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
+                done.add(other.name() + ": no " + dev + " to program (its flanneld programs it when it starts)");
+                continue;
+            }
+            boolean peerUp = false;
+            for (JsonNode flag : peerVtep.get().path("flags")) {
+                peerUp |= flag.asText().equals("UP");
+            }
             if (!previous.vtepMac().equals(current.vtepMac())) {
                 List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
                         "dst", previous.publicIp().toString(), "self");
                 peerShell.run(delete); // absent already is fine
                 done.add(other.name() + ": " + Commands.render(delete));
             }
-            for (String line : runAll(peerShell, peerCommands(spec, current))) {
+            List<List<String>> entries = peerCommands(spec, current);
+            if (!peerUp) {
+                // The kernel refuses an onlink route through a device that is down ("Nexthop device is not up");
+                // flanneld logs that and goes on, and the peer's own restart adds the route.
+                done.add(other.name() + ": " + dev + " is down, route not added: " + Commands.render(entries.getLast()));
+                entries = entries.subList(0, entries.size() - 1);
+            }
+            for (String line : runAll(peerShell, entries)) {
                 done.add(other.name() + ": " + line);
             }
         }

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Sets each device's MTU back to flannel's plan: flannel.1, cni0 and pod veths at FLANNEL_MTU, the underlay at
- * FLANNEL_MTU + 50 so encapsulated frames fit. Underlay first: flannel.1 cannot exceed it less 50.
+ * FLANNEL_MTU + 50 so encapsulated frames fit. Underlay first: flannel.1 cannot exceed it less 50, so raising
+ * flannel.1 raises a too-small underlay as well.
  */
 public final class RestoreMtu implements Fix {
     @Override
@@ -33,7 +34,11 @@ public final class RestoreMtu implements Fix {
         Set<String> devices = new LinkedHashSet<>();
         findings.forEach(f -> devices.add(f.device()));
         List<FixStep> steps = new ArrayList<>();
-        if (devices.remove(underlay)) {
+        // Raising flannel.1 needs room under it: an underlay that is consistent with a shrunken flannel.1 (so not a
+        // finding of its own) is raised too, or the kernel refuses flannel.1's MTU (RTNETLINK: Invalid argument).
+        boolean raisesVtep = devices.contains(input.flannel().vtepDevice());
+        boolean underlayTooSmall = input.current().link(underlay).filter(l -> l.mtu() < mtu + 50).isPresent();
+        if (devices.remove(underlay) || (raisesVtep && underlayTooSmall)) {
             steps.add(FixStep.Run.of("ip", "link", "set", "dev", underlay, "mtu", Integer.toString(mtu + 50)));
         }
         for (String device : devices) {

@@ -80,8 +80,9 @@ final class NetnsClusterBuilder {
         NetnsShell fabric = new NetnsShell("fabric", names.fabric());
         String port = names.fabricPort(node);
         check(fabric, List.of(
+                // Both ends get the underlay's MTU: a veth peer does not inherit it (eth0 would stay at 1500).
                 List.of("ip", "link", "add", port, "mtu", Integer.toString(spec.underlayMtu()), "type", "veth",
-                        "peer", "name", "eth0", "netns", ns),
+                        "peer", "name", "eth0", "mtu", Integer.toString(spec.underlayMtu()), "netns", ns),
                 List.of("ip", "link", "set", "dev", port, "master", names.fabricBridge()),
                 List.of("ip", "link", "set", "dev", port, "up")));
         wireLike(fabric, port);

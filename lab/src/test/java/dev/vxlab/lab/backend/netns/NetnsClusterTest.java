@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.lab.backend.Cluster;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
@@ -61,6 +62,18 @@ class NetnsClusterTest {
         }
         assertThat(ProcessRunner.run(List.of("ip", "netns", "list"), Duration.ofSeconds(5)).stdout())
                 .as("closing the cluster removes every namespace").isBlank();
+    }
+
+    /** Found by the property suites' jumbo-frame plan: eth0 (the veth's peer end) must get the underlay MTU too. */
+    @Test
+    void aJumboFrameUnderlayGivesEth0AndFlannelTheirMtus() throws Exception {
+        ClusterSpec spec = ClusterSpec.plan("jumbo", 2, Ipv4Prefix.parse("192.168.100.0/24"), 2, false,
+                Ipv4Prefix.parse("100.96.0.0/16"), Ipv4Prefix.parse("100.64.0.0/16"), "k8s.local", 1, 8472, 9000);
+        try (Cluster cluster = new NetnsBackend().create(spec, LabRun.random(dir))) {
+            ClusterNode node0 = cluster.node("0");
+            assertThat(ip(node0, "link", "show", "dev", "eth0").get(0).get("mtu").asInt()).isEqualTo(9000);
+            assertThat(ip(node0, "link", "show", "dev", "flannel.1").get(0).get("mtu").asInt()).isEqualTo(8950);
+        }
     }
 
     private static JsonNode ip(ClusterNode node, String... args) throws Exception {
