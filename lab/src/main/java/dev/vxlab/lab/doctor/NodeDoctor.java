@@ -48,6 +48,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The doctor on a real node (or any named network namespace): what `vxlab doctor --host/--netns` runs. It reads the
