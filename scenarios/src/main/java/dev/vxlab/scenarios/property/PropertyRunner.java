@@ -17,6 +17,11 @@ import java.util.function.Function;
 public final class PropertyRunner<T> {
     /** The system property that replays one case: {@code -Dvxlab.seed=1234}. */
     public static final String SEED_PROPERTY = "vxlab.seed";
+    /**
+     * The system property that fixes where a run's seeds start, {@code -Dvxlab.baseSeed=1234}: CI derives it from the
+     * commit, so a commit always meets the same cases (its run can be repeated) while each commit explores new ones.
+     */
+    public static final String BASE_SEED_PROPERTY = "vxlab.baseSeed";
 
     private final String name;
     private final Generator<T> generator;
@@ -25,7 +30,7 @@ public final class PropertyRunner<T> {
     private Shrinker<T> shrinker = Shrinker.none();
     private Function<T, String> describe = String::valueOf;
     private OptionalLong replay = OptionalLong.empty();
-    private long base = new SplittableRandom().nextLong();
+    private long base = defaultBaseSeed();
 
     private PropertyRunner(String name, Generator<T> generator, Property<T> property) {
         this.name = Objects.requireNonNull(name);
@@ -65,7 +70,20 @@ public final class PropertyRunner<T> {
         return this;
     }
 
-    /** Where this run's seeds start (default: random). */
+    /** {@code -Dvxlab.baseSeed} when given, else a random seed. */
+    public static long defaultBaseSeed() {
+        String given = System.getProperty(BASE_SEED_PROPERTY);
+        if (given == null || given.isBlank()) {
+            return new SplittableRandom().nextLong();
+        }
+        try {
+            return Long.parseLong(given.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + BASE_SEED_PROPERTY + "=" + given + " is not a whole number");
+        }
+    }
+
+    /** Where this run's seeds start (default: {@link #defaultBaseSeed()}). */
     public PropertyRunner<T> baseSeed(long seed) {
         this.base = seed;
         return this;

@@ -6,6 +6,7 @@ import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.model.Flow;
+import dev.vxlab.detectors.model.Verdict;
 import dev.vxlab.detectors.model.Transfer;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
@@ -57,16 +58,17 @@ class KernelTierTest {
             var runner = PropertyRunner.of("kernel tier", CASES_GENERATOR, (FaultCase c) -> check(pool, c, counts))
                     .cases(CASES).shrinker(new FaultCaseShrinker())
                     // aligned on a cluster boundary, so the first cluster serves six schedules too
-                    .baseSeed(Math.floorDiv(new java.util.SplittableRandom().nextLong(), 1000) * 1000);
+                    .baseSeed(Math.floorDiv(PropertyRunner.defaultBaseSeed(), 1000) * 1000);
             try {
                 var stats = runner.run();
                 counts.schedules = stats.cases();
             } finally {
                 PropertyCounts.record(String.format("kernel tier: %d schedules on %d clusters (%d on a reused cluster, %d heals),"
-                                + " %d faults injected, %d broken probes explained, %d cells compared with the model,"
+                                + " %d faults injected, %d broken probes explained, %d cells compared with the model"
+                                + " (%d of them path-MTU dependent),"
                                 + " %d fix plans applied (rounds of fixes 0/1/2/3: %s), %s, %.0f s",
                         counts.checked, pool.built(), pool.reused(), pool.healed(), counts.faults, counts.explained, counts.cells,
-                        counts.plans, java.util.Arrays.stream(counts.rounds).mapToObj(Integer::toString)
+                        counts.pmtuDependent, counts.plans, java.util.Arrays.stream(counts.rounds).mapToObj(Integer::toString)
                                 .collect(java.util.stream.Collectors.joining("/")),
                         counts.schedules == 0 ? "1 failure" : "0 failures",
                         (System.nanoTime() - started) / 1e9));
@@ -88,6 +90,8 @@ class KernelTierTest {
         int explained;
         int cells;
         int plans;
+        /** Cells whose outcome depended on a path MTU the kernel learned during the measurement (see below). */
+        int pmtuDependent;
         /** How many schedules needed 0, 1, 2, 3 rounds of fixes. */
         final int[] rounds = new int[MAX_FIX_ROUNDS + 1];
     }
@@ -116,7 +120,10 @@ class KernelTierTest {
             String source = cell.getValue()[0];
             String target = cell.getValue()[1];
             boolean kernelOk = observed.cell(source, target).ok();
-            if (kernelOk != predicted.get(flow)) {
+            if (kernelOk && !predicted.get(flow) && learnsPathMtuWhileMeasured(model.exchange(flow.source(),
+                    flow.destination(), flow.transfer()), flow)) {
+                counts.pmtuDependent++;
+            } else if (kernelOk != predicted.get(flow)) {
                 differential.append("\n  kernel: ").append(observed.cell(source, target).summary())
                         .append("\n  model:  ").append(model.exchange(flow.source(), flow.destination(),
                                 flow.transfer()).summary());
@@ -169,6 +176,19 @@ class KernelTierTest {
         counts.checked++;
         counts.explained += explained;
         counts.cells += cells.size();
+    }
+
+    /**
+     * A node's own connection whose large replies the model sees dropped at that node's own eth0 (a frame too big for
+     * it: its eth0 MTU was lowered under flannel.1's). The kernel can get there first: while the matrix is measured,
+     * the node forwards its pods' large replies into flannel.1, VXLAN's tunnel PMTU check (skb_tunnel_check_pmtu)
+     * records a smaller path MTU for the peers' addresses in the node's route cache, and the node's later connections
+     * advertise an MSS that fits. Whether that happened first depends on the order the concurrent probes ran in, which
+     * no snapshot shows: either outcome is the kernel's, and the run counts such cells apart.
+     */
+    static boolean learnsPathMtuWhileMeasured(Exchange exchange, Flow flow) {
+        return exchange.last().verdict() instanceof Verdict.Dropped dropped
+                && dropped.cause() == Verdict.Cause.FRAME_TOO_BIG && dropped.node().equals(flow.source());
     }
 
     /** Every (source, pod) cell as the flow the model plays (a 19 KB reply) and its (source, target) labels. */
