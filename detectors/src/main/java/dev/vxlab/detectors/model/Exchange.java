@@ -36,6 +36,18 @@ public record Exchange(String source, Ipv4 destination, Transfer transfer, List<
     }
 
     /**
+     * Whether the kernel may decide this exchange otherwise than the model, by a path MTU learned while traffic flows:
+     * the exchange dies of a frame too big for its own source node's underlay (a lowered eth0). Once that node has
+     * forwarded a large packet into its VXLAN device towards the same address, VXLAN's tunnel PMTU check caches a
+     * smaller path MTU for it in the node's route cache, and the node's later connections there advertise an MSS
+     * that fits. Snapshots hold the routing tables, not that cache, and whether it happened first is a matter of timing.
+     */
+    public boolean dependsOnLearnedPathMtu() {
+        return !succeeded && last().verdict() instanceof Verdict.Dropped dropped
+                && dropped.cause() == Verdict.Cause.FRAME_TOO_BIG && dropped.node().equals(source);
+    }
+
+    /**
      * One line per packet, e.g. {@code SYN 10.187.0.0 -> 10.187.1.24: delivered to coredns@172.31.159.21 (10.187.1.24);
      * SYN-ACK 10.187.1.24 -> 10.187.0.0: sent to VTEP MAC ea:77:37:86:ee:bf but 172.31.159.19's flannel.1 is
      * b6:9b:ed:b0:37:74: dropped as otherhost on 172.31.159.19}.

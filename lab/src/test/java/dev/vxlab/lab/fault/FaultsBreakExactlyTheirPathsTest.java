@@ -118,7 +118,17 @@ class FaultsBreakExactlyTheirPathsTest {
                 // The DNS Service picks a CoreDNS pod per connection; only some of them sit on the peer.
                 observed.removeIf(path -> path.endsWith("-> dns/udp") || path.endsWith("-> dns/tcp"));
             }
-            assertThat(observed).as(id + " breaks exactly these paths").isEqualTo(expected(during, broken));
+            if (id.equals("mtu-reset")) {
+                // F's own connections to a pod that fetched from F's pod earlier in the same matrix may pass: VXLAN
+                // cached a smaller path MTU for that pod's address on F meanwhile (Exchange.dependsOnLearnedPathMtu).
+                Set<String> mayRecover = new java.util.TreeSet<>(expected(during, broken));
+                mayRecover.removeIf(path -> !path.startsWith("node " + F + " -> app@"));
+                assertThat(observed).as(id + " breaks these paths").containsAll(
+                        expected(during, broken).stream().filter(path -> !mayRecover.contains(path)).toList());
+                assertThat(observed).as(id + " breaks no other paths").isSubsetOf(expected(during, broken));
+            } else {
+                assertThat(observed).as(id + " breaks exactly these paths").isEqualTo(expected(during, broken));
+            }
 
             lab.restartFlanneld(F);
             ConnectivityMatrix after = lab.matrix(TIMEOUT);

@@ -97,6 +97,10 @@ class ModelMatchesKernelTest {
                 String[] ends = cell.getValue().split(" -> ");
                 boolean kernelOk = observed.outcome(ends[0], ends[1]) == ProbeOutcome.OK;
                 boolean modelOk = predicted.get(cell.getKey());
+                if (kernelOk && !modelOk && model.exchange(cell.getKey().source(), cell.getKey().destination(),
+                        cell.getKey().transfer()).dependsOnLearnedPathMtu()) {
+                    continue; // the kernel learned a path MTU while the matrix was measured (see Exchange)
+                }
                 if (!kernelOk) {
                     kernelBroken.add(cell.getValue());
                 }

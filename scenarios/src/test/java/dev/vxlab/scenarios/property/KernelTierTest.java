@@ -6,7 +6,6 @@ import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.model.Flow;
-import dev.vxlab.detectors.model.Verdict;
 import dev.vxlab.detectors.model.Transfer;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
@@ -120,8 +119,8 @@ class KernelTierTest {
             String source = cell.getValue()[0];
             String target = cell.getValue()[1];
             boolean kernelOk = observed.cell(source, target).ok();
-            if (kernelOk && !predicted.get(flow) && learnsPathMtuWhileMeasured(model.exchange(flow.source(),
-                    flow.destination(), flow.transfer()), flow)) {
+            if (kernelOk && !predicted.get(flow) && model.exchange(flow.source(), flow.destination(),
+                    flow.transfer()).dependsOnLearnedPathMtu()) {
                 counts.pmtuDependent++;
             } else if (kernelOk != predicted.get(flow)) {
                 differential.append("\n  kernel: ").append(observed.cell(source, target).summary())
@@ -176,19 +175,6 @@ class KernelTierTest {
         counts.checked++;
         counts.explained += explained;
         counts.cells += cells.size();
-    }
-
-    /**
-     * A node's own connection whose large replies the model sees dropped at that node's own eth0 (a frame too big for
-     * it: its eth0 MTU was lowered under flannel.1's). The kernel can get there first: while the matrix is measured,
-     * the node forwards its pods' large replies into flannel.1, VXLAN's tunnel PMTU check (skb_tunnel_check_pmtu)
-     * records a smaller path MTU for the peers' addresses in the node's route cache, and the node's later connections
-     * advertise an MSS that fits. Whether that happened first depends on the order the concurrent probes ran in, which
-     * no snapshot shows: either outcome is the kernel's, and the run counts such cells apart.
-     */
-    static boolean learnsPathMtuWhileMeasured(Exchange exchange, Flow flow) {
-        return exchange.last().verdict() instanceof Verdict.Dropped dropped
-                && dropped.cause() == Verdict.Cause.FRAME_TOO_BIG && dropped.node().equals(flow.source());
     }
 
     /** Every (source, pod) cell as the flow the model plays (a 19 KB reply) and its (source, target) labels. */
