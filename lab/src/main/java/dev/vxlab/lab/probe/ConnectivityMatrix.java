@@ -67,18 +67,9 @@ public record ConnectivityMatrix(List<String> sources, List<ProbeTarget> targets
      * </pre>
      */
     public String render() {
-        List<List<String>> table = new ArrayList<>();
-        List<String> header = new ArrayList<>();
-        header.add("");
-        targets.forEach(target -> header.add(target.label()));
-        table.add(header);
-        for (int row = 0; row < sources.size(); row++) {
-            List<String> line = new ArrayList<>();
-            line.add(sources.get(row));
-            cells.get(row).forEach(result -> line.add(result.outcome().cell()));
-            table.add(line);
-        }
-        StringBuilder out = new StringBuilder(TextGrid.render(table));
+        StringBuilder out = new StringBuilder(TextGrid.matrix(sources,
+                targets.stream().map(ProbeTarget::label).toList(), (row, column) -> cells.get(row).get(column)
+                        .outcome().cell()));
         out.append('\n');
         for (ProbeTarget target : targets) {
             out.append(target.label()).append(": ").append(target.probe().describe()).append('\n');

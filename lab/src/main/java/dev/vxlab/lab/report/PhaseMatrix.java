@@ -5,7 +5,6 @@ import dev.vxlab.lab.probe.ProbeOutcome;
 import dev.vxlab.lab.probe.ProbeResult;
 import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.probe.TextGrid;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,18 +66,8 @@ public record PhaseMatrix(String phase, double atSeconds, List<String> sources, 
 
     /** The text grid of report.md: outcomes by source and target, what each target runs, and every failure. */
     public String render() {
-        List<List<String>> table = new ArrayList<>();
-        List<String> header = new ArrayList<>();
-        header.add("");
-        targets.forEach(t -> header.add(t.label()));
-        table.add(header);
-        for (int row = 0; row < sources.size(); row++) {
-            List<String> line = new ArrayList<>();
-            line.add(sources.get(row));
-            cells.get(row).forEach(c -> line.add(c.outcome().cell()));
-            table.add(line);
-        }
-        StringBuilder out = new StringBuilder(TextGrid.render(table)).append('\n');
+        StringBuilder out = new StringBuilder(TextGrid.matrix(sources, targets.stream().map(Target::label).toList(),
+                (row, column) -> cell(row, column).outcome().cell())).append('\n');
         targets.forEach(t -> out.append(t.label()).append(": ").append(t.probe()).append('\n'));
         if (broken() > 0) {
             out.append('\n').append(broken()).append(broken() == 1 ? " failure:\n" : " failures:\n");
