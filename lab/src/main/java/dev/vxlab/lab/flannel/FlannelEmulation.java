@@ -1,5 +1,6 @@
 package dev.vxlab.lab.flannel;
 
+import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,13 +73,24 @@ public final class FlannelEmulation implements FlannelControl {
                 List.of("ip", "link", "set", "dev", dev, "up"));
     }
 
-    /** What the CNI bridge plugin sets up when the first pod lands on the node. */
+    /**
+     * What the CNI bridge plugin sets up when the first pod lands on the node. Like the plugin, it gives cni0 a MAC of
+     * its own (0a:58 and the bridge's IPv4 address): a bridge whose MAC was never set takes its lowest port's, and
+     * changes it whenever that port leaves, which would cut every pod's cached gateway MAC on the node for seconds.
+     */
     public static List<List<String>> bridgeCommands(ClusterSpec spec, NodePlan node) {
         return List.of(
                 List.of("ip", "link", "add", "cni0", "type", "bridge"),
+                List.of("ip", "link", "set", "dev", "cni0", "address", bridgeMac(node.bridgeAddress().address())),
                 List.of("ip", "link", "set", "dev", "cni0", "mtu", Integer.toString(spec.vxlanMtu())),
                 List.of("ip", "addr", "add", node.bridgeAddress().toString(), "dev", "cni0"),
                 List.of("ip", "link", "set", "dev", "cni0", "up"));
+    }
+
+    /** The CNI bridge plugin's MAC for a bridge: 0a:58 followed by the bridge's IPv4 address. */
+    static String bridgeMac(Ipv4 bridgeIp) {
+        int b = bridgeIp.bits();
+        return "0a:58:%02x:%02x:%02x:%02x".formatted(b >>> 24, (b >>> 16) & 0xff, (b >>> 8) & 0xff, b & 0xff);
     }
 
     /** The three entries flannel programs on a node for one peer, in flannel's order: neighbor, FDB, route. */
