@@ -6,6 +6,7 @@ import dev.vxlab.lab.backend.Cluster;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
+import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.fault.Fault;
 import dev.vxlab.lab.fault.FaultContext;
@@ -18,8 +19,8 @@ import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.probe.Prober;
-import dev.vxlab.lab.shell.CommandFailedException;
-import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.detectors.remote.CommandFailedException;
+import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.PodPlan;
 import java.io.IOException;
@@ -43,9 +44,15 @@ public final class Lab implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Builds the cluster and starts the pods' servers; on failure everything made so far is removed. */
+    /** Builds the cluster (fast path where the backend has one) and starts the pods' servers. */
     public static Lab start(ClusterBackend backend, ClusterSpec spec, LabRun run) throws LabException {
-        Cluster cluster = backend.create(spec, run);
+        return start(backend, spec, run, LabOptions.DEFAULT);
+    }
+
+    /** Builds the cluster and starts the pods' servers; on failure everything made so far is removed. */
+    public static Lab start(ClusterBackend backend, ClusterSpec spec, LabRun run, LabOptions options)
+            throws LabException {
+        Cluster cluster = backend.create(spec, run, options);
         Lab lab = new Lab(cluster);
         try {
             lab.startServers();
@@ -69,7 +76,11 @@ public final class Lab implements AutoCloseable {
 
     private void startServers() throws LabException {
         for (ClusterPod pod : cluster.pods()) {
-            NetnsExecutor netns = executor(pod.plan().label(), pod.netnsFile());
+            if (pod.netnsFastPath().isEmpty()) {
+                servers.add(cluster.workload().start(pod, zone()));
+                continue;
+            }
+            NetnsExecutor netns = executor(pod.plan().label(), pod.netnsFastPath().get());
             try {
                 servers.add(pod.plan().dns()
                         ? PodServers.start(netns, pod.plan().ip(), zone())
@@ -95,14 +106,18 @@ public final class Lab implements AutoCloseable {
     /** Probing from a node's own (host) network namespace, as `curl` on the node does. */
     public ProbeSource fromNode(String node) throws LabException {
         ClusterNode n = cluster.node(node);
-        return new ProbeSource("node " + n.name(), executor("node " + n.name(), n.netnsFile()));
+        String label = "node " + n.name();
+        return n.netnsFastPath().isPresent() ? new ProbeSource(label, executor(label, n.netnsFastPath().get()))
+                : ProbeSource.overRemote(label, n.remote());
     }
 
     /** Probing from inside a pod. */
     public ProbeSource fromPod(PodPlan pod) throws LabException {
         ClusterPod p = cluster.pods().stream().filter(x -> x.plan().equals(pod)).findFirst()
                 .orElseThrow(() -> new LabException("no pod " + pod.label() + " in this cluster"));
-        return new ProbeSource("pod " + pod.label(), executor(pod.label(), p.netnsFile()));
+        String label = "pod " + pod.label();
+        return p.netnsFastPath().isPresent() ? new ProbeSource(label, executor(pod.label(), p.netnsFastPath().get()))
+                : ProbeSource.overRemote(label, p.remote());
     }
 
     /** The matrix's sources: every node, and every application pod. */
@@ -148,7 +163,7 @@ public final class Lab implements AutoCloseable {
         ClusterNode node = cluster.node(fault.node());
         FaultContext context = new FaultContext(spec(), node.plan(), flannel().leases());
         try {
-            return node.shell().runAll(fault.commands(context));
+            return node.remote().runAll(fault.commands(context));
         } catch (CommandFailedException e) {
             throw new LabException("injecting " + fault.id() + " on node " + node.name() + " failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -161,13 +176,11 @@ public final class Lab implements AutoCloseable {
         return flannel().restart(cluster.node(node).name());
     }
 
-    private NetnsExecutor executor(String label, java.util.Optional<Path> netnsFile) throws LabException {
+    private NetnsExecutor executor(String label, Path file) throws LabException {
         NetnsExecutor existing = executors.get(label);
         if (existing != null) {
             return existing;
         }
-        Path file = netnsFile.orElseThrow(() -> new LabException("the " + cluster.info().name()
-                + " backend cannot reach " + label + "'s network namespace from here"));
         try {
             NetnsExecutor executor = NetnsExecutor.open(file);
             executors.put(label, executor);

@@ -18,6 +18,9 @@ public interface Cluster extends AutoCloseable {
 
     List<ClusterPod> pods();
 
+    /** How this backend runs the pods' servers when the lab does not use the fast path. */
+    dev.vxlab.lab.pods.PodWorkload workload();
+
     /** The flannel of this cluster: real flanneld behind the backend, or vxlab's emulation. */
     FlannelControl flannel();
 

@@ -1,8 +1,8 @@
 package dev.vxlab.lab.capture;
 
 import dev.vxlab.detectors.addr.MacAddress;
-import dev.vxlab.lab.shell.CommandResult;
-import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,8 @@ package dev.vxlab.lab.cli;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.LabRun;
-import dev.vxlab.lab.backend.netns.NetnsBackend;
+import dev.vxlab.lab.backend.Backends;
+import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.persist.LabEntry;
 import dev.vxlab.lab.persist.LabRecord;
 import dev.vxlab.lab.persist.LabStore;
@@ -46,7 +47,7 @@ abstract class InLabCommand implements Callable<Integer> {
         LabRecord record = store.read(enteredLab).orElseThrow(() -> new LabException("no lab named '" + enteredLab + "'"));
         ClusterSpec clusterSpec = store.readSpec(record.name());
         LabRun run = new LabRun(record.prefix(), store.dir(record.name()));
-        try (Lab attached = Lab.attach(NetnsBackend.attach(clusterSpec, run))) {
+        try (Lab attached = Lab.attach(Backends.byName(record.backend()).attach(clusterSpec, run, LabOptions.DEFAULT))) {
             return act(attached);
         }
     }

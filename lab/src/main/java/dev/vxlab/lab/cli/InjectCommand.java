@@ -4,7 +4,7 @@ import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.fault.Fault;
 import dev.vxlab.lab.fault.FaultCatalog;
-import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.detectors.remote.CommandResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.vxlab.lab.cli;
 
+import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.reproduce.FieldBugStory;
@@ -33,7 +34,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (nodes < 2 || nodes > 64) {
             throw new LabException("--nodes must be from 2 to 64, not " + nodes);
         }
-        Path dir = (report != null ? report : Path.of("vxlab-reports", Backends.timestamp())).toAbsolutePath();
+        Path dir = ReportDirectories.defaultFor(null, report);
         if (!Sandbox.inside()) {
             List<String> args = new ArrayList<>(List.of("reproduce", "--backend", backend, "--nodes",
                     Integer.toString(nodes), "--report", dir.toString()));

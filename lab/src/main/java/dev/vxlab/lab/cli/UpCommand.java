@@ -1,5 +1,6 @@
 package dev.vxlab.lab.cli;
 
+import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.persist.LabEntry;

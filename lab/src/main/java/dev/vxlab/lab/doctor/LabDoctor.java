@@ -11,6 +11,11 @@ import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.PodAttachment;
 import dev.vxlab.detectors.netlink.NetlinkSource;
 import dev.vxlab.detectors.source.NmFactsSource;
+import dev.vxlab.detectors.source.RemoteSources;
+import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.RemoteException;
+import dev.vxlab.lab.flannel.FlannelControl;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Diagnosis;
@@ -21,8 +26,8 @@ import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
-import dev.vxlab.lab.shell.CommandFailedException;
-import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.detectors.remote.CommandFailedException;
+import dev.vxlab.detectors.remote.CommandResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +47,8 @@ public final class LabDoctor implements AutoCloseable {
     private final Doctor doctor;
     private final FixPlanner planner;
     private final Map<String, NodeState> previous = new LinkedHashMap<>();
-    /** One netlink socket per namespace, opened on first use and kept: the fast path. */
-    private final Map<Path, NetlinkSource> sources = new LinkedHashMap<>();
+    /** One snapshot source per node or pod, opened on first use and kept (a netlink socket on the fast path). */
+    private final Map<String, SnapshotSource> sources = new LinkedHashMap<>();
 
     public LabDoctor(Lab lab) {
         this.lab = lab;
@@ -51,34 +56,46 @@ public final class LabDoctor implements AutoCloseable {
         this.planner = FixPlanner.load();
     }
 
-    /** Where a lab node keeps the files a real node has under / (subnet.env, NetworkManager's configuration). */
-    public Path nodeRoot(String node) {
-        return lab.cluster().run().directory().resolve("nodes").resolve(node);
-    }
+    /** Where NetworkManager keeps its configuration on a node; fixes write their drop-ins under it. */
+    public static final String NM_CONFIG = "/etc/NetworkManager";
 
     public FlannelConfig flannelConfig() {
         var spec = lab.spec();
         return new FlannelConfig(spec.vni(), spec.vxlanPort(), spec.vtepDevice(), "cni0");
     }
 
+    /**
+     * The node as the doctor sees it: through netlink on the fast path, else {@code ip -j} over the node's remote
+     * (one source per node, opened on first use and kept).
+     */
     public NodeState snapshot(ClusterNode node) throws LabException {
-        Path netns = node.netnsFile().orElseThrow(() -> new LabException("node " + node.name()
-                + "'s namespace cannot be reached from here"));
-        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nodeRoot(node.name()).resolve("etc/NetworkManager"),
-                () -> NetworkManagerProcess.runsIn(netns));
-        return snapshot(netns, nm, node.name());
+        Optional<Path> netns = node.netnsFastPath();
+        NmFactsSource nm = netns.isPresent()
+                ? NmFactsSource.fromConfigDirectory(nodeFile(node, NM_CONFIG), () -> NetworkManagerProcess.runsIn(netns.get()))
+                : RemoteSources.networkManager(node.remote(), NM_CONFIG);
+        return snapshot("node " + node.name(), netns, node.remote(), nm);
     }
 
-    private NodeState snapshot(Path netns, NmFactsSource nm, String label) throws LabException {
+    private NodeState snapshot(String label, Optional<Path> netns, Remote remote, NmFactsSource nm)
+            throws LabException {
         try {
-            NetlinkSource source = sources.get(netns);
+            SnapshotSource source = sources.get(label);
             if (source == null) {
-                source = NetlinkSource.open(netns, nm);
-                sources.put(netns, source);
+                source = netns.isPresent() ? NetlinkSource.open(netns.get(), nm) : RemoteSources.snapshots(remote, nm);
+                sources.put(label, source);
             }
             return source.snapshot();
         } catch (SnapshotException e) {
             throw new LabException("cannot snapshot " + label + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The host path of a node file, for the fast path's file readers (a netns node's / is a directory here). */
+    private static Path nodeFile(ClusterNode node, String nodePath) throws LabException {
+        try {
+            return Path.of(node.remote().processPath(nodePath));
+        } catch (RemoteException e) {
+            throw new LabException(e.getMessage(), e);
         }
     }
 
@@ -91,9 +108,8 @@ public final class LabDoctor implements AutoCloseable {
         Map<String, NodeState> pods = new LinkedHashMap<>();
         List<PodAttachment> attachments = new ArrayList<>();
         for (ClusterPod pod : lab.cluster().pods()) {
-            Path netns = pod.netnsFile().orElseThrow(() -> new LabException("pod " + pod.plan().label()
-                    + "'s namespace cannot be reached from here"));
-            pods.put(pod.plan().label(), snapshot(netns, NmFactsSource.NOT_INSPECTED, "pod " + pod.plan().label()));
+            pods.put(pod.plan().label(), snapshot("pod " + pod.plan().label(), pod.netnsFastPath(), pod.remote(),
+                    NmFactsSource.NOT_INSPECTED));
             attachments.add(new PodAttachment(pod.plan().label(), pod.plan().node(), pod.plan().hostVeth()));
         }
         return DataplaneModel.of(nodes, pods, attachments);
@@ -112,9 +128,9 @@ public final class LabDoctor implements AutoCloseable {
     public DetectionInput input(ClusterNode node, NodeState state, ClusterView advertised) throws LabException {
         Optional<SubnetEnv> env;
         try {
-            Path file = lab.flannel().subnetEnvFile(node.name());
-            env = Files.exists(file) ? Optional.of(SubnetEnv.parse(Files.readString(file))) : Optional.empty();
-        } catch (IOException | AdvertisedViewException e) {
+            Optional<String> text = node.remote().getText(FlannelControl.SUBNET_ENV);
+            env = text.isPresent() ? Optional.of(SubnetEnv.parse(text.get())) : Optional.empty();
+        } catch (RemoteException | AdvertisedViewException e) {
             throw new LabException("cannot read node " + node.name() + "'s subnet.env: " + e.getMessage(), e);
         }
         return new DetectionInput(node.name(), state, Optional.ofNullable(previous.get(node.name())), advertised, env,
@@ -151,7 +167,7 @@ public final class LabDoctor implements AutoCloseable {
                 switch (step) {
                     case FixStep.Run run -> {
                         try {
-                            CommandResult ignored = node.shell().run(run.argv()).orThrow();
+                            CommandResult ignored = node.remote().run(run.argv()).orThrow();
                         } catch (CommandFailedException e) {
                             throw new LabException("fix " + plan.fix() + " on node " + node.name() + " failed: "
                                     + e.getMessage(), e);
@@ -167,16 +183,18 @@ public final class LabDoctor implements AutoCloseable {
 
     @Override
     public void close() {
-        sources.values().forEach(NetlinkSource::close);
+        sources.values().forEach(source -> {
+            if (source instanceof NetlinkSource netlink) {
+                netlink.close();
+            }
+        });
         sources.clear();
     }
 
     private void writeOnNode(String node, FixStep.WriteFile write) throws LabException {
-        Path target = nodeRoot(node).resolve(write.path().substring(1));
         try {
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, write.content());
-        } catch (IOException e) {
+            lab.cluster().node(node).remote().put(write.path(), write.content());
+        } catch (RemoteException e) {
             throw new LabException("cannot write " + write.path() + " on node " + node + ": " + e.getMessage(), e);
         }
     }

@@ -27,16 +27,19 @@ import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FlannelConfig;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.lab.LabException;
-import dev.vxlab.lab.backend.netns.NetnsShell;
+import dev.vxlab.detectors.remote.NamespaceRemote;
 import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeOutcome;
 import dev.vxlab.lab.probe.ProbeRequest;
 import dev.vxlab.lab.probe.ProbeResult;
 import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.Prober;
-import dev.vxlab.lab.shell.CommandResult;
-import dev.vxlab.lab.shell.NodeShell;
-import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.FileRoot;
+import dev.vxlab.detectors.remote.LocalRemote;
+import dev.vxlab.detectors.remote.NamespaceRemote;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.ProcessRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -65,7 +68,7 @@ public final class NodeDoctor {
     private final ClusterView advertised;
     private final Optional<SubnetEnv> subnetEnv;
     private final SnapshotSource source;
-    private final NodeShell shell;
+    private final Remote shell;
     private final Path namespaceFile;
     private final Path nmConfig;
     private final Doctor doctor = Doctor.load();
@@ -73,7 +76,7 @@ public final class NodeDoctor {
     private NodeState previous;
 
     private NodeDoctor(String nodeName, ClusterView advertised, Optional<SubnetEnv> subnetEnv, SnapshotSource source,
-            NodeShell shell, Path namespaceFile, Path nmConfig) {
+            Remote shell, Path namespaceFile, Path nmConfig) {
         this.nodeName = nodeName;
         this.advertised = advertised;
         this.subnetEnv = subnetEnv;
@@ -97,7 +100,7 @@ public final class NodeDoctor {
             throw new LabException("network namespace '" + netns + "' does not exist (no " + nsFile + ")");
         }
         CommandRunner runner = netns == null ? CommandRunner.local() : CommandRunner.netns(netns);
-        NodeShell shell = netns == null ? new LocalShell(nodeName) : new NetnsShell(nodeName, netns);
+        Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
         Path nsForNm = nsFile;
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm));
         try {
@@ -263,13 +266,5 @@ public final class NodeDoctor {
             throw new LabException(e.getMessage(), e);
         }
         return 0;
-    }
-
-    /** Runs node-local commands on this machine as they are. */
-    private record LocalShell(String node) implements NodeShell {
-        @Override
-        public CommandResult run(List<String> argv, Duration timeout) {
-            return ProcessRunner.run(argv, timeout);
-        }
     }
 }

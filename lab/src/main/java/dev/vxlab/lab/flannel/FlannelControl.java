@@ -19,8 +19,8 @@ public interface FlannelControl {
     /** Where the published NodeList (kubectl get nodes -o json) is. */
     Path nodeListFile();
 
-    /** Where a node's /run/flannel/subnet.env is. */
-    Path subnetEnvFile(String node);
+    /** Where flanneld writes its node's lease for the CNI plugin, on every node (read through the node's remote). */
+    String SUBNET_ENV = "/run/flannel/subnet.env";
 
     /**
      * Does what restarting flanneld on the node does: re-create or reconfigure its VXLAN device, re-read the device's

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.lab.LabException;
-import dev.vxlab.lab.shell.CommandFailedException;
-import dev.vxlab.lab.shell.CommandResult;
-import dev.vxlab.lab.shell.Commands;
-import dev.vxlab.lab.shell.NodeShell;
+import dev.vxlab.detectors.remote.CommandFailedException;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.Commands;
+import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import java.io.IOException;
@@ -31,10 +31,10 @@ public final class FlannelEmulation implements FlannelControl {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ClusterSpec spec;
-    private final Map<String, NodeShell> shells;
+    private final Map<String, Remote> shells;
     private final LeaseRegistry registry;
 
-    public FlannelEmulation(ClusterSpec spec, Map<String, NodeShell> shells, LeaseRegistry registry) {
+    public FlannelEmulation(ClusterSpec spec, Map<String, Remote> shells, LeaseRegistry registry) {
         this.spec = spec;
         this.shells = Map.copyOf(shells);
         this.registry = registry;
@@ -44,12 +44,20 @@ public final class FlannelEmulation implements FlannelControl {
     public void start() throws LabException {
         List<AdvertisedNode> leases = new ArrayList<>();
         for (NodePlan node : spec.nodes()) {
-            NodeShell shell = shells.get(node.name());
+            Remote shell = shells.get(node.name());
             runAll(shell, deviceCommands(spec, node));
             runAll(shell, bridgeCommands(spec, node));
             leases.add(new AdvertisedNode(node.name(), node.subnet(), node.publicIp(), readVtepMac(shell), "vxlan", true));
         }
         registry.publish(leases);
+        FlannelFiles files = new FlannelFiles(spec);
+        for (AdvertisedNode lease : leases) {
+            try {
+                shells.get(lease.name()).put(SUBNET_ENV, files.subnetEnv(lease));
+            } catch (dev.vxlab.detectors.remote.RemoteException e) {
+                throw new LabException("cannot write " + SUBNET_ENV + " on node " + lease.name() + ": " + e.getMessage(), e);
+            }
+        }
         for (NodePlan node : spec.nodes()) {
             List<List<String>> commands = new ArrayList<>();
             for (AdvertisedNode peer : registry.leases()) {
@@ -116,15 +124,11 @@ public final class FlannelEmulation implements FlannelControl {
         return registry.nodeListFile();
     }
 
-    @Override
-    public Path subnetEnvFile(String node) {
-        return registry.subnetEnvFile(node);
-    }
 
     @Override
     public RestartResult restart(String nodeName) throws LabException {
         NodePlan node = spec.node(nodeName);
-        NodeShell shell = shells.get(node.name());
+        Remote shell = shells.get(node.name());
         String dev = spec.vtepDevice();
         List<String> done = new ArrayList<>();
 
@@ -167,7 +171,7 @@ public final class FlannelEmulation implements FlannelControl {
             if (other.name().equals(node.name())) {
                 continue;
             }
-            NodeShell peerShell = shells.get(other.name());
+            Remote peerShell = shells.get(other.name());
             Optional<JsonNode> peerVtep = readVtepLink(peerShell);
             if (peerVtep.isEmpty()) {
                 // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
@@ -198,7 +202,7 @@ public final class FlannelEmulation implements FlannelControl {
         return new RestartResult(node.name(), previous.vtepMac().toString(), current.vtepMac().toString(), done);
     }
 
-    private Optional<JsonNode> readVtepLink(NodeShell shell) throws LabException {
+    private Optional<JsonNode> readVtepLink(Remote shell) throws LabException {
         CommandResult result = shell.run("ip", "-j", "-d", "link", "show", "dev", spec.vtepDevice());
         if (!result.ok()) {
             return Optional.empty();
@@ -206,7 +210,7 @@ public final class FlannelEmulation implements FlannelControl {
         try {
             return Optional.of(JSON.readTree(result.stdout()).get(0));
         } catch (IOException | RuntimeException e) {
-            throw new LabException("cannot parse 'ip -j -d link show' output on node " + shell.node(), e);
+            throw new LabException("cannot parse 'ip -j -d link show' output on node " + shell.name(), e);
         }
     }
 
@@ -220,25 +224,25 @@ public final class FlannelEmulation implements FlannelControl {
     }
 
     /** Reads the VXLAN device's current MAC, as flanneld does at start. */
-    public MacAddress readVtepMac(NodeShell shell) throws LabException {
+    public MacAddress readVtepMac(Remote shell) throws LabException {
         CommandResult result = shell.run("ip", "-j", "link", "show", "dev", spec.vtepDevice());
         if (!result.ok()) {
-            throw new LabException("cannot read " + spec.vtepDevice() + " on node " + shell.node() + ": "
+            throw new LabException("cannot read " + spec.vtepDevice() + " on node " + shell.name() + ": "
                     + result.stderr().strip());
         }
         try {
             JsonNode links = JSON.readTree(result.stdout());
             return MacAddress.parse(links.get(0).get("address").asText());
         } catch (IOException | RuntimeException e) {
-            throw new LabException("cannot parse 'ip -j link show' output on node " + shell.node(), e);
+            throw new LabException("cannot parse 'ip -j link show' output on node " + shell.name(), e);
         }
     }
 
-    private static List<String> runAll(NodeShell shell, List<List<String>> commands) throws LabException {
+    private static List<String> runAll(Remote shell, List<List<String>> commands) throws LabException {
         try {
             return shell.runAll(commands).stream().map(CommandResult::commandLine).toList();
         } catch (CommandFailedException e) {
-            throw new LabException("flannel emulation failed on node " + shell.node() + ": " + e.getMessage(), e);
+            throw new LabException("flannel emulation failed on node " + shell.name() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The leases in the two real formats the doctor reads: {@code nodes.json} as {@code kubectl get nodes -o json}
- * prints it, and {@code nodes/NODE/run/flannel/subnet.env} as flanneld writes it on each node.
+ * prints it, and {@code /run/flannel/subnet.env} as flanneld writes it on each node (through the node's remote).
  */
 public final class FlannelFiles {
     private final ClusterSpec spec;
@@ -29,8 +29,10 @@ public final class FlannelFiles {
         return directory.resolve("nodes.json");
     }
 
-    public Path subnetEnvFile(Path directory, String node) {
-        return directory.resolve("nodes").resolve(node).resolve("run/flannel/subnet.env");
+    /** The node's subnet.env as flanneld writes it: the network, this node's subnet (its .1), the MTU, ip-masq. */
+    public String subnetEnv(AdvertisedNode lease) {
+        return new SubnetEnv(spec.podNetwork(), new Ipv4Prefix(lease.podCidr().host(1), lease.podCidr().length()),
+                spec.vxlanMtu(), true).toFileText();
     }
 
     List<AdvertisedNode> read(Path directory) throws LabException {
@@ -52,13 +54,6 @@ public final class FlannelFiles {
             Path partial = directory.resolve(".nodes.json.partial");
             Files.writeString(partial, NodeListWriter.defaults().write(leases));
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            for (AdvertisedNode lease : leases) {
-                Path env = subnetEnvFile(directory, lease.name());
-                Files.createDirectories(env.getParent());
-                SubnetEnv content = new SubnetEnv(spec.podNetwork(),
-                        new Ipv4Prefix(lease.podCidr().host(1), lease.podCidr().length()), spec.vxlanMtu(), true);
-                Files.writeString(env, content.toFileText());
-            }
         } catch (IOException e) {
             throw new LabException("cannot publish the leases in " + directory + ": " + e.getMessage(), e);
         }

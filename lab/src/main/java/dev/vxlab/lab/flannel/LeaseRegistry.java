@@ -52,7 +52,4 @@ public final class LeaseRegistry {
         return files.nodeListFile(directory);
     }
 
-    public Path subnetEnvFile(String node) {
-        return files.subnetEnvFile(directory, node);
-    }
 }

@@ -37,6 +37,9 @@ public final class Prober {
     public ProbeResult run(ProbeSource source, Probe probe) {
         long start = System.nanoTime();
         Deadline deadline = Deadline.after(timeout);
+        if (!source.fastPath()) {
+            throw new UnsupportedOperationException("probes over a remote are not built yet");
+        }
         Observation seen = switch (probe) {
             case Probe.TcpConnect tcp -> TcpConnectRunner.run(tcp, source.netns(), deadline);
             case Probe.HttpGet http -> HttpGetRunner.run(http, source.netns(), deadline);

@@ -34,7 +34,7 @@ import dev.vxlab.lab.report.Examination;
 import dev.vxlab.lab.report.FaultWindow;
 import dev.vxlab.lab.report.PhaseMatrix;
 import dev.vxlab.lab.report.RunReport;
-import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import dev.vxlab.lab.spec.PodPlan;
@@ -181,13 +181,13 @@ public final class FieldBugStory {
 
         private void macDrift() throws LabException {
             MacAddress advertised = lab.flannel().lease(faulty.name()).vtepMac();
-            OptionalLong dropsBefore = NodeProbe.otherhostDrops(faultyNode.shell(), vtep).value();
+            OptionalLong dropsBefore = NodeProbe.otherhostDrops(faultyNode.remote(), vtep).value();
 
             Optional<Captures> capture = startCaptures();
             Fault drift = new Fault.VtepMacDrift(faulty.name(), Optional.empty());
             double injectedAt = story.elapsed();
             List<CommandResult> applied = lab.inject(drift);
-            String newMac = NodeProbe.deviceMac(faultyNode.shell(), vtep).value();
+            String newMac = NodeProbe.deviceMac(faultyNode.remote(), vtep).value();
             story.step("inject vtep-mac-drift on node " + faulty.name() + ": flannel.1's MAC changes after flannel "
                     + "advertised it (" + advertised + " -> " + newMac + ")",
                     applied.stream().map(CommandResult::commandLine).toList(), List.of());
@@ -236,7 +236,7 @@ public final class FieldBugStory {
 
         private Optional<Captures> startCaptures() {
             CaptureAvailability availability = PacketCapture.available();
-            if (!availability.isAvailable() || !lab.cluster().info().packetCapture()) {
+            if (!availability.isAvailable() || !lab.cluster().info().has(dev.vxlab.lab.backend.Capability.PACKET_CAPTURE)) {
                 story.step("packet capture skipped: " + availability, List.of(), List.of());
                 return Optional.empty();
             }
@@ -257,7 +257,7 @@ public final class FieldBugStory {
 
         private CapturePoint point(NodePlan node) {
             ClusterNode n = lab.cluster().nodes().get(node.index());
-            String namespace = n.netnsFile().orElseThrow().getFileName().toString();
+            String namespace = ((dev.vxlab.detectors.remote.NamespaceRemote) n.remote()).namespace(); // until capture goes through the remote
             return new CapturePoint(namespace, vtep, node.name());
         }
 
@@ -309,7 +309,7 @@ public final class FieldBugStory {
 
         /** Symptom 6, the field team's red herring: a node's own flannel.1 address is local, as it should be. */
         private void routeGetStillLocal() {
-            var seen = NodeProbe.routeGet(faultyNode.shell(), faulty.vtepAddress().toString());
+            var seen = NodeProbe.routeGet(faultyNode.remote(), faulty.vtepAddress().toString());
             story.step("ip route get on the node's own flannel.1 address", List.of(seen.command()),
                     List.of(seen.value()));
             story.expect("route-get-local", "`" + seen.command() + "` still answers local ... dev lo (normal, not the fault)",
@@ -318,7 +318,7 @@ public final class FieldBugStory {
         }
 
         private void otherhostDrops(OptionalLong before) throws LabException {
-            var after = NodeProbe.otherhostDrops(faultyNode.shell(), vtep);
+            var after = NodeProbe.otherhostDrops(faultyNode.remote(), vtep);
             if (before.isEmpty() || after.value().isEmpty()) {
                 story.step("otherhost drop counter: not exposed by this kernel (" + System.getProperty("os.version")
                         + "; needs 5.19+)", List.of(after.command()), List.of());
@@ -449,12 +449,12 @@ public final class FieldBugStory {
 
         /** The second mechanism (field step 7): NetworkManager deletes flannel.1's address; the routes go with it. */
         private void addressLoss() throws LabException {
-            var before = NodeProbe.routesVia(faultyNode.shell(), vtep);
+            var before = NodeProbe.routesVia(faultyNode.remote(), vtep);
             Fault loss = new Fault.VtepAddressRemoved(faulty.name());
             double injectedAt = story.elapsed();
             List<CommandResult> applied = lab.inject(loss);
-            var after = NodeProbe.routesVia(faultyNode.shell(), vtep);
-            var get = NodeProbe.routeGet(faultyNode.shell(), faulty.vtepAddress().toString());
+            var after = NodeProbe.routesVia(faultyNode.remote(), vtep);
+            var get = NodeProbe.routeGet(faultyNode.remote(), faulty.vtepAddress().toString());
             story.step("inject vtep-address-removed on node " + faulty.name() + ": NetworkManager re-applies flannel.1 "
                     + "and deletes its address; the kernel drops every route through it",
                     applied.stream().map(CommandResult::commandLine).toList(),
@@ -473,7 +473,7 @@ public final class FieldBugStory {
             applyFix(examined, "the doctor's fix: restart flanneld on node " + faulty.name()
                     + "; the address and routes come back");
             report.fault(new FaultWindow(loss.id(), faulty.name(), injectedAt, story.elapsed()));
-            var healed = NodeProbe.routesVia(faultyNode.shell(), vtep);
+            var healed = NodeProbe.routesVia(faultyNode.remote(), vtep);
             story.step("after the fix", List.of(healed.command()), List.of(healed.value().toString()));
             story.expect("routes-back", "flanneld restored every route to the peers",
                     healed.value().size() == spec.nodes().size() - 1, healed.value().size() + " routes via " + vtep);

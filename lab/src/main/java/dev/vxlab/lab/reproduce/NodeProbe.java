@@ -3,8 +3,8 @@ package dev.vxlab.lab.reproduce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.lab.LabException;
-import dev.vxlab.lab.shell.CommandResult;
-import dev.vxlab.lab.shell.NodeShell;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.Remote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,7 @@ final class NodeProbe {
     /** A fact and the command it came from. */
     record Seen<T>(T value, String command) {}
 
-    static Seen<String> deviceMac(NodeShell shell, String device) throws LabException {
+    static Seen<String> deviceMac(Remote shell, String device) throws LabException {
         CommandResult r = shell.run("ip", "-j", "link", "show", "dev", device);
         JsonNode link = json(r).path(0);
         return new Seen<>(link.path("address").asText("(no device)"), "ip link show dev " + device);
@@ -29,7 +29,7 @@ final class NodeProbe {
      * The kernel's rx_otherhost_dropped counter of the device: frames that arrived addressed to another MAC. iproute2
      * prints it only when non-zero; kernels before 5.19 do not have it at all (empty then).
      */
-    static Seen<OptionalLong> otherhostDrops(NodeShell shell, String device) throws LabException {
+    static Seen<OptionalLong> otherhostDrops(Remote shell, String device) throws LabException {
         CommandResult r = shell.run("ip", "-j", "-s", "-s", "link", "show", "dev", device);
         JsonNode rx = json(r).path(0).path("stats64").path("rx");
         // iproute2 names the kernel's rx_otherhost_dropped "otherhost" in its JSON.
@@ -50,14 +50,14 @@ final class NodeProbe {
     }
 
     /** `ip route get ADDRESS`, as one line of iproute2 text. */
-    static Seen<String> routeGet(NodeShell shell, String address) {
+    static Seen<String> routeGet(Remote shell, String address) {
         CommandResult r = shell.run("ip", "route", "get", address);
         String text = (r.ok() ? r.stdout() : r.stderr()).strip().lines().findFirst().orElse("");
         return new Seen<>(text.replaceAll("\\s+", " "), "ip route get " + address);
     }
 
     /** The routes through a device in the main table, as `dst via gateway` strings. */
-    static Seen<List<String>> routesVia(NodeShell shell, String device) throws LabException {
+    static Seen<List<String>> routesVia(Remote shell, String device) throws LabException {
         CommandResult r = shell.run("ip", "-j", "route", "show", "dev", device);
         List<String> routes = new ArrayList<>();
         for (JsonNode route : json(r)) {

@@ -73,7 +73,7 @@ class RealNodeDoctorTest {
 
     private static String netns(String node) throws LabException {
         ClusterNode n = lab.cluster().node(node);
-        return n.netnsFile().orElseThrow().getFileName().toString();
+        return n.netnsFastPath().orElseThrow().getFileName().toString();
     }
 
     private static String[] on(String node, String... more) throws LabException {

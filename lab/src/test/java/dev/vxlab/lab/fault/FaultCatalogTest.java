@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxlab.detectors.advertised.AdvertisedNode;
-import dev.vxlab.lab.shell.Commands;
+import dev.vxlab.detectors.remote.Commands;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.util.List;
 import java.util.Map;

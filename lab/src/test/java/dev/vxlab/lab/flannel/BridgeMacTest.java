@@ -42,7 +42,7 @@ class BridgeMacTest {
     }
 
     private static String mac(ClusterNode node) throws Exception {
-        String out = node.shell().run(List.of("cat", "/sys/class/net/cni0/address")).orThrow().stdout().strip();
+        String out = node.remote().run(List.of("cat", "/sys/class/net/cni0/address")).orThrow().stdout().strip();
         return out;
     }
 }

@@ -71,7 +71,7 @@ class FlannelRestartTest {
 
             lab.restartFlanneld(node0);
 
-            String link = lab.cluster().node(node0).shell().run("ip", "-o", "link", "show", "dev", "flannel.1")
+            String link = lab.cluster().node(node0).remote().run("ip", "-o", "link", "show", "dev", "flannel.1")
                     .orThrow().stdout();
             assertThat(link).contains(" mtu 1399 ");
         }

@@ -2,7 +2,8 @@ package dev.vxlab.scenarios.cli;
 
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
-import dev.vxlab.lab.cli.Backends;
+import dev.vxlab.lab.backend.Backends;
+import dev.vxlab.lab.cli.ReportDirectories;
 import dev.vxlab.lab.sandbox.Sandbox;
 import dev.vxlab.scenarios.file.Scenario;
 import dev.vxlab.scenarios.file.ScenarioParser;
@@ -31,8 +32,7 @@ final class RunCommand implements Callable<Integer> {
         // Parsed before entering the sandbox, so a bad file costs no cluster and reads the same either way.
         Scenario parsed = ScenarioParser.parse(file);
         ClusterBackend backend = Backends.byName(parsed.backend());
-        Path dir = (report != null ? report : Path.of("vxlab-reports", parsed.name() + "-" + Backends.timestamp()))
-                .toAbsolutePath();
+        Path dir = ReportDirectories.defaultFor(parsed.name(), report);
         if (!Sandbox.inside()) {
             return Sandbox.runInside(List.of("run", file.toString(), "--report", dir.toString()));
         }

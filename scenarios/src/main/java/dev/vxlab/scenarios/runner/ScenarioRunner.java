@@ -25,7 +25,7 @@ import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.probe.Prober;
 import dev.vxlab.lab.report.Expectation;
 import dev.vxlab.lab.report.RunReport;
-import dev.vxlab.lab.shell.CommandResult;
+import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.scenarios.file.MatrixLabels;
 import dev.vxlab.scenarios.file.ProbeCheck;
 import dev.vxlab.scenarios.file.Scenario;
@@ -240,15 +240,15 @@ public final class ScenarioRunner {
 
         private void capture(ScenarioStep.Capture step) throws LabException {
             CaptureAvailability availability = PacketCapture.available();
-            if (!availability.isAvailable() || !lab.cluster().info().packetCapture()) {
+            if (!availability.isAvailable() || !lab.cluster().info().has(dev.vxlab.lab.backend.Capability.PACKET_CAPTURE)) {
                 report.step(title(step) + ": skipped (and its expectations not checked), packet capture is not "
                         + "available here: " + availability, List.of(), List.of());
                 out.println("  capture skipped: " + availability);
                 return;
             }
             ClusterNode node = lab.cluster().node(step.node());
-            String namespace = node.netnsFile().orElseThrow(() -> new LabException("node " + node.name()
-                    + "'s namespace cannot be reached for a capture")).getFileName().toString();
+            // until capture goes through the remote
+            String namespace = ((dev.vxlab.detectors.remote.NamespaceRemote) node.remote()).namespace();
             Path file = reportDir.resolve("line" + step.line() + "-" + node.name() + "-" + step.device() + ".pcap");
             try {
                 captures.put(PacketCapture.start(new CapturePoint(namespace, step.device(), node.name()), file,

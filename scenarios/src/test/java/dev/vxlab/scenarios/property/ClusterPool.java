@@ -90,12 +90,12 @@ final class ClusterPool implements AutoCloseable {
      * docs/properties.md).
      */
     private void forgetLearnedPathMtus() throws LabException {
-        List<dev.vxlab.lab.shell.NodeShell> shells = new ArrayList<>();
-        lab.cluster().nodes().forEach(n -> shells.add(n.shell()));
-        lab.cluster().pods().forEach(p -> shells.add(p.shell()));
+        List<dev.vxlab.detectors.remote.Remote> shells = new ArrayList<>();
+        lab.cluster().nodes().forEach(n -> shells.add(n.remote()));
+        lab.cluster().pods().forEach(p -> shells.add(p.remote()));
         for (var shell : shells) {
             if (!shell.run(List.of("ip", "route", "flush", "cache")).ok()) {
-                throw new LabException("cannot flush the route cache on " + shell.node());
+                throw new LabException("cannot flush the route cache on " + shell.name());
             }
         }
     }

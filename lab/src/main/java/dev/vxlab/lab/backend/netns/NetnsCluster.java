@@ -6,8 +6,11 @@ import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.flannel.FlannelControl;
-import dev.vxlab.lab.shell.NodeShell;
-import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.lab.pods.PodWorkload;
+import dev.vxlab.lab.pods.ProcessWorkload;
+import dev.vxlab.detectors.remote.NamespaceRemote;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.ProcessRunner;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import dev.vxlab.lab.spec.PodPlan;
@@ -42,22 +45,23 @@ public final class NetnsCluster implements Cluster {
         this.namespaces = List.copyOf(namespaces);
     }
 
-    record Node(NodePlan plan, NetnsShell shell) implements ClusterNode {
+    /** A node; {@code fastPath} says whether the lab enters its namespace from this JVM. */
+    record Node(NodePlan plan, NamespaceRemote remote, boolean fastPath) implements ClusterNode {
         @Override
-        public Optional<Path> netnsFile() {
-            return Optional.of(Path.of("/run/netns", shell.namespace()));
+        public Optional<Path> netnsFastPath() {
+            return fastPath ? Optional.of(Path.of("/run/netns", remote.namespace())) : Optional.empty();
         }
 
         @Override
         public String accessHint() {
-            return "ip netns exec " + shell.namespace() + " bash";
+            return "ip netns exec " + remote.namespace() + " bash";
         }
     }
 
-    record Pod(PodPlan plan, NetnsShell shell) implements ClusterPod {
+    record Pod(PodPlan plan, NamespaceRemote remote, boolean fastPath) implements ClusterPod {
         @Override
-        public Optional<Path> netnsFile() {
-            return Optional.of(Path.of("/run/netns", shell.namespace()));
+        public Optional<Path> netnsFastPath() {
+            return fastPath ? Optional.of(Path.of("/run/netns", remote.namespace())) : Optional.empty();
         }
     }
 
@@ -92,8 +96,14 @@ public final class NetnsCluster implements Cluster {
     }
 
     /** The fabric namespace, where the underlay bridge lives (for captures on the wire between nodes). */
-    public NodeShell fabricShell() {
-        return new NetnsShell("fabric", names.fabric());
+    public Remote fabricRemote() {
+        return names.fabricRemote(run);
+    }
+
+    /** Without the fast path, each pod's servers run as a process of their own in the pod's namespace. */
+    @Override
+    public PodWorkload workload() {
+        return new ProcessWorkload(run);
     }
 
     public List<String> namespaces() {

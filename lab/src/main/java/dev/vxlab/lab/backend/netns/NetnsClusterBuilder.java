@@ -2,14 +2,17 @@ package dev.vxlab.lab.backend.netns;
 
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.BackendInfo;
+import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.detectors.remote.Command;
+import dev.vxlab.detectors.remote.NamespaceRemote;
 import dev.vxlab.lab.flannel.FlannelEmulation;
 import dev.vxlab.lab.flannel.FlannelFiles;
 import dev.vxlab.lab.flannel.LeaseRegistry;
-import dev.vxlab.lab.shell.CommandFailedException;
-import dev.vxlab.lab.shell.CommandResult;
-import dev.vxlab.lab.shell.NodeShell;
-import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.detectors.remote.CommandFailedException;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.ProcessRunner;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import dev.vxlab.lab.spec.PodPlan;
@@ -27,9 +30,11 @@ final class NetnsClusterBuilder {
     private final LabRun run;
     private final BackendInfo info;
     private final NetnsNames names;
+    private final LabOptions options;
     private final List<String> namespaces = new ArrayList<>();
 
-    NetnsClusterBuilder(ClusterSpec spec, LabRun run, BackendInfo info) {
+    NetnsClusterBuilder(ClusterSpec spec, LabRun run, BackendInfo info, LabOptions options) {
+        this.options = options;
         this.spec = spec;
         this.run = run;
         this.info = info;
@@ -38,12 +43,12 @@ final class NetnsClusterBuilder {
 
     NetnsCluster build() throws LabException {
         buildFabric();
-        Map<String, NetnsShell> nodeShells = new LinkedHashMap<>();
+        Map<String, NamespaceRemote> nodeShells = new LinkedHashMap<>();
         for (NodePlan node : spec.nodes()) {
             nodeShells.put(node.name(), buildNode(node));
         }
         LeaseRegistry registry = new LeaseRegistry(run.directory(), new FlannelFiles(spec));
-        FlannelEmulation flannel = new FlannelEmulation(spec, Map.copyOf(nodeShells), registry);
+        FlannelEmulation flannel = new FlannelEmulation(spec, Map.<String, dev.vxlab.detectors.remote.Remote>copyOf(nodeShells), registry);
         flannel.start();
 
         List<NetnsCluster.Pod> pods = new ArrayList<>();
@@ -54,15 +59,16 @@ final class NetnsClusterBuilder {
         for (NodePlan node : spec.nodes()) {
             installServiceProxy(nodeShells.get(node.name()));
         }
+        boolean fastPath = options.fastPath();
         List<NetnsCluster.Node> nodes = spec.nodes().stream()
-                .map(n -> new NetnsCluster.Node(n, nodeShells.get(n.name()))).toList();
+                .map(n -> new NetnsCluster.Node(n, nodeShells.get(n.name()), fastPath)).toList();
         return new NetnsCluster(spec, run, info, names, nodes, pods, flannel, namespaces);
     }
 
     /** The underlay: one bridge in the fabric namespace; the gateway address lives on it. */
     private void buildFabric() throws LabException {
         String fabric = addNamespace(names.fabric());
-        NetnsShell shell = new NetnsShell("fabric", fabric);
+        NamespaceRemote shell = names.fabricRemote(run);
         sysctl(shell, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
         check(shell, List.of(
                 List.of("ip", "link", "set", "dev", "lo", "up"),
@@ -72,12 +78,12 @@ final class NetnsClusterBuilder {
                 List.of("ip", "link", "set", "dev", names.fabricBridge(), "up")));
     }
 
-    private NetnsShell buildNode(NodePlan node) throws LabException {
+    private NamespaceRemote buildNode(NodePlan node) throws LabException {
         String ns = addNamespace(names.node(node));
-        NetnsShell shell = new NetnsShell(node.name(), ns);
+        NamespaceRemote shell = names.nodeRemote(run, node);
         sysctl(shell, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
                 "net.ipv4.ip_forward=1");
-        NetnsShell fabric = new NetnsShell("fabric", names.fabric());
+        NamespaceRemote fabric = names.fabricRemote(run);
         String port = names.fabricPort(node);
         check(fabric, List.of(
                 // Both ends get the underlay's MTU: a veth peer does not inherit it (eth0 would stay at 1500).
@@ -96,9 +102,9 @@ final class NetnsClusterBuilder {
     }
 
     /** What the CNI bridge plugin does for a pod: a veth on cni0, the pod's address and default route. */
-    private NetnsCluster.Pod buildPod(NodePlan node, PodPlan pod, NetnsShell nodeShell) throws LabException {
+    private NetnsCluster.Pod buildPod(NodePlan node, PodPlan pod, Remote nodeShell) throws LabException {
         String ns = addNamespace(names.pod(node, pod));
-        NetnsShell shell = new NetnsShell(pod.label(), ns);
+        NamespaceRemote shell = names.podRemote(run, node, pod);
         sysctl(shell, "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
         String mtu = Integer.toString(spec.vxlanMtu());
         check(nodeShell, List.of(
@@ -112,7 +118,7 @@ final class NetnsClusterBuilder {
                 List.of("ip", "link", "set", "dev", "eth0", "up"),
                 List.of("ip", "route", "add", "default", "via", node.bridgeAddress().address().toString(), "dev",
                         "eth0")));
-        return new NetnsCluster.Pod(pod, shell);
+        return new NetnsCluster.Pod(pod, shell, options.fastPath());
     }
 
     /**
@@ -120,7 +126,7 @@ final class NetnsClusterBuilder {
      * and from the node itself), and masquerade of node-originated service traffic, so replies come back through
      * flannel.1 as they do on a real node.
      */
-    private void installServiceProxy(NetnsShell shell) throws LabException {
+    private void installServiceProxy(Remote shell) throws LabException {
         List<PodPlan> dns = spec.dnsPods();
         if (dns.isEmpty()) {
             return;
@@ -138,12 +144,11 @@ final class NetnsClusterBuilder {
                   chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip saddr != %s masquerade; }
                 }
                 """.formatted(match, match, spec.podNetwork());
-        CommandResult result = ProcessRunner.run(List.of("ip", "netns", "exec", shell.namespace(), "nft", "-f", "-"),
-                rules, TIMEOUT);
+        CommandResult result = shell.run(Command.of("nft", "-f", "-").withStdin(rules).withTimeout(TIMEOUT));
         if (!result.ok()) {
             throw new LabException(result.exitCode() == 127 || result.stderr().contains("No such file")
                     ? "'nft' (nftables) is missing; install it with: apt-get install nftables"
-                    : "cannot install the DNS Service rules on node " + shell.node() + ": " + result.stderr().strip());
+                    : "cannot install the DNS Service rules on node " + shell.name() + ": " + result.stderr().strip());
         }
     }
 
@@ -152,13 +157,13 @@ final class NetnsClusterBuilder {
      * sender's MTU and a receiver with a smaller MTU drops what does not fit (a veth passes GSO super-packets of any
      * size otherwise, which would hide every MTU fault).
      */
-    private static void wireLike(NetnsShell shell, String device) throws LabException {
+    private static void wireLike(NamespaceRemote shell, String device) throws LabException {
         CommandResult result = shell.run("ethtool", "-K", device, "tso", "off", "gso", "off",
                 "tx-udp_tnl-segmentation", "off", "tx-udp_tnl-csum-segmentation", "off");
         if (!result.ok()) {
             throw new LabException(result.stderr().contains("ethtool")  && result.stderr().contains("No such file")
                     ? "'ethtool' is missing; install it with: apt-get install ethtool"
-                    : "cannot turn off segmentation offloads on " + device + " of " + shell.node() + ": "
+                    : "cannot turn off segmentation offloads on " + device + " of " + shell.name() + ": "
                             + result.stderr().strip());
         }
     }
@@ -176,17 +181,17 @@ final class NetnsClusterBuilder {
         return name;
     }
 
-    private static void sysctl(NodeShell shell, String... settings) throws LabException {
+    private static void sysctl(Remote shell, String... settings) throws LabException {
         List<String> argv = new ArrayList<>(List.of("sysctl", "-qw"));
         argv.addAll(List.of(settings));
         check(shell, List.of(argv));
     }
 
-    private static void check(NodeShell shell, List<List<String>> commands) throws LabException {
+    private static void check(Remote shell, List<List<String>> commands) throws LabException {
         try {
             shell.runAll(commands);
         } catch (CommandFailedException e) {
-            throw new LabException("building node " + shell.node() + " failed: " + e.getMessage(), e);
+            throw new LabException("building node " + shell.name() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.vxlab.lab.backend.netns;
 
+import dev.vxlab.detectors.remote.FileRoot;
+import dev.vxlab.detectors.remote.NamespaceRemote;
+import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.spec.NodePlan;
 import dev.vxlab.lab.spec.PodPlan;
 
@@ -25,5 +28,20 @@ record NetnsNames(String prefix) {
 
     String pod(NodePlan node, PodPlan pod) {
         return node(node) + "-" + pod.name();
+    }
+
+    /** A node's remote: its namespace, and {@code <run>/nodes/<node>/} standing for its / (subnet.env, ...). */
+    NamespaceRemote nodeRemote(LabRun run, NodePlan node) {
+        return new NamespaceRemote(node.name(), node(node),
+                new FileRoot(run.directory().resolve("nodes").resolve(node.name())));
+    }
+
+    NamespaceRemote podRemote(LabRun run, NodePlan node, PodPlan pod) {
+        return new NamespaceRemote(pod.label(), pod(node, pod),
+                new FileRoot(run.directory().resolve("pods").resolve(pod.label().replace('/', '-'))));
+    }
+
+    NamespaceRemote fabricRemote(LabRun run) {
+        return new NamespaceRemote("fabric", fabric(), new FileRoot(run.directory().resolve("fabric")));
     }
 }

@@ -8,7 +8,7 @@ import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.lab.backend.Cluster;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
-import dev.vxlab.lab.shell.ProcessRunner;
+import dev.vxlab.detectors.remote.ProcessRunner;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +52,7 @@ class NetnsClusterTest {
             assertThat(neighbors).containsExactlyInAnyOrder(
                     "10.187.1.0 f2:d2:28:8e:4c:61 [\"PERMANENT\"]", "10.187.2.0 2a:f1:d4:d0:32:24 [\"PERMANENT\"]");
 
-            JsonNode fdb = JSON.readTree(node0.shell().run("bridge", "-j", "fdb", "show", "dev", "flannel.1").stdout());
+            JsonNode fdb = JSON.readTree(node0.remote().run("bridge", "-j", "fdb", "show", "dev", "flannel.1").stdout());
             List<String> entries = new ArrayList<>();
             for (JsonNode f : fdb) {
                 entries.add(f.get("mac").asText() + " dst " + f.get("dst").asText() + " " + f.get("state").asText());
@@ -79,6 +79,6 @@ class NetnsClusterTest {
     private static JsonNode ip(ClusterNode node, String... args) throws Exception {
         List<String> argv = new ArrayList<>(List.of("ip", "-j"));
         argv.addAll(List.of(args));
-        return JSON.readTree(node.shell().run(argv).orThrow().stdout());
+        return JSON.readTree(node.remote().run(argv).orThrow().stdout());
     }
 }

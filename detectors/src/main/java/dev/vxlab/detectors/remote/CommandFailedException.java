@@ -1,4 +1,4 @@
-package dev.vxlab.lab.shell;
+package dev.vxlab.detectors.remote;
 
 /** A command exited non-zero; the message names the command, the exit code and the first line of stderr. */
 public final class CommandFailedException extends Exception {

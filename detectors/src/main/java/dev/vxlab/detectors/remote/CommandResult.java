@@ -1,4 +1,4 @@
-package dev.vxlab.lab.shell;
+package dev.vxlab.detectors.remote;
 
 import java.util.List;
 
