@@ -41,6 +41,12 @@ public interface ClusterBackend {
     /** A cluster another process made and still owns (a persistent lab); closing the view removes nothing. */
     Cluster attach(ClusterSpec spec, LabRun run, LabOptions options) throws LabException;
 
+    /**
+     * The argv that runs {@code argv} on a node of a persistent lab with the caller's terminal attached
+     * ({@code vxlab shell}, {@code vxlab exec}), run where {@link #enter} would run the CLI.
+     */
+    List<String> nodeCommand(LabRun run, dev.vxlab.lab.spec.NodePlan node, List<String> argv);
+
     /** The run prefixes of this backend's clusters that exist where this process can see them. */
     List<String> list() throws LabException;
 

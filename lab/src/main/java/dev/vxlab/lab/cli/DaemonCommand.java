@@ -20,7 +20,7 @@ final class DaemonCommand implements Callable<Integer> {
     static final String NAME = "__daemon";
     static final String READY_FILE = "ready";
 
-    @Option(names = "--name", required = true)
+    @Option(names = "--lab", required = true)
     String name;
 
     @Option(names = "--prefix", required = true)

@@ -9,12 +9,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "down", description = "Stop a persistent lab (or all of them) and remove everything it made.")
 final class DownCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "The lab (default: the only one).")
-    String name;
+    @Mixin
+    LabOption lab;
 
     @Option(names = "--all", description = "Stop every lab.")
     boolean all;
@@ -25,21 +25,21 @@ final class DownCommand implements Callable<Integer> {
         List<LabRecord> labs;
         if (all) {
             labs = store.list();
-        } else if (name != null) {
-            labs = List.of(store.read(name).orElseThrow(() -> new LabException("no lab named '" + name + "'")));
+        } else if (lab.name != null) {
+            labs = List.of(store.read(lab.name).orElseThrow(() -> new LabException("no lab named '" + lab.name + "'")));
         } else {
             List<LabRecord> known = store.list();
             if (known.size() != 1) {
                 throw new LabException(known.isEmpty() ? "no lab is up" : "several labs exist ("
                         + String.join(", ", known.stream().map(LabRecord::name).toList())
-                        + "); name one, or use --all");
+                        + "); name one with --lab NAME, or use --all");
             }
             labs = known;
         }
-        for (LabRecord lab : labs) {
-            stop(lab);
-            store.remove(lab.name());
-            System.out.println("lab '" + lab.name() + "' is down");
+        for (LabRecord record : labs) {
+            stop(record);
+            store.remove(record.name());
+            System.out.println("lab '" + record.name() + "' is down");
         }
         return Main.OK;
     }

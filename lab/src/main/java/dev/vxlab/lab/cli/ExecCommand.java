@@ -26,8 +26,6 @@ final class ExecCommand implements Callable<Integer> {
     public Integer call() throws LabException {
         LabStore store = LabStore.fromEnvironment();
         LabRecord record = store.resolve(lab.name);
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", NodeNamespaces.of(store, record, node)));
-        argv.addAll(command);
-        return LabEntry.run(record, argv);
+        return LabEntry.run(record, NodeCommands.of(store, record, node, command));
     }
 }

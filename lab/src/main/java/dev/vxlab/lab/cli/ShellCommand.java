@@ -22,9 +22,9 @@ final class ShellCommand implements Callable<Integer> {
     public Integer call() throws LabException {
         LabStore store = LabStore.fromEnvironment();
         LabRecord record = store.resolve(lab.name);
-        String namespace = NodeNamespaces.of(store, record, node);
         String shell = System.getenv().getOrDefault("SHELL", "/bin/bash");
-        System.err.println("vxlab: entering node " + node + " (" + namespace + "); exit to leave");
-        return LabEntry.run(record, List.of("ip", "netns", "exec", namespace, shell));
+        List<String> argv = NodeCommands.of(store, record, node, List.of(shell));
+        System.err.println("vxlab: entering node " + node + " (" + String.join(" ", argv) + "); exit to leave");
+        return LabEntry.run(record, argv);
     }
 }

@@ -21,15 +21,15 @@ final class StatusCommand implements Callable<Integer> {
         for (LabRecord lab : labs) {
             boolean alive = LabStore.alive(lab);
             System.out.printf("%s: %s, %d nodes, prefix %s, sandbox PID %d, since %s%n", lab.name(),
-                    alive ? "up" : "DEAD (remove with 'vxlab down " + lab.name() + "')", lab.nodes(), lab.prefix(),
+                    alive ? "up" : "DEAD (remove with 'vxlab down --lab " + lab.name() + "')", lab.nodes(), lab.prefix(),
                     lab.sandboxPid(), lab.created());
             if (alive) {
                 var ready = store.dir(lab.name()).resolve(DaemonCommand.READY_FILE);
                 if (Files.exists(ready)) {
                     Files.readAllLines(ready).forEach(l -> System.out.println("  " + l));
                 }
-                System.out.println("  enter by hand: " + String.join(" ", LabEntry.nsenter(lab))
-                        + " ip netns exec " + lab.prefix() + "-n0 bash");
+                System.out.println("  enter by hand: " + String.join(" ", LabEntry.nsenter(lab)) + " "
+                        + String.join(" ", NodeCommands.of(store, lab, "0", List.of("bash"))));
                 System.out.println("  published leases: " + store.dir(lab.name()).resolve("nodes.json"));
             }
         }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 final class UpCommand implements Callable<Integer> {
     private static final long START_TIMEOUT_MILLIS = 120_000;
 
-    @Option(names = "--name", defaultValue = "lab", description = "The lab's name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lab", paramLabel = "NAME", defaultValue = "lab", description = "The lab's name (default: ${DEFAULT-VALUE}).")
     String name;
 
     @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, 2 to 64 (default: ${DEFAULT-VALUE}).")
@@ -40,15 +40,15 @@ final class UpCommand implements Callable<Integer> {
         LabStore store = LabStore.fromEnvironment();
         Optional<LabRecord> existing = store.read(name);
         if (existing.isPresent() && LabStore.alive(existing.get())) {
-            throw new LabException("a lab named '" + name + "' is already up; 'vxlab down " + name
-                    + "' first, or pick another --name");
+            throw new LabException("a lab named '" + name + "' is already up; 'vxlab down --lab " + name
+                    + "' first, or pick another --lab NAME");
         }
         store.remove(name);
         Path dir = store.dir(name);
         Files.createDirectories(dir);
         LabRun run = LabRun.random(dir);
         Path log = dir.resolve("daemon.log");
-        Process launcher = Sandbox.startDetached(List.of(DaemonCommand.NAME, "--name", name, "--prefix", run.prefix(),
+        Process launcher = Sandbox.startDetached(List.of(DaemonCommand.NAME, "--lab", name, "--prefix", run.prefix(),
                 "--nodes", Integer.toString(nodes), "--backend", backend, "--dir", dir.toString()), log);
         Path ready = dir.resolve(DaemonCommand.READY_FILE);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
@@ -76,7 +76,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("  ./vxlab probe" + labFlag());
         System.out.println("  ./vxlab inject vtep-mac-drift --node 0" + labFlag());
         System.out.println("  ./vxlab shell 0" + labFlag());
-        System.out.println("  ./vxlab down " + name);
+        System.out.println("  ./vxlab down --lab " + name);
         System.out.println("By hand: " + String.join(" ", LabEntry.nsenter(record)) + " ip netns exec "
                 + run.prefix() + "-n0 bash");
         return Main.OK;

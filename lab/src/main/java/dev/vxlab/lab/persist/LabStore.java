@@ -114,9 +114,9 @@ public final class LabStore {
     public LabRecord resolve(String name) throws LabException {
         if (name != null) {
             LabRecord lab = read(name).orElseThrow(() -> new LabException("no lab named '" + name
-                    + "' is up; start it with 'vxlab up --name " + name + "'"));
+                    + "' is up; start it with 'vxlab up --lab " + name + "'"));
             if (!alive(lab)) {
-                throw new LabException("lab '" + name + "' is no longer running; remove it with 'vxlab down " + name + "'");
+                throw new LabException("lab '" + name + "' is no longer running; remove it with 'vxlab down --lab " + name + "'");
             }
             return lab;
         }

@@ -56,7 +56,7 @@ class CliErrorsTest {
 
     @Test
     void badLabName() {
-        assertThat(run(2, "up", "--name", "My Lab")).contains("a lab name is");
+        assertThat(run(2, "up", "--lab", "My Lab")).contains("a lab name is");
     }
 
     @Test

@@ -19,7 +19,7 @@ public final class ClusterPlans {
     /** A named profile; only the field report's exists. */
     public static ClusterSpec profile(String name, int nodes) {
         if (!FIELD.equals(name)) {
-            throw new IllegalArgumentException("unknown profile '" + name + "' (known: " + FIELD + "; or give a plan)");
+            throw new IllegalArgumentException("unknown profile " + Excerpt.quote(name) + " (known: " + FIELD + "; or give a plan)");
         }
         return ClusterSpec.field(nodes);
     }

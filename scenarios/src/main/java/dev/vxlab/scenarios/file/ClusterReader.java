@@ -73,10 +73,10 @@ final class ClusterReader {
                 YamlNode nameNode = schema.require(pod, "name", "a pod");
                 String name = schema.text(nameNode, "name");
                 if (!name.matches("[a-z][a-z0-9-]{0,30}")) {
-                    throw schema.error(nameNode, "a pod name is lower-case letters, digits and '-', not '" + name + "'");
+                    throw schema.error(nameNode, "a pod name is lower-case letters, digits and '-', not " + Excerpt.quote(name));
                 }
                 if (pods.stream().anyMatch(p -> p.node().equals(node.name()) && p.name().equals(name))) {
-                    throw schema.error(nameNode, "node " + node.name() + " already has a pod named '" + name + "'");
+                    throw schema.error(nameNode, "node " + node.name() + " already has a pod named " + Excerpt.quote(name));
                 }
                 long onNode = pods.stream().filter(p -> p.node().equals(node.name()) && !p.dns()).count();
                 if (onNode >= 21) {
@@ -128,7 +128,7 @@ final class ClusterReader {
         try {
             return Ipv4Prefix.parse(text);
         } catch (IllegalArgumentException e) {
-            throw schema.error(node, what + " must be an IPv4 prefix like 10.244.0.0/16, not '" + text + "'");
+            throw schema.error(node, what + " must be an IPv4 prefix like 10.244.0.0/16, not " + Excerpt.quote(text));
         }
     }
 }

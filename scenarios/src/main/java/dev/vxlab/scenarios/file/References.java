@@ -38,7 +38,7 @@ final class References {
         } else if (ref.startsWith("pod ") && ref.contains("@")) {
             label = "pod " + podRef(ref.substring(4).strip(), node);
         } else {
-            throw schema.error(node, "'" + ref + "' is not a source; write 'node N' or 'pod NAME@N'");
+            throw schema.error(node, Excerpt.quote(ref) + " is not a source; write 'node N' or 'pod NAME@N'");
         }
         return matching(label, labels.sources(), node, "source");
     }
@@ -51,7 +51,7 @@ final class References {
         } else if (ref.contains("@")) {
             label = podRef(ref, node);
         } else {
-            throw schema.error(node, "'" + ref + "' is not a target; write 'NAME@N' (a pod) or dns/udp, dns/tcp");
+            throw schema.error(node, Excerpt.quote(ref) + " is not a target; write 'NAME@N' (a pod) or dns/udp, dns/tcp");
         }
         return matching(label, labels.targets(), node, "target");
     }
@@ -67,7 +67,7 @@ final class References {
         }
         Optional<NodePlan> node = spec.findNode(ref);
         if (node.isEmpty()) {
-            throw schema.error(at, "unknown node '" + ref + "' (this cluster's nodes: 0.." + (spec.nodes().size() - 1)
+            throw schema.error(at, "unknown node " + Excerpt.quote(ref) + " (this cluster's nodes: 0.." + (spec.nodes().size() - 1)
                     + " or their names)");
         }
         return node.get().name();
@@ -75,7 +75,7 @@ final class References {
 
     private String matching(String pattern, List<String> known, YamlNode at, String what) throws ScenarioFileException {
         if (known.stream().noneMatch(label -> Cells.matches(pattern, label))) {
-            throw schema.error(at, "'" + pattern + "' matches no " + what + " of this cluster (" + what + "s: "
+            throw schema.error(at, Excerpt.quote(pattern) + " matches no " + what + " of this cluster (" + what + "s: "
                     + String.join(", ", known) + ")");
         }
         return pattern;

@@ -101,7 +101,7 @@ public final class ScenarioParser {
             case "doctor" -> doctor(line, schema.map(body, "doctor"));
             case "fix" -> fix(line, body);
             case "wait" -> new ScenarioStep.Wait(line, schema.duration(body, "wait"));
-            default -> throw schema.error(item, "unknown step '" + kind + "' (known: " + String.join(", ", STEPS) + ")");
+            default -> throw schema.error(item, "unknown step " + Excerpt.quote(kind) + " (known: " + String.join(", ", STEPS) + ")");
         };
     }
 
@@ -118,7 +118,7 @@ public final class ScenarioParser {
         YamlNode faultNode = schema.require(body, "fault", "inject");
         String fault = schema.text(faultNode, "fault");
         if (!FaultCatalog.ids().contains(fault)) {
-            throw schema.error(faultNode, "unknown fault '" + fault + "' (known: " + String.join(", ", FaultCatalog.ids())
+            throw schema.error(faultNode, "unknown fault " + Excerpt.quote(fault) + " (known: " + String.join(", ", FaultCatalog.ids())
                     + ")");
         }
         String node = refs.node(schema.require(body, "node", "inject"));
@@ -158,8 +158,8 @@ public final class ScenarioParser {
                 try {
                     synAcksTo = Optional.of(MacAddress.parse(text));
                 } catch (IllegalArgumentException e) {
-                    throw schema.error(macNode, "syn-acks-to must be a MAC address like ea:77:37:86:ee:bf, not '"
-                            + text + "'");
+                    throw schema.error(macNode, "syn-acks-to must be a MAC address like ea:77:37:86:ee:bf, not "
+                            + Excerpt.quote(text));
                 }
             }
         }
@@ -175,7 +175,7 @@ public final class ScenarioParser {
             YamlNode faultNode = schema.require(finding, "fault", "a finding");
             String fault = schema.text(faultNode, "fault");
             if (!FaultIds.ALL.contains(fault)) {
-                throw schema.error(faultNode, "unknown fault id '" + fault + "' (the doctor's ids: "
+                throw schema.error(faultNode, "unknown fault id " + Excerpt.quote(fault) + " (the doctor's ids: "
                         + String.join(", ", FaultIds.ALL) + ")");
             }
             Optional<String> device = schema.get(finding, "device").isPresent()
@@ -266,7 +266,7 @@ public final class ScenarioParser {
             switch (kind) {
                 case "connect" -> connect = true;
                 case "default" -> connect = false;
-                default -> throw schema.error(probe.get(), "unknown probe '" + kind + "' (known: default, connect)");
+                default -> throw schema.error(probe.get(), "unknown probe " + Excerpt.quote(kind) + " (known: default, connect)");
             }
             if (connect && to.startsWith("dns/")) {
                 throw schema.error(probe.get(), "probe: connect is for pod targets; dns targets are DNS queries");
@@ -277,7 +277,7 @@ public final class ScenarioParser {
         Optional<ProbeOutcome> outcome = Arrays.stream(ProbeOutcome.values())
                 .filter(o -> ProbeCheck.spelling(o).equals(expect)).findFirst();
         if (outcome.isEmpty() && !expect.equals("broken")) {
-            throw schema.error(expectNode, "unknown outcome '" + expect + "' (known: broken, " + String.join(", ",
+            throw schema.error(expectNode, "unknown outcome " + Excerpt.quote(expect) + " (known: broken, " + String.join(", ",
                     Arrays.stream(ProbeOutcome.values()).map(ProbeCheck::spelling).toList()) + ")");
         }
         Optional<Duration> timeout = schema.get(check, "timeout").isPresent()

@@ -86,7 +86,7 @@ final class Schema {
         Set<String> known = Set.of(allowed);
         for (YamlNode.Entry entry : map.entries().values()) {
             if (!known.contains(entry.key())) {
-                throw error(entry.keyLine(), "unknown key '" + entry.key() + "' in " + what + " (known: "
+                throw error(entry.keyLine(), "unknown key " + Excerpt.quote(entry.key()) + " in " + what + " (known: "
                         + String.join(", ", new TreeSet<>(Arrays.asList(allowed))) + ")");
             }
         }
@@ -98,7 +98,7 @@ final class Schema {
     }
 
     YamlNode require(YamlNode.Mapping map, String key, String what) throws ScenarioFileException {
-        return get(map, key).orElseThrow(() -> error(map, what + " needs '" + key + "'"));
+        return get(map, key).orElseThrow(() -> error(map, what + " needs " + Excerpt.quote(key)));
     }
 
     /** {@code 500ms}, {@code 2s}, {@code 1.5s}: from 1 ms to 600 s. */
@@ -106,7 +106,7 @@ final class Schema {
         String text = text(node, what);
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw error(node, what + " must be a duration like 500ms or 2s, not '" + text + "'");
+            throw error(node, what + " must be a duration like 500ms or 2s, not " + Excerpt.quote(text));
         }
         double amount = Double.parseDouble(m.group(1));
         long millis = Math.round(m.group(2).equals("s") ? amount * 1000 : amount);

@@ -47,7 +47,7 @@ sealed interface YamlNode {
 
         public String kind() {
             return switch (type) {
-                case STRING -> "the text '" + text + "'";
+                case STRING -> "the text " + Excerpt.quote(text);
                 case INTEGER, DECIMAL -> "the number " + text;
                 case BOOLEAN -> "the boolean " + text;
                 case NULL -> "nothing";

@@ -163,4 +163,15 @@ class ScenarioParserTest {
                     assertThat(((ScenarioFileException) e).line()).isEqualTo(line);
                 });
     }
+
+    @Test
+    void anErrorQuotesOnlyAShortExcerptOfTheFile() {
+        String notYaml = "package dev.vxlab.lab; import a.very.long.Name; import another.very.long.Name;\n"
+                + "public final class Lab implements AutoCloseable { private final Cluster cluster; }\n".repeat(50);
+        assertThatThrownBy(() -> ScenarioParser.parse(notYaml, "Lab.java", "lab"))
+                .isInstanceOf(ScenarioFileException.class)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .isEqualTo("Lab.java:1: a scenario file must be a map (key: value lines), not the text "
+                                + "'package dev.vxlab.lab; import a.very.lon...'"));
+    }
 }

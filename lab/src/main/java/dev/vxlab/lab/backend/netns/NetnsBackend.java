@@ -115,6 +115,13 @@ public final class NetnsBackend implements ClusterBackend {
         return new NetnsCluster(spec, run, info, names, nodes, pods, flannel, List.of());
     }
 
+    @Override
+    public List<String> nodeCommand(LabRun run, NodePlan node, List<String> argv) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", new NetnsNames(run.prefix()).node(node)));
+        command.addAll(argv);
+        return command;
+    }
+
     /** The run prefixes whose namespaces exist in this sandbox. */
     @Override
     public List<String> list() throws LabException {
@@ -149,8 +156,4 @@ public final class NetnsBackend implements ClusterBackend {
         return options.fastPath() ? info : info.without(Capability.NETNS_FAST_PATH);
     }
 
-    /** The namespace name a node of a run gets. */
-    public static String namespaceOf(String prefix, NodePlan node) {
-        return new NetnsNames(prefix).node(node);
-    }
 }
