@@ -4,7 +4,8 @@ import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.LabRun;
-import dev.vxlab.lab.backend.netns.NetnsBackend;
+import dev.vxlab.lab.backend.Backends;
+import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.scenarios.file.ClusterPlans;
 import java.io.IOException;
@@ -100,7 +101,8 @@ public final class VxLabExtension implements BeforeAllCallback, BeforeEachCallba
             throw new ExtensionConfigurationException("@VxLab " + what + ": cannot create a run directory", e);
         }
         try {
-            Lab lab = Lab.start(new NetnsBackend(), spec, LabRun.random(directory));
+            Lab lab = Lab.start(Backends.byName(settings.backend()), spec, LabRun.random(directory),
+                    new LabOptions(settings.fastPath()));
             context.getStore(NAMESPACE).put(new Object(), new Running(lab, directory));
             return lab;
         } catch (LabException e) {
