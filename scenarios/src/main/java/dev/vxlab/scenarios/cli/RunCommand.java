@@ -4,7 +4,9 @@ import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.cli.ReportDirectories;
-import dev.vxlab.lab.sandbox.Sandbox;
+import dev.vxlab.lab.backend.LabOptions;
+import java.util.ArrayList;
+import java.util.Optional;
 import dev.vxlab.scenarios.file.Scenario;
 import dev.vxlab.scenarios.file.ScenarioParser;
 import dev.vxlab.scenarios.runner.ScenarioRunner;
@@ -26,16 +28,32 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Report directory (default: vxlab-reports/<name>-<date-time>).")
     Path report;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "Play it on this backend instead of the file's "
+            + "(default: the file's backend, else netns).")
+    String backendName;
+
+    @Option(names = "--no-fast-path", description = "Reach every node through its remote only (ip -j snapshots, "
+            + "tcpdump and real clients on the nodes, pod servers as processes), as a backend without a fast path does.")
+    boolean noFastPath;
+
     @Override
     public Integer call() throws LabException {
         Path file = Catalog.fileOrShipped(scenario);
         // Parsed before entering the sandbox, so a bad file costs no cluster and reads the same either way.
         Scenario parsed = ScenarioParser.parse(file);
-        ClusterBackend backend = Backends.byName(parsed.backend());
+        String name = backendName != null ? backendName : parsed.backend();
+        ClusterBackend backend = Backends.byName(name);
         Path dir = ReportDirectories.defaultFor(parsed.name(), report);
-        if (!Sandbox.inside()) {
-            return Sandbox.runInside(List.of("run", file.toString(), "--report", dir.toString()));
+        List<String> again = new ArrayList<>(List.of("run", file.toString(), "--report", dir.toString(), "--backend",
+                name));
+        if (noFastPath) {
+            again.add("--no-fast-path");
         }
-        return new ScenarioRunner(backend, dir, System.out).play(parsed).passed() ? 0 : 1;
+        Optional<Integer> entered = backend.enter(again);
+        if (entered.isPresent()) {
+            return entered.get();
+        }
+        return new ScenarioRunner(backend, dir, System.out).withOptions(new LabOptions(!noFastPath)).play(parsed)
+                .passed() ? 0 : 1;
     }
 }

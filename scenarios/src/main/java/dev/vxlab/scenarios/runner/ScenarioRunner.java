@@ -7,6 +7,7 @@ import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
+import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.capture.CaptureAvailability;
@@ -50,6 +51,14 @@ public final class ScenarioRunner {
     private final Path reportDir;
     private final PrintStream out;
 
+    private LabOptions options = LabOptions.DEFAULT;
+
+    /** Without the backend's fast path when {@code options} says so ({@code --no-fast-path}). */
+    public ScenarioRunner withOptions(LabOptions labOptions) {
+        this.options = labOptions;
+        return this;
+    }
+
     public ScenarioRunner(ClusterBackend backend, Path reportDir, PrintStream out) {
         this.backend = backend;
         this.reportDir = reportDir;
@@ -72,7 +81,7 @@ public final class ScenarioRunner {
                 scenario.cluster().nodes().size(), backend.name(), run.prefix());
         Map<PacketCapture, ScenarioStep.Capture> captures = new LinkedHashMap<>();
         LabException stopped = null;
-        try (Lab lab = Lab.start(backend, scenario.cluster(), run); LabDoctor doctor = new LabDoctor(lab)) {
+        try (Lab lab = Lab.start(backend, scenario.cluster(), run, options); LabDoctor doctor = new LabDoctor(lab)) {
             Play play = new Play(scenario, lab, doctor, report, captures);
             try {
                 for (ScenarioStep step : scenario.steps()) {
