@@ -319,6 +319,18 @@ class PcapSummaryTest {
     }
 
     @Test
+    void aFileThatIsNoPcapOrIsMissingIsOneSentence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("x.pcap"), "tcpdump: listening on eth0, "
+                + "link-type EN10MB (Ethernet)\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PcapSummary.read(text))
+                .isInstanceOf(CaptureException.class)
+                .hasMessage(text + " cannot be read: it does not start with a pcap magic number (0x74637064)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PcapSummary.read(dir.resolve("none.pcap")))
+                .isInstanceOf(CaptureException.class).hasMessage("there is no capture file " + dir.resolve("none.pcap"));
+    }
+
+    @Test
     void anEmptyCaptureHasNoPackets() throws Exception {
         assertThat(summary(PcapBytes.ethernet(ByteOrder.LITTLE_ENDIAN).build()).packets()).isEmpty();
     }
