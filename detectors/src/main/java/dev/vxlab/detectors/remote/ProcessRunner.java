@@ -144,7 +144,9 @@ public final class ProcessRunner {
         public CommandResult stop(Duration grace) {
             try {
                 if (process.isAlive()) {
-                    process.destroy(); // SIGTERM to this PID
+                    // SIGTERM to this PID through its handle: Process.destroy() would also close our end of its
+                    // pipes, and its last words (tcpdump's "N packets captured") would be lost.
+                    process.toHandle().destroy();
                     if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                         process.destroyForcibly();
                     }

@@ -7,15 +7,19 @@ import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * One line of {@code tcpdump -nn -e -tt -S} output. Every field tcpdump did not print is null; a line that could
- * not be read at all is kind {@link PacketKind#UNPARSED} with only {@code raw} set.
+ * One frame of a pcap file as {@link FrameDecoder} read it (a VXLAN packet's inner frame is a packet of its own).
+ * Every field the frame did not carry is null.
  *
- * @param timestamp    when the frame was captured; null when the line carried no epoch time
- * @param ethertype    the name tcpdump gives the link-level type ({@code IPv4}, {@code ARP}, ...)
+ * @param timestamp    when the frame was captured
+ * @param srcMac       null on a link without MACs (raw IP); on Linux cooked captures only the sender's is known
+ * @param ethertype    the link-level type by tcpdump's name for it ({@code IPv4}, {@code ARP}, {@code IPv6}, ...)
  * @param tcpFlags     as tcpdump prints them between brackets: {@code S}, {@code S.}, {@code .}, {@code R.}, {@code P.}
- * @param seq          the (absolute) sequence number; for a segment with data, its first byte
- * @param length       the payload length tcpdump printed last ({@code length 0} for a SYN)
- * @param encapsulated true for a frame tcpdump decoded inside a VXLAN packet (its continuation line)
+ * @param seq          the absolute sequence number; for a segment with data, its first byte
+ * @param ack          the acknowledgement number, only when the ACK flag is set (as tcpdump prints it)
+ * @param length       the TCP or UDP payload length, ARP's or ICMP's message length, else the frame's
+ * @param encapsulated true for the inner frame of a VXLAN packet (it carries the outer frame's time)
+ * @param info         what a report line says after the addresses for anything but TCP: {@code UDP, length 18},
+ *                     {@code Request who-has 10.99.0.1 tell 10.99.0.2, length 28}, why a frame was not understood
  */
 public record CapturedPacket(
         Instant timestamp,
@@ -32,14 +36,14 @@ public record CapturedPacket(
         Long ack,
         Integer length,
         boolean encapsulated,
-        String raw) {
+        String info) {
 
-    static CapturedPacket unparsed(String raw) {
-        return new CapturedPacket(null, null, null, null, PacketKind.UNPARSED, null, null, null, null, null, null,
-                null, null, false, raw);
+    static CapturedPacket unparsed(Instant timestamp, String why) {
+        return new CapturedPacket(timestamp, null, null, null, PacketKind.UNPARSED, null, null, null, null, null, null,
+                null, null, false, why);
     }
 
-    /** The TCP or UDP flow, when the line had addresses and ports. */
+    /** The TCP or UDP flow, when the frame had addresses and ports. */
     public Optional<Flow> flow() {
         if (srcIp == null || srcPort == null || dstIp == null || dstPort == null) {
             return Optional.empty();

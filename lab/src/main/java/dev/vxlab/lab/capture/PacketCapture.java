@@ -1,42 +1,58 @@
 package dev.vxlab.lab.capture;
 
-import java.io.File;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.RemoteException;
+import dev.vxlab.detectors.remote.RemoteProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real tcpdump writing a pcap file from one device inside a named network namespace.
+ * A real tcpdump writing a pcap file from one device of a node, started through the node's {@link Remote}.
  *
- * <p>Runs {@code ip netns exec NAME tcpdump -Z root -U -n -i DEV -w FILE [filter]}. {@code ip netns
- * exec} execs tcpdump in place, so the process handle is tcpdump itself and {@link #stop()} signals it directly.
+ * <p>Runs {@code tcpdump -Z root -U -n -i DEV -w FILE [filter]} on the node, with FILE under {@link #NODE_DIRECTORY}
+ * as the node's processes name it ({@link Remote#processPath}); {@link #stop()} ends it and fetches the file with
+ * {@link Remote#get} into the local file the caller chose. tcpdump is exec'd by a one-line {@code sh} that first
+ * prints its PID, so the drain before the stop can ask that very process (and no other) for its counters with
+ * {@code kill -USR1 PID}, run on the node too.
  */
 public final class PacketCapture implements AutoCloseable {
+    /** Where pcaps are written on the node until they are fetched. */
+    static final String NODE_DIRECTORY = "/var/tmp/vxlab";
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration DRAIN_PAUSE = Duration.ofMillis(50);
     private static final Pattern LISTENING = Pattern.compile("listening on");
     private static final Pattern CAPTURED = Pattern.compile("^(\\d+) packets? captured");
+    private static final Pattern PID = Pattern.compile("^vxlab-capture-pid (\\d+)$", Pattern.MULTILINE);
+    private static final String PRINT_PID_THEN_EXEC = "echo \"vxlab-capture-pid $$\" >&2; exec \"$@\"";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CapturePoint point;
+    private final String nodeFile;
     private final Path file;
-    private final Process tcpdump;
-    private final StderrWatcher stderr;
+    private final RemoteProcess tcpdump;
+    private final OptionalLong pid;
     private CaptureFile result;
 
-    private PacketCapture(CapturePoint point, Path file, Process tcpdump, StderrWatcher stderr) {
+    private PacketCapture(CapturePoint point, String nodeFile, Path file, RemoteProcess tcpdump, OptionalLong pid) {
         this.point = point;
+        this.nodeFile = nodeFile;
         this.file = file;
         this.tcpdump = tcpdump;
-        this.stderr = stderr;
+        this.pid = pid;
     }
 
     /** Whether capture can work here; callers that can do without it skip with {@code reason()}. */
@@ -52,6 +68,7 @@ public final class PacketCapture implements AutoCloseable {
     /**
      * Starts capturing and returns once tcpdump says it is listening, so no packet sent afterwards is missed.
      *
+     * @param file   where {@link #stop()} puts the pcap on this machine
      * @param filter a pcap filter expression such as {@code tcp port 9153}, or null for everything
      */
     public static PacketCapture start(CapturePoint point, Path file, String filter) throws CaptureException {
@@ -61,53 +78,85 @@ public final class PacketCapture implements AutoCloseable {
     /** The seam for tests: another tcpdump program and another environment. */
     static PacketCapture start(String program, Map<String, String> env, CapturePoint point, Path file, String filter,
             Duration startTimeout) throws CaptureException {
-        if (TcpdumpProgram.availability(env, program) instanceof CaptureAvailability.Unavailable(String reason)) {
-            throw new CaptureException(reason);
+        if (TcpdumpProgram.sandboxForbidsCapture(env)) {
+            throw new CaptureException(TcpdumpProgram.NO_CAPTURE_REASON);
         }
-        Process process = launch(command(program, point, file, filter), point);
-        StderrWatcher stderr = new StderrWatcher(process.getErrorStream());
+        Remote remote = point.remote();
+        String nodeFile = NODE_DIRECTORY + "/" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + "-"
+                + file.getFileName();
+        RemoteProcess process;
+        try {
+            CommandResult mkdir = remote.run("mkdir", "-p", remote.processPath(NODE_DIRECTORY));
+            if (!mkdir.ok()) {
+                throw new CaptureException("cannot make " + NODE_DIRECTORY + " on node " + point.node() + " for the "
+                        + "capture: " + TcpdumpProgram.explanation(mkdir.stderr().lines().toList()));
+            }
+            List<String> argv = new ArrayList<>(List.of("sh", "-c", PRINT_PID_THEN_EXEC, "sh"));
+            argv.addAll(command(program, point.device(), remote.processPath(nodeFile), filter));
+            process = remote.start(argv);
+        } catch (RemoteException e) {
+            throw new CaptureException("cannot start tcpdump on " + point + ": " + e.getMessage(), e);
+        }
         try {
             // tcpdump installs its SIGUSR1 handler before it says "listening on", so stop() may signal from now on.
-            if (stderr.awaitLine(0, LISTENING, startTimeout).isEmpty()) {
-                if (!stderr.ended()) {
-                    killAndReap(process);
+            if (!awaitStderr(process, LISTENING, startTimeout)) {
+                if (process.alive()) {
+                    process.stop(Duration.ZERO);
                     throw new CaptureException("tcpdump on " + point + " did not report listening within "
                             + startTimeout.toSeconds() + " s, so it was stopped");
                 }
-                process.waitFor();
-                stderr.awaitEnd(STOP_TIMEOUT);
-                throw new CaptureException(startFailure(point, process.exitValue(), stderr.lines()));
+                CommandResult ended = process.stop(Duration.ZERO);
+                throw new CaptureException(startFailure(point, ended.exitCode(), tcpdumpsWords(ended.stderr())));
             }
         } catch (InterruptedException e) {
-            killAndReap(process);
+            process.stop(Duration.ZERO);
             Thread.currentThread().interrupt();
             throw new CaptureException("interrupted while starting tcpdump on " + point, e);
         }
-        return new PacketCapture(point, file, process, stderr);
+        Matcher pid = PID.matcher(process.stderrSoFar());
+        return new PacketCapture(point, nodeFile, file, process,
+                pid.find() ? OptionalLong.of(Long.parseLong(pid.group(1))) : OptionalLong.empty());
     }
 
     // No --immediate-mode: it switches libpcap to TPACKET_V2, one ring frame per packet sized for the 256 KiB
     // snapshot length, and the kernel then dropped up to half of a 200-datagram burst. TPACKET_V3 packs packets
     // into blocks; the block still open at stop time is waited for by drainQueuedPackets().
-    static List<String> command(String program, CapturePoint point, Path file, String filter) {
-        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", point.namespace(), program,
-                "-Z", "root", "-U", "-n", "-i", point.device(), "-w", file.toString()));
+    static List<String> command(String program, String device, String processFile, String filter) {
+        List<String> argv = new ArrayList<>(List.of(program, "-Z", "root", "-U", "-n", "-i", device,
+                "-w", processFile));
         if (filter != null && !filter.isBlank()) {
             argv.add(filter);
         }
         return argv;
     }
 
-    private static Process launch(List<String> argv, CapturePoint point) throws CaptureException {
-        try {
-            return new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            throw new CaptureException("cannot run 'ip' to enter network namespace " + point.namespace()
-                    + "; install iproute2 (apt-get install iproute2)", e);
+    /** Polls the process's stderr (from its start) for a line; false when it ended or time ran out first. */
+    private static boolean awaitStderr(RemoteProcess process, Pattern pattern, Duration timeout)
+            throws InterruptedException {
+        return awaitStderr(process, 0, pattern, timeout).isPresent();
+    }
+
+    private static Optional<String> awaitStderr(RemoteProcess process, int fromLine, Pattern pattern,
+            Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean aliveBefore = process.alive(); // read stderr after: the last words of a dead process are in
+            List<String> lines = process.stderrSoFar().lines().toList();
+            for (int i = fromLine; i < lines.size(); i++) {
+                if (pattern.matcher(lines.get(i)).find()) {
+                    return Optional.of(lines.get(i));
+                }
+            }
+            if (!aliveBefore || System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            Thread.sleep(POLL);
         }
+    }
+
+    /** stderr without the wrapper's PID line: what tcpdump (or the shell that could not exec it) said. */
+    static List<String> tcpdumpsWords(String stderr) {
+        return stderr.lines().filter(line -> !PID.matcher(line).matches()).toList();
     }
 
     private static String startFailure(CapturePoint point, int exitCode, List<String> stderr) {
@@ -118,18 +167,10 @@ public final class PacketCapture implements AutoCloseable {
                 + TcpdumpProgram.explanation(stderr);
     }
 
-    private static void killAndReap(Process process) {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Lets tcpdump write every packet the kernel already queued for it, ends it with SIGTERM (it flushes the file
-     * and prints its counts), waits for it, and describes the file. Calling it again returns the same description.
+     * and prints its counts), fetches the file from the node and describes it. Calling it again returns the same
+     * description.
      */
     public synchronized CaptureFile stop() throws CaptureException {
         if (result != null) {
@@ -138,32 +179,40 @@ public final class PacketCapture implements AutoCloseable {
         try {
             drainQueuedPackets();
         } catch (InterruptedException e) {
-            killAndReap(tcpdump);
+            tcpdump.stop(Duration.ZERO);
             Thread.currentThread().interrupt();
             throw new CaptureException("interrupted while stopping tcpdump on " + point, e);
         }
-        // SIGTERM through the ProcessHandle: Process.destroy() would also close our end of tcpdump's stderr, and
-        // its last words ("N packets captured") would be lost.
-        tcpdump.toHandle().destroy();
-        try {
-            if (!tcpdump.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                killAndReap(tcpdump);
-                throw new CaptureException("tcpdump on " + point + " did not end within " + STOP_TIMEOUT.toSeconds()
-                        + " s of SIGTERM and was killed, so " + file + " may be incomplete");
-            }
-            stderr.awaitEnd(STOP_TIMEOUT);
-        } catch (InterruptedException e) {
-            killAndReap(tcpdump);
-            Thread.currentThread().interrupt();
-            throw new CaptureException("interrupted while stopping tcpdump on " + point, e);
-        }
-        OptionalLong captured = packetsCaptured(stderr.lines());
+        CommandResult ended = tcpdump.stop(STOP_TIMEOUT);
+        List<String> stderr = tcpdumpsWords(ended.stderr());
+        OptionalLong captured = packetsCaptured(stderr);
         if (captured.isEmpty()) {
-            throw new CaptureException("tcpdump on " + point + " ended (exit " + tcpdump.exitValue()
-                    + ") without saying how many packets it captured: " + TcpdumpProgram.explanation(stderr.lines()));
+            throw new CaptureException("tcpdump on " + point + " ended (exit " + ended.exitCode()
+                    + ") without saying how many packets it captured: " + TcpdumpProgram.explanation(stderr));
         }
+        fetch();
         result = new CaptureFile(file, point.device(), point.node(), captured.getAsLong());
         return result;
+    }
+
+    /** Brings the pcap from the node into the local file, then removes it from the node. */
+    private void fetch() throws CaptureException {
+        Remote remote = point.remote();
+        try {
+            byte[] pcap = remote.get(nodeFile).orElseThrow(() -> new CaptureException("tcpdump on " + point
+                    + " left no file at " + nodeFile));
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(file, pcap);
+            remote.run("rm", "-f", remote.processPath(nodeFile)); // best effort: a leftover only takes space
+        } catch (RemoteException e) {
+            throw new CaptureException("cannot fetch " + nodeFile + " from node " + point.node() + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CaptureException("cannot write the capture to " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -172,20 +221,31 @@ public final class PacketCapture implements AutoCloseable {
      * tcpdump for its counters with SIGUSR1 until it has written (or the kernel dropped) all it received.
      */
     private void drainQueuedPackets() throws InterruptedException {
+        if (pid.isEmpty()) {
+            return;
+        }
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            int seen = stderr.lineCount();
-            if (!Signals.send(tcpdump, Signals.SIGUSR1)) {
+            int seen = (int) tcpdump.stderrSoFar().lines().count();
+            if (!askForCounters()) {
                 return;
             }
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            Optional<CaptureCounters> counters = stderr.awaitLine(seen, CaptureCounters.LINE, left)
+            Optional<CaptureCounters> counters = awaitStderr(tcpdump, seen, CaptureCounters.LINE, left)
                     .flatMap(CaptureCounters::parse);
             if (counters.isEmpty() || counters.get().drained()) {
                 return;
             }
             Thread.sleep(DRAIN_PAUSE); // let tcpdump work through its ring before asking again
         }
+    }
+
+    /** {@code kill -USR1 PID} on the node; false when tcpdump is gone (never signal a PID that may be reused). */
+    private boolean askForCounters() {
+        if (!tcpdump.alive()) {
+            return false;
+        }
+        return point.remote().run("kill", "-USR1", Long.toString(pid.getAsLong())).ok();
     }
 
     /** The count tcpdump prints as it exits ("10 packets captured", on a line of its own). */
@@ -204,12 +264,18 @@ public final class PacketCapture implements AutoCloseable {
         return point;
     }
 
+    /** The local file {@link #stop()} fills. */
     public Path file() {
         return file;
     }
 
+    /** Where tcpdump writes on the node, as the node names it. */
+    public String nodeFile() {
+        return nodeFile;
+    }
+
     public boolean isRunning() {
-        return tcpdump.isAlive();
+        return tcpdump.alive();
     }
 
     /** Stops tcpdump if {@link #stop()} was not called; a failure here is dropped, the file is what it is. */

@@ -1,11 +1,10 @@
 package dev.vxlab.lab.capture;
 
 import dev.vxlab.detectors.addr.MacAddress;
-import dev.vxlab.detectors.remote.CommandResult;
-import dev.vxlab.detectors.remote.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,60 +14,48 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The packets of a pcap file, read with {@code tcpdump -r FILE -nn -e -tt -S}, and the questions the field bug asks
- * of them: did the client retransmit its SYN, and to which MAC were the SYN-ACKs addressed?
+ * The packets of a pcap file, decoded in Java ({@link PcapFile}, {@link FrameDecoder}), and the questions the field
+ * bug asks of them: did the client retransmit its SYN, and to which MAC were the SYN-ACKs addressed?
  */
 public final class PcapSummary {
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
-
     private final List<CapturedPacket> packets;
+    private final boolean truncated;
 
-    private PcapSummary(List<CapturedPacket> packets) {
+    private PcapSummary(List<CapturedPacket> packets, boolean truncated) {
         this.packets = List.copyOf(packets);
+        this.truncated = truncated;
     }
 
     public static PcapSummary read(CaptureFile capture) throws CaptureException {
         return read(capture.path());
     }
 
-    /** Decodes the file with tcpdump (reading a file needs no privileges) and parses every line. */
+    /** Reads and decodes a pcap file on this machine. */
     public static PcapSummary read(Path pcap) throws CaptureException {
-        return read(TcpdumpProgram.DEFAULT, pcap);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(pcap);
+        } catch (NoSuchFileException e) {
+            throw new CaptureException("there is no capture file " + pcap, e);
+        } catch (IOException e) {
+            throw new CaptureException("cannot read " + pcap + ": " + e.getMessage(), e);
+        }
+        try {
+            return of(bytes);
+        } catch (PcapFile.PcapFormatException e) {
+            throw new CaptureException(pcap + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
-    static PcapSummary read(String program, Path pcap) throws CaptureException {
-        if (!TcpdumpProgram.isInstalled(program, System.getenv().getOrDefault("PATH", ""))) {
-            throw new CaptureException(TcpdumpProgram.MISSING);
-        }
-        CommandResult result = ProcessRunner.run(
-                List.of(program, "-r", pcap.toString(), "-nn", "-e", "-tt", "-S"), READ_TIMEOUT);
-        // A file cut short (tcpdump killed) still prints every whole packet before the error: keep them.
-        if (!result.ok() && result.stdout().isBlank()) {
-            throw new CaptureException("tcpdump cannot read " + pcap + ": "
-                    + TcpdumpProgram.explanation(result.stderr().lines().toList()));
-        }
-        return parse(result.stdout());
+    /** Decodes pcap bytes; a file cut short (tcpdump killed) keeps every whole packet before the cut. */
+    public static PcapSummary of(byte[] pcap) throws PcapFile.PcapFormatException {
+        PcapFile file = PcapFile.read(pcap);
+        return new PcapSummary(FrameDecoder.decode(file), file.truncated());
     }
 
-    /** Parses tcpdump text; blank lines are skipped, every other line becomes one packet. */
-    public static PcapSummary parse(String tcpdumpText) {
-        return parse(tcpdumpText.lines().toList());
-    }
-
-    public static PcapSummary parse(List<String> tcpdumpLines) {
-        List<CapturedPacket> packets = new ArrayList<>();
-        Instant previous = null;
-        for (String line : tcpdumpLines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            CapturedPacket packet = TcpdumpLineParser.parse(line, previous);
-            packets.add(packet);
-            if (packet.timestamp() != null) {
-                previous = packet.timestamp();
-            }
-        }
-        return new PcapSummary(packets);
+    /** Whether the file ended in the middle of a packet. */
+    public boolean truncated() {
+        return truncated;
     }
 
     public List<CapturedPacket> packets() {

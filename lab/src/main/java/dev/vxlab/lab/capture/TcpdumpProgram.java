@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Finding tcpdump, and turning what it (or ip netns exec) printed on failure into one sentence. */
+/** Finding tcpdump, and turning what it (or the sh or ip netns exec before it) printed on failure into one sentence. */
 final class TcpdumpProgram {
     static final String DEFAULT = "tcpdump";
     static final String MISSING = "tcpdump is not installed; install it with apt-get install tcpdump";
@@ -16,20 +16,29 @@ final class TcpdumpProgram {
             + " newuidmap/newgidmap and subordinate ids, so tcpdump cannot start (run as root, or install uidmap and"
             + " give the user /etc/subuid and /etc/subgid entries)";
 
-    // What `ip netns exec` prints when execvp(3) cannot find the program.
-    private static final Pattern EXEC_FAILED = Pattern.compile("exec of \".*\" failed: No such file or directory");
+    // What `ip netns exec` prints when execvp(3) cannot find the program, and what sh's exec prints (dash, bash).
+    private static final Pattern EXEC_FAILED = Pattern.compile("exec of \".*\" failed: No such file or directory"
+            + "|exec: .*: not found|exec: .*: No such file or directory");
 
     private TcpdumpProgram() {}
 
     /** Capture needs both a sandbox that allows it and the program itself. */
     static CaptureAvailability availability(Map<String, String> env, String program) {
-        if (NO_CAPTURE_MODE.equals(env.get("VXLAB_SANDBOX_MODE"))) {
+        if (sandboxForbidsCapture(env)) {
             return new CaptureAvailability.Unavailable(NO_CAPTURE_REASON);
         }
         if (!isInstalled(program, env.getOrDefault("PATH", ""))) {
             return new CaptureAvailability.Unavailable(MISSING);
         }
         return new CaptureAvailability.Available();
+    }
+
+    /**
+     * The rootless sandbox without subordinate ids cannot run tcpdump on any node of this machine. Whether tcpdump is
+     * installed is the node's business: a start there that cannot find it says so.
+     */
+    static boolean sandboxForbidsCapture(Map<String, String> env) {
+        return NO_CAPTURE_MODE.equals(env.get("VXLAB_SANDBOX_MODE"));
     }
 
     /** A name with a slash is a path; a bare name is looked up on PATH, the way execvp(3) will. */

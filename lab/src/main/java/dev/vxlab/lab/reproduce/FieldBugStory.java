@@ -257,8 +257,7 @@ public final class FieldBugStory {
 
         private CapturePoint point(NodePlan node) {
             ClusterNode n = lab.cluster().nodes().get(node.index());
-            String namespace = ((dev.vxlab.detectors.remote.NamespaceRemote) n.remote()).namespace(); // until capture goes through the remote
-            return new CapturePoint(namespace, vtep, node.name());
+            return new CapturePoint(n.remote(), vtep, node.name());
         }
 
         private String pcapName(NodePlan node) {

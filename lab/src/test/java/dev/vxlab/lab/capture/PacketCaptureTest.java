@@ -5,15 +5,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.remote.Command;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.FileRoot;
+import dev.vxlab.detectors.remote.LocalRemote;
+import dev.vxlab.detectors.remote.NamespaceRemote;
+import dev.vxlab.detectors.remote.ProcessRunner;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.detectors.remote.RemoteException;
+import dev.vxlab.detectors.remote.RemoteProcess;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real tcpdump on real veth devices between namespaces this test makes (inside the lab sandbox). */
+/**
+ * Real tcpdump on real veth devices between namespaces this test makes (inside the lab sandbox), started through a
+ * {@link NamespaceRemote} whose node files live in a temporary directory; the pcaps it writes are decoded in Java.
+ */
 class PacketCaptureTest {
     private static final int PORT = 9153; // CoreDNS metrics, the port the field report curled
     private static final MacAddress WRONG_MAC = MacAddress.parse("02:00:00:00:00:99");
@@ -32,9 +48,9 @@ class PacketCaptureTest {
     void seesTheHandshakeWithTheRightMacsPortsAndFlags() throws Exception {
         try (TwoNamespaces lab = TwoNamespaces.create(); ServerSocketChannel _ = lab.listen(PORT)) {
             CaptureFile file;
-            try (PacketCapture capture = PacketCapture.start(
-                    new CapturePoint(lab.clientNs, lab.clientDev, "node0"), dir.resolve("client.pcap"),
-                    "tcp port " + PORT)) {
+            Remote node0 = new NamespaceRemote("node0", lab.clientNs, new FileRoot(dir.resolve("node0")));
+            try (PacketCapture capture = PacketCapture.start(CapturePoint.on(node0, lab.clientDev),
+                    dir.resolve("client.pcap"), "tcp port " + PORT)) {
                 assertThat(lab.connectFromClient(PORT)).isEqualTo("connected");
                 file = capture.stop();
             }
@@ -63,6 +79,65 @@ class PacketCaptureTest {
             assertThat(summary.synAcksTo(lab.clientMac)).containsExactly(synAck);
             assertThat(summary.misaddressedSynAcks(lab.clientMac)).isEmpty();
             assertThat(summary.packets()).allSatisfy(p -> assertThat(p.kind()).isEqualTo(PacketKind.TCP));
+            agreesWithTcpdumpsOwnReading(file.path(), summary);
+        }
+    }
+
+    /** tcpdump -r on the same file prints, line by line, the flags, seq and ack the Java reader found. */
+    private static void agreesWithTcpdumpsOwnReading(Path pcap, PcapSummary summary) {
+        CommandResult read = ProcessRunner.run(List.of("tcpdump", "-r", pcap.toString(), "-nn", "-e", "-S"),
+                Duration.ofSeconds(20));
+        List<String> lines = read.stdout().lines().toList();
+        assertThat(lines).hasSameSizeAs(summary.packets());
+        for (int i = 0; i < lines.size(); i++) {
+            CapturedPacket p = summary.packets().get(i);
+            assertThat(lines.get(i)).contains(p.srcMac() + " > " + p.dstMac(), p.flow().orElseThrow().toString(),
+                    "Flags [" + p.tcpFlags() + "]", "length " + p.length());
+            if (ReportLine.printsSeq(p)) {
+                assertThat(lines.get(i)).contains("], seq " + p.seq() + ",");
+            } else {
+                assertThat(lines.get(i)).doesNotContain(", seq ");
+            }
+            if (p.ack() != null) {
+                assertThat(lines.get(i)).contains("ack " + p.ack() + ",");
+            } else {
+                assertThat(lines.get(i)).doesNotContain(", ack ");
+            }
+        }
+    }
+
+    /** tcpdump writes into the node's file system as its processes see it; the pcap comes back through get. */
+    @Test
+    void fetchesThePcapFromTheNodesFilesThroughTheRemote() throws Exception {
+        try (TwoNamespaces lab = TwoNamespaces.create(); ServerSocketChannel _ = lab.listen(PORT)) {
+            Path nodeRoot = dir.resolve("nodes/node1");
+            RecordingRemote node = new RecordingRemote(new NamespaceRemote("node1", lab.serverNs,
+                    new FileRoot(nodeRoot)));
+            Path local = dir.resolve("report/server.pcap");
+            CaptureFile file;
+            String nodeFile;
+            try (PacketCapture capture = PacketCapture.start(CapturePoint.on(node, lab.serverDev), local,
+                    "tcp port " + PORT)) {
+                nodeFile = capture.nodeFile();
+                assertThat(nodeFile).startsWith("/var/tmp/vxlab/").endsWith("-server.pcap");
+                assertThat(nodeRoot.resolve(nodeFile.substring(1))).as("tcpdump writes under the node's root")
+                        .exists();
+                assertThat(node.started).singleElement().satisfies(argv -> assertThat(argv).containsSubsequence(
+                        "tcpdump", "-Z", "root", "-U", "-n", "-i", lab.serverDev, "-w",
+                        nodeRoot.resolve(nodeFile.substring(1)).toString(), "tcp port " + PORT));
+                assertThat(lab.connectFromClient(PORT)).isEqualTo("connected");
+                file = capture.stop();
+            }
+
+            assertThat(node.fetched).containsExactly(nodeFile);
+            assertThat(file.path()).isEqualTo(local).isNotEmptyFile();
+            assertThat(file.node()).isEqualTo("node1");
+            assertThat(nodeRoot.resolve(nodeFile.substring(1))).as("removed from the node once fetched")
+                    .doesNotExist();
+            PcapSummary summary = PcapSummary.read(file);
+            assertThat(summary.synAcks()).singleElement().satisfies(p -> assertThat(p.srcMac())
+                    .isEqualTo(lab.serverMac));
+            assertThat(summary.packets()).hasSize((int) file.packetsCaptured());
         }
     }
 
@@ -70,7 +145,7 @@ class PacketCaptureTest {
     void seesTheResetFromAClosedPortAndTheArpBeforeIt() throws Exception {
         try (TwoNamespaces lab = TwoNamespaces.create()) {
             CaptureFile file;
-            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.serverNs, lab.serverDev),
+            try (PacketCapture capture = PacketCapture.start(point(lab.serverNs, lab.serverDev),
                     dir.resolve("server.pcap"))) {
                 assertThat(lab.connectFromClient(PORT)).isEqualTo("Connection refused");
                 file = capture.stop();
@@ -110,7 +185,7 @@ class PacketCaptureTest {
             // Few retries: the kernel gives up on its own within seconds, so the test sets no timer.
             TwoNamespaces.inNamespace(lab.clientNs, "sysctl", "-qw", "net.ipv4.tcp_syn_retries=1");
             CaptureFile file;
-            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.clientNs, lab.clientDev),
+            try (PacketCapture capture = PacketCapture.start(point(lab.clientNs, lab.clientDev),
                     dir.resolve("field.pcap"), "tcp port " + PORT)) {
                 assertThat(lab.connectFromClient(PORT)).isEqualTo("Connection timed out");
                 file = capture.stop();
@@ -148,7 +223,7 @@ class PacketCaptureTest {
         int datagrams = 200;
         try (TwoNamespaces lab = TwoNamespaces.create()) {
             CaptureFile file;
-            try (PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.serverNs, lab.serverDev),
+            try (PacketCapture capture = PacketCapture.start(point(lab.serverNs, lab.serverDev),
                     dir.resolve("burst.pcap"), "udp and dst port 7777")) {
                 lab.sendDatagramsFromClient(7777, datagrams);
                 file = capture.stop();
@@ -167,11 +242,10 @@ class PacketCaptureTest {
     @Test
     void reportsTcpdumpsOwnWordsWhenItCannotCapture() throws Exception {
         try (TwoNamespaces lab = TwoNamespaces.create()) {
-            assertThatThrownBy(() -> PacketCapture.start(CapturePoint.in(lab.clientNs, "nosuchdev0"),
+            assertThatThrownBy(() -> PacketCapture.start(point(lab.clientNs, "nosuchdev0"),
                     dir.resolve("never.pcap")))
                     .isInstanceOf(CaptureException.class)
-                    .hasMessageStartingWith("tcpdump could not capture on nosuchdev0 in network namespace "
-                            + lab.clientNs)
+                    .hasMessageStartingWith("tcpdump could not capture on nosuchdev0 on node " + lab.clientNs)
                     .hasMessageContaining("tcpdump: nosuchdev0: No such device");
         }
     }
@@ -179,7 +253,7 @@ class PacketCaptureTest {
     @Test
     void stopTwiceDescribesTheSameFile() throws Exception {
         try (TwoNamespaces lab = TwoNamespaces.create();
-                PacketCapture capture = PacketCapture.start(CapturePoint.in(lab.clientNs, lab.clientDev),
+                PacketCapture capture = PacketCapture.start(point(lab.clientNs, lab.clientDev),
                         dir.resolve("idle.pcap"))) {
             CaptureFile first = capture.stop();
             assertThat(capture.isRunning()).isFalse();
@@ -191,12 +265,13 @@ class PacketCaptureTest {
     @Test
     void saysInOneSentenceThatTcpdumpIsMissing() {
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "VXLAB_SANDBOX_MODE", "root");
-        assertThatThrownBy(() -> PacketCapture.start("/nonexistent/tcpdump", env,
-                CapturePoint.in("nowhere", "eth0"), dir.resolve("x.pcap"), null, PacketCapture.START_TIMEOUT))
+        // Started for real on a node that lacks the program: the shell's exec says so, and we say it in one sentence.
+        CapturePoint here = CapturePoint.on(new LocalRemote("here", new FileRoot(dir.resolve("here"))), "eth0");
+        assertThatThrownBy(() -> PacketCapture.start("/nonexistent/tcpdump", env, here, dir.resolve("x.pcap"), null,
+                PacketCapture.START_TIMEOUT))
                 .isInstanceOf(CaptureException.class)
                 .hasMessage("tcpdump is not installed; install it with apt-get install tcpdump");
-        assertThatThrownBy(() -> PcapSummary.read("/nonexistent/tcpdump", dir.resolve("x.pcap")))
-                .hasMessage("tcpdump is not installed; install it with apt-get install tcpdump");
+        assertThat(TcpdumpProgram.saysProgramMissing(List.of("sh: 1: exec: tcpdump: not found"))).isTrue();
         assertThat(TcpdumpProgram.availability(Map.of("PATH", "/nonexistent"), "tcpdump"))
                 .isEqualTo(new CaptureAvailability.Unavailable(
                         "tcpdump is not installed; install it with apt-get install tcpdump"));
@@ -211,9 +286,15 @@ class PacketCaptureTest {
         CaptureAvailability availability = TcpdumpProgram.availability(env, "tcpdump");
         assertThat(availability).isInstanceOfSatisfying(CaptureAvailability.Unavailable.class,
                 off -> assertThat(off.reason()).startsWith("packet capture is off because this sandbox runs rootless"));
-        assertThatThrownBy(() -> PacketCapture.start("tcpdump", env, CapturePoint.in("nowhere", "eth0"),
+        assertThatThrownBy(() -> PacketCapture.start("tcpdump", env, point("nowhere", "eth0"),
                 dir.resolve("x.pcap"), null, PacketCapture.START_TIMEOUT))
                 .hasMessageStartingWith("packet capture is off");
+    }
+
+    @Test
+    void readsTcpdumpsWordsWithoutTheWrappersPidLine() {
+        assertThat(PacketCapture.tcpdumpsWords("vxlab-capture-pid 4242\ntcpdump: vb: No such device exists\n"))
+                .containsExactly("tcpdump: vb: No such device exists");
     }
 
     @Test
@@ -238,5 +319,53 @@ class PacketCaptureTest {
         assertThat(CaptureCounters.parse("tcpdump: 1 packet captured, 1 packet received by filter,"
                 + " 0 packets dropped by kernel")).contains(new CaptureCounters(1, 1, 0));
         assertThat(CaptureCounters.parse("10 packets captured")).isEmpty();
+    }
+
+    /** A capture point in a plain named namespace, its node files in this test's directory. */
+    private CapturePoint point(String namespace, String device) {
+        return CapturePoint.inNamespace(namespace, device, dir.resolve("nodes").resolve(namespace));
+    }
+
+    /** A remote that remembers what was started and fetched through it, and otherwise passes everything on. */
+    private static final class RecordingRemote implements Remote {
+        private final Remote inner;
+        final List<List<String>> started = Collections.synchronizedList(new ArrayList<>());
+        final List<String> fetched = Collections.synchronizedList(new ArrayList<>());
+
+        RecordingRemote(Remote inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public CommandResult run(Command command) {
+            return inner.run(command);
+        }
+
+        @Override
+        public RemoteProcess start(List<String> argv, Map<String, String> env) throws RemoteException {
+            started.add(argv);
+            return inner.start(argv, env);
+        }
+
+        @Override
+        public void put(String path, byte[] content) throws RemoteException {
+            inner.put(path, content);
+        }
+
+        @Override
+        public Optional<byte[]> get(String path) throws RemoteException {
+            fetched.add(path);
+            return inner.get(path);
+        }
+
+        @Override
+        public String processPath(String nodePath) throws RemoteException {
+            return inner.processPath(nodePath);
+        }
     }
 }

@@ -256,11 +256,9 @@ public final class ScenarioRunner {
                 return;
             }
             ClusterNode node = lab.cluster().node(step.node());
-            // until capture goes through the remote
-            String namespace = ((dev.vxlab.detectors.remote.NamespaceRemote) node.remote()).namespace();
             Path file = reportDir.resolve("line" + step.line() + "-" + node.name() + "-" + step.device() + ".pcap");
             try {
-                captures.put(PacketCapture.start(new CapturePoint(namespace, step.device(), node.name()), file,
+                captures.put(PacketCapture.start(new CapturePoint(node.remote(), step.device(), node.name()), file,
                         step.filter().orElse(null)), step);
             } catch (CaptureException e) {
                 throw new LabException("line " + step.line() + ": the capture could not start: " + e.getMessage(), e);
