@@ -26,9 +26,7 @@ final class ContractCapture {
         ClusterNode node = lab.cluster().node(faulty);
         MacAddress advertised = lab.flannel().lease(node.name()).vtepMac();
         PodPlan target = lab.spec().pods().stream().filter(p -> !p.node().equals(node.name())).findFirst().orElseThrow();
-        // until capture goes through the remote
-        String namespace = ((dev.vxlab.detectors.remote.NamespaceRemote) node.remote()).namespace();
-        PacketCapture capture = PacketCapture.start(new CapturePoint(namespace, "flannel.1", node.name()),
+        PacketCapture capture = PacketCapture.start(new CapturePoint(node.remote(), "flannel.1", node.name()),
                 directory.resolve("contract-" + node.name() + ".pcap"), "tcp port 9153");
         PcapSummary summary;
         try {
