@@ -4,12 +4,12 @@ import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.cli.ReportDirectories;
-import dev.vxlab.lab.sandbox.Sandbox;
 import dev.vxlab.scenarios.file.Scenario;
 import dev.vxlab.scenarios.file.ScenarioParser;
 import dev.vxlab.scenarios.runner.ScenarioRunner;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +33,9 @@ final class RunCommand implements Callable<Integer> {
         Scenario parsed = ScenarioParser.parse(file);
         ClusterBackend backend = Backends.byName(parsed.backend());
         Path dir = ReportDirectories.defaultFor(parsed.name(), report);
-        if (!Sandbox.inside()) {
-            return Sandbox.runInside(List.of("run", file.toString(), "--report", dir.toString()));
+        Optional<Integer> there = backend.enter(List.of("run", file.toString(), "--report", dir.toString()));
+        if (there.isPresent()) {
+            return there.get();
         }
         return new ScenarioRunner(backend, dir, System.out).play(parsed).passed() ? 0 : 1;
     }

@@ -1,4 +1,4 @@
-package dev.vxlab.lab.reproduce;
+package dev.vxlab.scenarios.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
