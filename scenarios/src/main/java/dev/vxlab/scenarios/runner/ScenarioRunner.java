@@ -355,7 +355,7 @@ public final class ScenarioRunner {
             } catch (CaptureException e) {
                 throw new LabException("line " + step.line() + ": the capture could not start: " + e.getMessage(), e);
             }
-            report.step(title(step) + ": tcpdump on " + step.device() + " of node " + node.name(), List.of("tcpdump -nn -e -i "
+            report.step("tcpdump on " + step.device() + " of node " + node.name(), List.of("tcpdump -nn -e -i "
                     + step.device() + " -w " + file.getFileName() + step.filter().map(f -> " " + f).orElse("")),
                     List.of());
             terse("  capture " + step.device() + " on node " + node.name() + " -> " + file.getFileName());
