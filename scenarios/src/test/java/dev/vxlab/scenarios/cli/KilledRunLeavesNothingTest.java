@@ -31,6 +31,8 @@ class KilledRunLeavesNothingTest {
         Path sandbox = Path.of(System.getProperty("vxlab.home"), "bin", "vxlab-sandbox");
         List<String> command = new ArrayList<>(List.of(sandbox.toString(),
                 ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+                // as the ./vxlab launcher does: reproduce reads its story from the checkout's catalog
+                "-Dvxlab.home=" + System.getProperty("vxlab.home"),
                 "-cp", System.getProperty("java.class.path"), "dev.vxlab.lab.cli.Main", "reproduce",
                 "--nodes", "3", "--report", dir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

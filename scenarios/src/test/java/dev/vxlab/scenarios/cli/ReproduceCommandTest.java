@@ -64,7 +64,8 @@ class ReproduceCommandTest {
         List<String> held = new ArrayList<>();
         report.get("expectations").forEach(e -> {
             assertThat(e.get("held").asBoolean()).as(e.toString()).isTrue();
-            held.add(e.get("description").asText().replaceFirst("^line \\d+: [a-z-]+: ", ""));
+            held.add(e.get("description").asText().replaceFirst("^line \\d+: [a-z-]+: ", "")
+                    .replaceFirst(" \\(line \\d+\\)$", ""));
         });
         String dig = "dig @10.186.0.2 kubernetes.default.svc.cluster1.local";
         String curl = "curl http://10.187.1.24:9153/metrics";
