@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 // INHERIT: every subcommand takes --help (and --version) too.
 @Command(name = "vxlab", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "vxlab 0.1.0",
         description = "A lab that reproduces VXLAN dataplane faults caused by host network managers, and a doctor.",
-        subcommands = {ReproduceCommand.class, FaultsCommand.class, UpCommand.class, DownCommand.class,
+        subcommands = {FaultsCommand.class, UpCommand.class, DownCommand.class,
                 StatusCommand.class, ProbeCommand.class, InjectCommand.class, RestartFlanneldCommand.class,
                 ShellCommand.class, ExecCommand.class, DoctorCommand.class, DaemonCommand.class})
 public final class Main {

@@ -21,12 +21,15 @@ final class ClusterReader {
         return spec;
     }
 
-    /** The backend's name; the spec is {@link #spec()} afterwards. */
-    String cluster(YamlNode.Mapping cluster) throws ScenarioFileException {
+    /** The backend's name; the spec is {@link #spec()} afterwards. {@code override} replaces the file's node count. */
+    String cluster(YamlNode.Mapping cluster, java.util.OptionalInt override) throws ScenarioFileException {
         schema.allowOnly(cluster, "cluster", "backend", "nodes", "profile", "plan");
         String backend = schema.get(cluster, "backend").isPresent()
                 ? schema.text(cluster.entries().get("backend").value(), "backend") : "netns";
         int nodes = schema.integer(schema.require(cluster, "nodes", "cluster"), "nodes", 2, ClusterSpec.MAX_NODES);
+        if (override.isPresent()) {
+            nodes = override.getAsInt();
+        }
         Optional<YamlNode> profile = schema.get(cluster, "profile");
         Optional<YamlNode> plan = schema.get(cluster, "plan");
         if (profile.isPresent() && plan.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.file;
 
+import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.FixIds;
@@ -14,8 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a scenario file (the schema is docs/scenarios.md) and checks it against the cluster it describes. Every
@@ -23,18 +29,31 @@ import java.util.Optional;
  */
 public final class ScenarioParser {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(800);
-    private static final List<String> STEPS =
-            List.of("probe", "inject", "capture", "doctor", "fix", "wait", "expect-healthy");
+    private static final List<String> STEPS = List.of("probe", "inject", "capture", "doctor", "fix", "wait",
+            "expect-healthy", "stop-captures", "run", "counter", "advertised-mac", "trace");
+
+    private final Set<String> countersRead = new HashSet<>();
+    private boolean captureStarted;
 
     private final Schema schema;
+    private final OptionalInt nodes;
     private ClusterSpec spec;
     private References refs;
 
-    private ScenarioParser(String file) {
+    private ScenarioParser(String file, OptionalInt nodes) {
         this.schema = new Schema(file);
+        this.nodes = nodes;
     }
 
     public static Scenario parse(Path file) throws ScenarioFileException {
+        return parse(file, OptionalInt.empty());
+    }
+
+    /**
+     * Parses a file for a cluster of {@code nodes} nodes instead of the file's own count (how {@code vxlab reproduce
+     * --nodes N} plays its story), when given; the steps are checked against that cluster.
+     */
+    public static Scenario parse(Path file, OptionalInt nodes) throws ScenarioFileException {
         String text;
         try {
             text = Files.readString(file);
@@ -42,12 +61,13 @@ public final class ScenarioParser {
             throw new ScenarioFileException(file.toString(), 1, "cannot read the file: " + e.getMessage());
         }
         String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return parse(text, file.getFileName().toString(), name);
+        return new ScenarioParser(file.getFileName().toString(), nodes).scenario(
+                YamlReader.read(text, file.getFileName().toString()), name);
     }
 
     /** Parses text; {@code file} names it in errors, {@code name} is the scenario's name. */
     public static Scenario parse(String text, String file, String name) throws ScenarioFileException {
-        return new ScenarioParser(file).scenario(YamlReader.read(text, file), name);
+        return new ScenarioParser(file, OptionalInt.empty()).scenario(YamlReader.read(text, file), name);
     }
 
     private Scenario scenario(YamlNode root, String name) throws ScenarioFileException {
@@ -56,7 +76,7 @@ public final class ScenarioParser {
         String description = schema.text(schema.require(top, "description", "a scenario"), "description");
         YamlNode.Mapping cluster = schema.map(schema.require(top, "cluster", "a scenario"), "cluster");
         ClusterReader clusterReader = new ClusterReader(schema);
-        String backend = clusterReader.cluster(cluster);
+        String backend = clusterReader.cluster(cluster, nodes);
         spec = clusterReader.spec();
         if (schema.get(top, "workload").isPresent()) {
             spec = clusterReader.workload(schema.map(top.entries().get("workload").value(), "workload"));
@@ -69,13 +89,15 @@ public final class ScenarioParser {
             throw schema.error(steps, "steps is empty; a scenario needs at least one step");
         }
         List<ScenarioStep> parsed = new ArrayList<>();
+        Map<Integer, String> sayings = new LinkedHashMap<>();
         for (YamlNode item : steps.items()) {
-            parsed.add(step(item));
+            ScenarioStep step = step(item, sayings);
+            parsed.add(step);
         }
-        return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed);
+        return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed, sayings);
     }
 
-    private ScenarioStep step(YamlNode item) throws ScenarioFileException {
+    private ScenarioStep step(YamlNode item, Map<Integer, String> sayings) throws ScenarioFileException {
         String kind;
         YamlNode body;
         if (item instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.STRING) {
@@ -90,11 +112,30 @@ public final class ScenarioParser {
                     + item.kind() + (item instanceof YamlNode.Mapping ? " with several keys" : ""));
         }
         int line = item.line();
+        // Any step may say what it shows (`say: TEXT`), for the story and the report; the rest is the step's own.
+        if (body instanceof YamlNode.Mapping map && map.entries().containsKey("say")) {
+            sayings.put(line, schema.text(map.entries().get("say").value(), "say"));
+            Map<String, YamlNode.Entry> rest = new LinkedHashMap<>(map.entries());
+            rest.remove("say");
+            body = new YamlNode.Mapping(map.line(), rest);
+        }
         return switch (kind) {
             case "expect-healthy" -> {
                 nothing(body, kind);
                 yield new ScenarioStep.ExpectHealthy(line);
             }
+            case "stop-captures" -> {
+                nothing(body, kind);
+                if (!captureStarted) {
+                    throw schema.error(item, "stop-captures has no capture to stop; a capture step comes first");
+                }
+                captureStarted = false;
+                yield new ScenarioStep.StopCaptures(line);
+            }
+            case "run" -> run(line, schema.map(body, "run"));
+            case "counter" -> counter(line, schema.map(body, "counter"));
+            case "advertised-mac" -> advertisedMac(line, schema.map(body, "advertised-mac"));
+            case "trace" -> trace(line, schema.map(body, "trace"));
             case "probe" -> probe(line, schema.map(body, "probe"));
             case "inject" -> inject(line, schema.map(body, "inject"));
             case "capture" -> capture(line, schema.map(body, "capture"));
@@ -145,25 +186,154 @@ public final class ScenarioParser {
                 ? Optional.of(schema.text(body.entries().get("filter").value(), "filter")) : Optional.empty();
         Optional<Boolean> retransmissions = Optional.empty();
         Optional<MacAddress> synAcksTo = Optional.empty();
+        ScenarioStep.CaptureCounts counts = ScenarioStep.CaptureCounts.NONE;
         if (schema.get(body, "expect").isPresent()) {
             YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
-            schema.allowOnly(expect, "a capture's expect", "syn-retransmissions", "syn-acks-to");
+            schema.allowOnly(expect, "a capture's expect", "syn-retransmissions", "syn-acks-to", "no-syn-acks-to",
+                    "min-syns", "min-syn-acks");
             if (schema.get(expect, "syn-retransmissions").isPresent()) {
                 retransmissions = Optional.of(schema.bool(expect.entries().get("syn-retransmissions").value(),
                         "syn-retransmissions"));
             }
-            if (schema.get(expect, "syn-acks-to").isPresent()) {
-                YamlNode macNode = expect.entries().get("syn-acks-to").value();
-                String text = schema.text(macNode, "syn-acks-to");
+            synAcksTo = optionalMac(expect, "syn-acks-to");
+            counts = new ScenarioStep.CaptureCounts(optionalMac(expect, "no-syn-acks-to"),
+                    optionalInt(expect, "min-syns", 1, 1_000_000), optionalInt(expect, "min-syn-acks", 1, 1_000_000));
+        }
+        captureStarted = true;
+        return new ScenarioStep.Capture(line, node, device, filter, retransmissions, synAcksTo, counts);
+    }
+
+    private Optional<MacAddress> optionalMac(YamlNode.Mapping map, String key) throws ScenarioFileException {
+        if (schema.get(map, key).isEmpty()) {
+            return Optional.empty();
+        }
+        YamlNode macNode = map.entries().get(key).value();
+        String text = schema.text(macNode, key);
+        try {
+            return Optional.of(MacAddress.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw schema.error(macNode, key + " must be a MAC address like ea:77:37:86:ee:bf, not " + Excerpt.quote(text));
+        }
+    }
+
+    private int optionalInt(YamlNode.Mapping map, String key, int min, int max) throws ScenarioFileException {
+        return schema.get(map, key).isPresent() ? schema.integer(map.entries().get(key).value(), key, min, max) : 0;
+    }
+
+    private ScenarioStep run(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "run", "node", "command", "expect");
+        String node = refs.node(schema.require(body, "node", "run"));
+        YamlNode commandNode = schema.require(body, "command", "run");
+        List<String> argv = new ArrayList<>();
+        if (commandNode instanceof YamlNode.Sequence list) {
+            for (YamlNode word : list.items()) {
+                argv.add(schema.text(word, "a word of command"));
+            }
+        } else {
+            // Split on blanks, no shell: what a person types, without quoting or pipes.
+            argv.addAll(Arrays.asList(schema.text(commandNode, "command").split("\\s+")));
+        }
+        if (argv.isEmpty()) {
+            throw schema.error(commandNode, "command is empty");
+        }
+        List<String> contains = new ArrayList<>();
+        Optional<String> matches = Optional.empty();
+        Optional<Integer> lines = Optional.empty();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
+            schema.allowOnly(expect, "a run's expect", "contains", "matches", "lines");
+            if (schema.get(expect, "contains").isPresent()) {
+                for (YamlNode text : schema.oneOrMany(expect.entries().get("contains").value())) {
+                    contains.add(schema.text(text, "contains"));
+                }
+            }
+            if (schema.get(expect, "matches").isPresent()) {
+                YamlNode regexNode = expect.entries().get("matches").value();
+                String regex = schema.text(regexNode, "matches");
                 try {
-                    synAcksTo = Optional.of(MacAddress.parse(text));
-                } catch (IllegalArgumentException e) {
-                    throw schema.error(macNode, "syn-acks-to must be a MAC address like ea:77:37:86:ee:bf, not "
-                            + Excerpt.quote(text));
+                    Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
+                    throw schema.error(regexNode, "matches must be a regular expression: " + e.getDescription()
+                            + " in " + Excerpt.quote(regex));
+                }
+                matches = Optional.of(regex);
+            }
+            if (schema.get(expect, "lines").isPresent()) {
+                YamlNode linesNode = expect.entries().get("lines").value();
+                // `peers`: one line per other node (a route to each peer's subnet), whatever the node count.
+                lines = Optional.of(linesNode instanceof YamlNode.Scalar sc && sc.text().equals("peers")
+                        ? spec.nodes().size() - 1 : schema.integer(linesNode, "lines", 0, 100_000));
+            }
+        }
+        return new ScenarioStep.Run(line, node, argv, contains, matches, lines);
+    }
+
+    private ScenarioStep counter(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "counter", "node", "device", "counter", "expect");
+        String node = refs.node(schema.require(body, "node", "counter"));
+        String device = schema.get(body, "device").isPresent()
+                ? schema.text(body.entries().get("device").value(), "device") : spec.vtepDevice();
+        YamlNode counterNode = schema.require(body, "counter", "counter");
+        String counter = schema.text(counterNode, "counter");
+        if (!DeviceCounters.NAMES.contains(counter)) {
+            throw schema.error(counterNode, "unknown counter " + Excerpt.quote(counter) + " (known: "
+                    + String.join(", ", DeviceCounters.NAMES) + ")");
+        }
+        Optional<String> expect = Optional.empty();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode expectNode = body.entries().get("expect").value();
+            String text = schema.text(expectNode, "expect");
+            if (!text.equals("rises") && !text.equals("steady")) {
+                throw schema.error(expectNode, "a counter's expect is rises or steady, not " + Excerpt.quote(text));
+            }
+            if (!countersRead.contains(node + " " + device + " " + counter)) {
+                throw schema.error(expectNode, "no earlier counter step reads " + counter + " of " + device
+                        + " on node " + node + " to compare with; read it first (a counter step without expect)");
+            }
+            expect = Optional.of(text);
+        }
+        countersRead.add(node + " " + device + " " + counter);
+        return new ScenarioStep.Counter(line, node, device, counter, expect);
+    }
+
+    private ScenarioStep advertisedMac(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "advertised-mac", "node", "expect");
+        String node = refs.node(schema.require(body, "node", "advertised-mac"));
+        YamlNode expectNode = schema.require(body, "expect", "advertised-mac");
+        String expect = schema.text(expectNode, "expect");
+        if (!expect.equals("differs") && !expect.equals("matches")) {
+            throw schema.error(expectNode, "advertised-mac's expect is differs (the device's MAC is not the advertised "
+                    + "VtepMAC) or matches, not " + Excerpt.quote(expect));
+        }
+        return new ScenarioStep.AdvertisedMac(line, node, expect.equals("differs"));
+    }
+
+    private ScenarioStep trace(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "trace", "from", "to", "expect");
+        String from = refs.node(schema.require(body, "from", "trace"));
+        YamlNode toNode = schema.require(body, "to", "trace");
+        String to = schema.text(toNode, "to");
+        Ipv4 address;
+        try {
+            address = Ipv4.parse(to);
+        } catch (IllegalArgumentException e) {
+            throw schema.error(toNode, "a trace goes to an IPv4 address like 10.187.1.24, not " + Excerpt.quote(to));
+        }
+        Optional<Boolean> delivered = Optional.empty();
+        List<String> says = new ArrayList<>();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
+            schema.allowOnly(expect, "a trace's expect", "delivered", "says");
+            if (schema.get(expect, "delivered").isPresent()) {
+                delivered = Optional.of(schema.bool(expect.entries().get("delivered").value(), "delivered"));
+            }
+            if (schema.get(expect, "says").isPresent()) {
+                for (YamlNode text : schema.oneOrMany(expect.entries().get("says").value())) {
+                    says.add(schema.text(text, "says"));
                 }
             }
         }
-        return new ScenarioStep.Capture(line, node, device, filter, retransmissions, synAcksTo);
+        return new ScenarioStep.Trace(line, from, address, delivered, says);
     }
 
     private ScenarioStep doctor(int line, YamlNode.Mapping body) throws ScenarioFileException {
@@ -205,8 +375,8 @@ public final class ScenarioParser {
         }
         for (int i = 0; i < ids.size(); i++) {
             if (!FixIds.ALL.contains(ids.get(i))) {
-                throw schema.error(schema.oneOrMany(apply).get(i), "unknown fix '" + ids.get(i)
-                        + "' (known: doctor, " + String.join(", ", FixIds.ALL) + ")");
+                throw schema.error(schema.oneOrMany(apply).get(i), "unknown fix " + Excerpt.quote(ids.get(i))
+                        + " (known: doctor, " + String.join(", ", FixIds.ALL) + ")");
             }
         }
         return new ScenarioStep.Fix(line, false, ids, prove);
@@ -238,7 +408,12 @@ public final class ScenarioParser {
         List<Cells> out = new ArrayList<>();
         for (YamlNode item : schema.list(node, what).items()) {
             YamlNode.Mapping cells = schema.map(item, "an entry of " + what);
-            schema.allowOnly(cells, "an entry of " + what, "from", "to");
+            if (cells.entries().containsKey("across")) {
+                schema.allowOnly(cells, "an entry of " + what + " with across", "across");
+                out.addAll(refs.across(cells.entries().get("across").value(), item.line()));
+                continue;
+            }
+            schema.allowOnly(cells, "an entry of " + what, "across", "from", "to");
             List<String> from = new ArrayList<>();
             for (YamlNode source : schema.oneOrMany(schema.require(cells, "from", "an entry of " + what))) {
                 from.add(refs.source(source));
@@ -255,7 +430,9 @@ public final class ScenarioParser {
     private ProbeCheck check(YamlNode.Mapping check) throws ScenarioFileException {
         schema.allowOnly(check, "a check", "from", "to", "probe", "expect", "timeout");
         String from = refs.source(schema.require(check, "from", "a check"));
-        String to = refs.target(schema.require(check, "to", "a check"));
+        YamlNode toNode = schema.require(check, "to", "a check");
+        boolean url = toNode instanceof YamlNode.Scalar sc && sc.text().startsWith("http://");
+        String to = url ? References.url(schema, toNode).describe().substring("curl ".length()) : refs.target(toNode);
         if (from.contains("*") || to.contains("*")) {
             throw schema.error(check, "a check is one probe: name one source and one target, without '*'");
         }
@@ -268,7 +445,7 @@ public final class ScenarioParser {
                 case "default" -> connect = false;
                 default -> throw schema.error(probe.get(), "unknown probe " + Excerpt.quote(kind) + " (known: default, connect)");
             }
-            if (connect && to.startsWith("dns/")) {
+            if (connect && (to.startsWith("dns/") || url)) {
                 throw schema.error(probe.get(), "probe: connect is for pod targets; dns targets are DNS queries");
             }
         }

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.file;
 
+import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.lab.fault.Fault;
 import java.time.Duration;
@@ -11,7 +12,10 @@ public sealed interface ScenarioStep {
 
     int line();
 
-    /** The step's key in the file: probe, inject, capture, doctor, fix, wait, expect-healthy. */
+    /**
+     * The step's key in the file: probe, inject, capture, stop-captures, doctor, trace, fix, run, counter,
+     * advertised-mac, wait, expect-healthy.
+     */
     String kind();
 
     /** Every matrix cell passes and the doctor finds nothing that impairs traffic. */
@@ -46,14 +50,91 @@ public sealed interface ScenarioStep {
     }
 
     /**
-     * tcpdump on a node's device from here to the end of the scenario; the pcap goes into the report. When it stops,
+     * tcpdump on a node's device from here to the next {@link StopCaptures} (or the end of the scenario); the pcap goes into the report. When it stops,
      * the capture must show SYNs retransmitted with the same seq ({@code synRetransmissions}: true, or none: false)
      * and SYN-ACKs addressed to a MAC ({@code synAcksTo}), where the file asks.
      */
     record Capture(int line, String node, String device, Optional<String> filter, Optional<Boolean> synRetransmissions,
-            Optional<MacAddress> synAcksTo) implements ScenarioStep {
+            Optional<MacAddress> synAcksTo, CaptureCounts counts) implements ScenarioStep {
         public String kind() {
             return "capture";
+        }
+    }
+
+    /**
+     * More of what a capture must show: no SYN-ACK addressed to {@code noSynAcksTo}, at least {@code minSyns} SYNs
+     * and {@code minSynAcks} SYN-ACKs (the destination answering again and again).
+     */
+    record CaptureCounts(Optional<MacAddress> noSynAcksTo, int minSyns, int minSynAcks) {
+        public static final CaptureCounts NONE = new CaptureCounts(Optional.empty(), 0, 0);
+
+        public boolean any() {
+            return noSynAcksTo.isPresent() || minSyns > 0 || minSynAcks > 0;
+        }
+    }
+
+    /** Stops every capture still running, reads it and judges what its capture step expects. */
+    record StopCaptures(int line) implements ScenarioStep {
+        public String kind() {
+            return "stop-captures";
+        }
+    }
+
+    /**
+     * A command run on a node through its remote, as a person would type it there; its output (stdout, or stderr
+     * when it fails) must contain every {@code contains} text, match {@code matches} (a regular expression found
+     * anywhere) and have exactly {@code lines} non-empty lines, where the file asks. Without expectations it only shows
+     * the output.
+     */
+    record Run(int line, String node, List<String> argv, List<String> contains, Optional<String> matches,
+            Optional<Integer> lines) implements ScenarioStep {
+        public Run {
+            argv = List.copyOf(argv);
+            contains = List.copyOf(contains);
+        }
+
+        public String kind() {
+            return "run";
+        }
+
+        public String commandLine() {
+            return String.join(" ", argv);
+        }
+    }
+
+    /**
+     * Reads a device counter on a node ({@code ip -s -s link show dev DEVICE}); with {@code expect} it must have
+     * risen ({@code rises}) or stayed ({@code steady}) since the previous reading of the same counter.
+     */
+    record Counter(int line, String node, String device, String counter, Optional<String> expect)
+            implements ScenarioStep {
+        public String kind() {
+            return "counter";
+        }
+    }
+
+    /**
+     * The node's advertised VtepMAC (the published node list, as {@code kubectl get node} shows it) against its VXLAN
+     * device's MAC: they must differ ({@code differs}) or be the same.
+     */
+    record AdvertisedMac(int line, String node, boolean differs) implements ScenarioStep {
+        public String kind() {
+            return "advertised-mac";
+        }
+    }
+
+    /**
+     * The doctor's model follows a TCP handshake from a node to an address through the snapshots
+     * ({@code vxlab doctor --trace}); it must be delivered or not, and its summary must say each {@code says} text.
+     */
+    record Trace(int line, String from, Ipv4 to, Optional<Boolean> delivered, List<String> says)
+            implements ScenarioStep {
+        public Trace {
+            says = List.copyOf(says);
+        }
+
+        public String kind() {
+            return "trace";
         }
     }
 

@@ -54,7 +54,7 @@ final class YamlReader {
                     parser.nextToken();
                     YamlNode value = node(parser, file);
                     if (entries.put(key, new YamlNode.Entry(key, keyLine, value)) != null) {
-                        throw new ScenarioFileException(file, keyLine, "'" + key + "' appears twice in this map");
+                        throw new ScenarioFileException(file, keyLine, Excerpt.quote(key) + " appears twice in this map");
                     }
                 }
                 return new YamlNode.Mapping(line, entries);

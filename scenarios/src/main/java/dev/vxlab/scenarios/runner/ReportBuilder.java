@@ -14,18 +14,23 @@ import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.lab.report.Step;
 import dev.vxlab.scenarios.file.Scenario;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Collects what a scenario run did into a {@link RunReport} (report.json, report.md, report.html). The one place that
  * knows the report's shape.
  */
 final class ReportBuilder {
+    /** Where each step and expectation is told as it happens, when the run is narrated. */
+    private final Optional<PrintStream> story;
+    private final String titlePrefix;
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
     private final List<Step> steps = new ArrayList<>();
@@ -38,16 +43,49 @@ final class ReportBuilder {
     /** Faults injected and not yet healed: "fault@node" to the second it went in. */
     private final Map<String, Double> open = new LinkedHashMap<>();
 
+    /** @param titlePrefix the report's title up to the description, e.g. {@code vxlab run field-bug} */
+    ReportBuilder(String titlePrefix, Optional<PrintStream> story) {
+        this.titlePrefix = titlePrefix;
+        this.story = story;
+    }
+
     double elapsed() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
+    /** Records a step (and tells it: its time, title, the commands it ran and what it showed). */
     void step(String title, List<String> commands, List<String> lines) {
-        steps.add(new Step(title, elapsed(), commands, lines));
+        double at = elapsed();
+        steps.add(new Step(title, at, commands, lines));
+        story.ifPresent(out -> {
+            out.printf("[%5.1fs] %s%n", at, title);
+            commands.forEach(c -> out.println("          $ " + c));
+            lines.forEach(l -> out.println("          " + l));
+            out.flush();
+        });
     }
 
-    void expect(String id, String description, boolean held, String evidence) {
-        expectations.add(new Expectation(id, description, held, evidence));
+    /**
+     * Records an expectation, judged on the evidence of the step recorded last; {@code what} is how the story tells
+     * it. Ids are made unique within the report ({@code line-12-probe}, {@code line-12-probe-2}, ...).
+     */
+    void expect(String id, String description, String what, boolean held, String evidence) {
+        String unique = id;
+        for (int n = 2; byId(unique); n++) {
+            unique = id + "-" + n;
+        }
+        expectations.add(new Expectation(unique, description, held, evidence));
+        if (!steps.isEmpty()) {
+            steps.set(steps.size() - 1, steps.getLast().judgedBy(unique));
+        }
+        story.ifPresent(out -> {
+            out.printf("          %s %s: %s%n", held ? "[ok]  " : "[FAIL]", what, evidence);
+            out.flush();
+        });
+    }
+
+    private boolean byId(String id) {
+        return expectations.stream().anyMatch(e -> e.id().equals(id));
     }
 
     void matrix(String phase, ConnectivityMatrix matrix) {
@@ -107,7 +145,7 @@ final class ReportBuilder {
     RunReport build(Scenario scenario, String run) {
         double seconds = elapsed();
         closeFaults(seconds); // a fault never healed is drawn up to the end of the run
-        RunReport.Builder report = RunReport.builder("vxlab run " + scenario.name() + ": " + scenario.description())
+        RunReport.Builder report = RunReport.builder(titlePrefix + ": " + scenario.description())
                 .run(run).backend(scenario.backend()).profile(scenario.cluster().profile())
                 .nodes(scenario.cluster().nodes().size()).started(started);
         steps.forEach(report::step);

@@ -1,8 +1,13 @@
 package dev.vxlab.scenarios.runner;
 
+import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.advertised.AdvertisedViewException;
+import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.fix.Fix;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
+import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
@@ -17,6 +22,7 @@ import dev.vxlab.lab.capture.CapturePoint;
 import dev.vxlab.lab.capture.PacketCapture;
 import dev.vxlab.lab.capture.PcapSummary;
 import dev.vxlab.lab.doctor.LabDoctor;
+import dev.vxlab.lab.pods.MetricsServer;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
 import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeRequest;
@@ -27,6 +33,7 @@ import dev.vxlab.lab.probe.Prober;
 import dev.vxlab.lab.report.Expectation;
 import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.lab.spec.PodPlan;
 import dev.vxlab.scenarios.file.MatrixLabels;
 import dev.vxlab.scenarios.file.ProbeCheck;
 import dev.vxlab.scenarios.file.Scenario;
@@ -40,6 +47,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * Plays a scenario on a fresh cluster: each step drives the lab (faults, probes, captures) or the doctor (findings,
@@ -50,6 +60,8 @@ public final class ScenarioRunner {
     private final ClusterBackend backend;
     private final Path reportDir;
     private final PrintStream out;
+    /** The command whose story this run tells step by step ({@code reproduce}); empty for the terse log of run. */
+    private final Optional<String> narratedFor;
 
     private LabOptions options = LabOptions.DEFAULT;
 
@@ -59,10 +71,25 @@ public final class ScenarioRunner {
         return this;
     }
 
+    /** A runner that logs tersely: each expectation, injection, capture and fix on a line ({@code vxlab run}). */
     public ScenarioRunner(ClusterBackend backend, Path reportDir, PrintStream out) {
+        this(backend, reportDir, out, Optional.empty());
+    }
+
+    private ScenarioRunner(ClusterBackend backend, Path reportDir, PrintStream out, Optional<String> narratedFor) {
         this.backend = backend;
         this.reportDir = reportDir;
         this.out = out;
+        this.narratedFor = narratedFor;
+    }
+
+    /**
+     * A runner that tells the run as a story (what {@code vxlab reproduce} prints): every step with its time, the
+     * commands a person would type, what they showed, and each expectation under the step it judges. The report is
+     * titled {@code vxlab COMMAND: DESCRIPTION}; the verdict line is the command's to print.
+     */
+    public static ScenarioRunner narrated(ClusterBackend backend, Path reportDir, PrintStream out, String command) {
+        return new ScenarioRunner(backend, reportDir, out, Optional.of(command));
     }
 
     /**
@@ -76,13 +103,16 @@ public final class ScenarioRunner {
             throw new LabException("cannot create the report directory " + reportDir + ": " + e.getMessage(), e);
         }
         LabRun run = LabRun.random(reportDir);
-        ReportBuilder report = new ReportBuilder();
-        out.printf("vxlab run %s: %s (%d nodes, %s backend, run %s)%n", scenario.name(), scenario.description(),
-                scenario.cluster().nodes().size(), backend.name(), run.prefix());
+        ReportBuilder report = new ReportBuilder(narratedFor.map(c -> "vxlab " + c)
+                .orElse("vxlab run " + scenario.name()), narratedFor.map(c -> out));
+        out.printf("%s: %s (%d nodes, %s backend, run %s)%n", narratedFor.map(c -> "vxlab " + c)
+                .orElse("vxlab run " + scenario.name()), scenario.description(), scenario.cluster().nodes().size(),
+                backend.name(), run.prefix());
         Map<PacketCapture, ScenarioStep.Capture> captures = new LinkedHashMap<>();
         LabException stopped = null;
         try (Lab lab = Lab.start(backend, scenario.cluster(), run, options); LabDoctor doctor = new LabDoctor(lab)) {
             Play play = new Play(scenario, lab, doctor, report, captures);
+            play.clusterUp();
             try {
                 for (ScenarioStep step : scenario.steps()) {
                     try {
@@ -92,7 +122,8 @@ public final class ScenarioRunner {
                         // the run; the report still shows everything up to it.
                         stopped = new LabException("line " + step.line() + ": " + step.kind() + ": " + e.getMessage(), e);
                         report.expect("line-" + step.line() + "-" + step.kind(), "line " + step.line() + ": "
-                                + step.kind() + ": the step runs", false, e.getMessage());
+                                + step.kind() + ": the step runs", "line " + step.line() + ": " + step.kind()
+                                + " runs", false, e.getMessage());
                         break;
                     }
                 }
@@ -107,7 +138,9 @@ public final class ScenarioRunner {
             throw stopped;
         }
         List<Expectation> failed = report.failed();
-        if (report.passed()) {
+        if (narratedFor.isPresent()) {
+            // The command says its own verdict (reproduced / NOT reproduced).
+        } else if (report.passed()) {
             out.printf("passed: %d expectation(s) held. Report: %s%n", written.expectations().size(),
                     reportDir.resolve("report.md"));
         } else {
@@ -126,6 +159,8 @@ public final class ScenarioRunner {
         private final ReportBuilder report;
         private final Map<PacketCapture, ScenarioStep.Capture> captures;
         private final FixPlanner planner = FixPlanner.load();
+        /** The last reading of each device counter: "node device counter" to its value. */
+        private final Map<String, Long> counters = new LinkedHashMap<>();
         private boolean labelsChecked;
 
         Play(Scenario scenario, Lab lab, LabDoctor doctor, ReportBuilder report,
@@ -146,6 +181,11 @@ public final class ScenarioRunner {
                 case ScenarioStep.Doctor expected -> doctor(expected);
                 case ScenarioStep.Fix fix -> fix(fix);
                 case ScenarioStep.Wait wait -> sleep(wait);
+                case ScenarioStep.StopCaptures stop -> stopCaptures();
+                case ScenarioStep.Run run -> run(run);
+                case ScenarioStep.Counter counter -> counter(counter);
+                case ScenarioStep.AdvertisedMac mac -> advertisedMac(mac);
+                case ScenarioStep.Trace trace -> trace(trace);
             }
         }
 
@@ -153,10 +193,48 @@ public final class ScenarioRunner {
             return "line " + step.line() + ": " + step.kind();
         }
 
+        /** What the step shows, in the file's words ({@code say}) or its own. */
+        private String heading(ScenarioStep step, String otherwise) {
+            return scenario.say(step).orElse(otherwise);
+        }
+
+        /** The phase a matrix or examination of this step belongs to: the file's words, else the step's line. */
+        private String phase(ScenarioStep step) {
+            return scenario.say(step).orElse(title(step));
+        }
+
         private void expect(ScenarioStep step, String what, boolean held, String evidence) {
             String description = title(step) + ": " + what;
-            report.expect("line-" + step.line() + "-" + step.kind(), description, held, evidence);
-            out.println((held ? "  ok      " : "  FAILED  ") + description + (held ? "" : " (" + evidence + ")"));
+            report.expect("line-" + step.line() + "-" + step.kind(), description, what, held, evidence);
+            terse((held ? "  ok      " : "  FAILED  ") + description + (held ? "" : " (" + evidence + ")"));
+        }
+
+        /** A line of the terse log; a narrated run tells its steps instead. */
+        private void terse(String line) {
+            if (narratedFor.isEmpty()) {
+                out.println(line);
+            }
+        }
+
+        /** The cluster as built: each node's lease, where CoreDNS runs, the DNS Service. */
+        void clusterUp() {
+            var spec = lab.spec();
+            List<String> lines = new ArrayList<>();
+            for (AdvertisedNode lease : lab.flannel().leases()) {
+                lines.add("node %-15s subnet %-15s VtepMAC %s".formatted(lease.name(), lease.podCidr().canonical(),
+                        lease.vtepMac()));
+            }
+            for (PodPlan pod : spec.dnsPods()) {
+                lines.add("CoreDNS pod %s on node %s (DNS 53/udp+tcp, metrics :9153, %d-byte body)"
+                        .formatted(pod.ip(), pod.node(), MetricsServer.body().length));
+            }
+            if (!spec.dnsPods().isEmpty()) {
+                lines.add("Service kube-dns %s -> %s (nftables DNAT on every node)".formatted(spec.dnsServiceIp(),
+                        spec.dnsPods().stream().map(p -> p.ip().toString()).toList()));
+            }
+            report.step("cluster up: %d nodes, %d pods, %s VNI %d UDP %d MTU %d".formatted(spec.nodes().size(),
+                    spec.pods().size(), spec.vtepDevice(), spec.vni(), spec.vxlanPort(), spec.vxlanMtu()), List.of(),
+                    lines);
         }
 
         private ConnectivityMatrix matrix(ScenarioStep step) throws LabException {
@@ -170,33 +248,49 @@ public final class ScenarioRunner {
                 }
                 labelsChecked = true;
             }
-            report.matrix(title(step), matrix);
+            report.matrix(phase(step), matrix);
             return matrix;
+        }
+
+        private static int total(ConnectivityMatrix matrix) {
+            return matrix.sources().size() * matrix.targets().size();
         }
 
         private void expectHealthy(ScenarioStep.ExpectHealthy step) throws LabException {
             ConnectivityMatrix matrix = matrix(step);
-            Map<String, LabDoctor.Examined> examined = doctor.examine();
-            report.examination(title(step), examined);
-            NamedFindings named = NamedFindings.of(examined);
-            report.step(title(step) + ": every path passes and the doctor finds nothing", List.of(),
-                    List.of(matrix.failures().size() + " of " + matrix.sources().size() * matrix.targets().size()
-                            + " probes failed", "doctor: " + named.render()));
-            expect(step, "every probe passes", matrix.allOk(), matrix.allOk() ? "all "
-                    + matrix.sources().size() * matrix.targets().size() + " probes ok"
+            report.step("probe matrix " + phase(step) + ": " + (total(matrix) - matrix.failures().size()) + "/"
+                    + total(matrix) + " ok", List.of(), List.of());
+            expect(step, "every probe passes", matrix.allOk(), matrix.allOk() ? "all " + total(matrix)
+                    + " probes ok (TCP+HTTP full body, DNS udp/tcp)"
                     : Evidence.list(matrix.failures().stream().map(ProbeResult::summary).toList()));
+            Map<String, LabDoctor.Examined> examined = doctor.examine();
+            report.examination(phase(step), examined);
+            NamedFindings named = NamedFindings.of(examined);
+            report.step("vxlab doctor on every node", List.of("vxlab doctor"), examined.values().stream()
+                    .map(e -> e.diagnosis().node() + ": " + (e.diagnosis().findings().isEmpty() ? "healthy"
+                            : e.diagnosis().findings().size() + " finding(s): " + e.diagnosis().findings().stream()
+                                    .map(f -> f.fault() + " " + f.device()).toList())).toList());
             expect(step, "the doctor finds nothing", named.named().isEmpty(), "doctor: " + named.render());
         }
 
         private void probe(ScenarioStep.Probe step) throws LabException {
-            List<String> lines = new ArrayList<>();
             if (step.broken().isPresent()) {
                 ConnectivityMatrix matrix = matrix(step);
                 CellDiff diff = CellDiff.of(matrix, step.broken().get(), step.ignore());
-                lines.add("matrix: " + diff.evidence());
+                List<String> lines = new ArrayList<>(List.of("matrix: " + diff.evidence()));
+                if (narratedFor.isPresent()) {
+                    lines.addAll(matrix.render().lines().toList());
+                }
+                report.step("probe matrix " + phase(step) + ": " + matrix.failures().size() + " broken paths",
+                        List.of(), lines);
                 expect(step, step.broken().get().isEmpty() ? "every cell of the matrix passes"
                         : "the matrix breaks exactly the expected cells", diff.holds(), diff.evidence());
             }
+            if (step.checks().isEmpty()) {
+                return;
+            }
+            List<String> lines = new ArrayList<>();
+            List<Runnable> verdicts = new ArrayList<>();
             // One concurrent batch per deadline (most checks use the scenario's).
             Map<Duration, List<ProbeCheck>> byTimeout = new LinkedHashMap<>();
             for (ProbeCheck check : step.checks()) {
@@ -213,12 +307,14 @@ public final class ScenarioRunner {
                     ProbeCheck check = batch.getValue().get(i);
                     ProbeResult result = results.get(i);
                     lines.add(result.summary());
-                    expect(step, check.from() + " -> " + check.to() + (check.connect() ? " (connect)" : "") + " is "
-                            + check.expected() + " (line " + check.line() + ")", check.holds(result.outcome()),
-                            result.summary());
+                    verdicts.add(() -> expect(step, result.probe().describe() + " from " + check.from() + " "
+                            + check.expectedVerb() + " (line " + check.line() + ")", check.holds(result.outcome()),
+                            result.outcome() + " after " + result.elapsed().toMillis() + " ms"
+                                    + (result.detail().isBlank() ? "" : " (" + result.detail() + ")")));
                 }
             }
-            report.step(title(step), List.of(), lines);
+            report.step(heading(step, title(step) + ": single probes"), List.of(), lines);
+            verdicts.forEach(Runnable::run);
         }
 
         private ProbeSource source(String label) throws LabException {
@@ -231,6 +327,9 @@ public final class ScenarioRunner {
         }
 
         private Probe probe(ProbeCheck check) throws LabException {
+            if (check.url().isPresent()) {
+                return check.url().get();
+            }
             ProbeTarget target = lab.targets().stream().filter(t -> t.label().equals(check.to())).findFirst()
                     .orElseThrow(() -> new LabException("the lab has no probe target '" + check.to() + "'"));
             if (check.connect() && target.probe() instanceof Probe.HttpGet http) {
@@ -242,9 +341,9 @@ public final class ScenarioRunner {
         private void inject(ScenarioStep.Inject step) throws LabException {
             List<String> commands = lab.inject(step.fault()).stream().map(CommandResult::commandLine).toList();
             report.injected(step.fault().id(), step.fault().node());
-            report.step(title(step) + " " + step.fault().id() + " on node " + step.fault().node()
-                    + (step.fault().parameters().isEmpty() ? "" : " " + step.fault().parameters()), commands, List.of());
-            out.println("  inject  " + step.fault().id() + " on node " + step.fault().node());
+            report.step(heading(step, title(step) + " " + step.fault().id() + " on node " + step.fault().node()
+                    + (step.fault().parameters().isEmpty() ? "" : " " + step.fault().parameters())), commands, List.of());
+            terse("  inject  " + step.fault().id() + " on node " + step.fault().node());
         }
 
         private void capture(ScenarioStep.Capture step) throws LabException {
@@ -252,7 +351,7 @@ public final class ScenarioRunner {
             if (!availability.isAvailable() || !lab.cluster().info().has(dev.vxlab.lab.backend.Capability.PACKET_CAPTURE)) {
                 report.step(title(step) + ": skipped (and its expectations not checked), packet capture is not "
                         + "available here: " + availability, List.of(), List.of());
-                out.println("  capture skipped: " + availability);
+                terse("  capture skipped: " + availability);
                 return;
             }
             ClusterNode node = lab.cluster().node(step.node());
@@ -263,12 +362,13 @@ public final class ScenarioRunner {
             } catch (CaptureException e) {
                 throw new LabException("line " + step.line() + ": the capture could not start: " + e.getMessage(), e);
             }
-            report.step(title(step) + " on node " + node.name() + " " + step.device(), List.of("tcpdump -i "
+            report.step("tcpdump on " + step.device() + " of node " + node.name(), List.of("tcpdump -nn -e -i "
                     + step.device() + " -w " + file.getFileName() + step.filter().map(f -> " " + f).orElse("")),
                     List.of());
-            out.println("  capture " + step.device() + " on node " + node.name() + " -> " + file.getFileName());
+            terse("  capture " + step.device() + " on node " + node.name() + " -> " + file.getFileName());
         }
 
+        /** Stops every capture still running, tells what each saw, and judges what its step expects. */
         void stopCaptures() {
             for (var entry : captures.entrySet()) {
                 PacketCapture capture = entry.getKey();
@@ -278,6 +378,9 @@ public final class ScenarioRunner {
                     PcapSummary summary = PcapSummary.read(file);
                     report.capture(file.path().getFileName().toString(), file.packetsCaptured() + " packets on "
                             + file.device() + " of node " + file.node(), highlights(summary), summary.render());
+                    report.step(heading(step, "capture on " + file.device() + " of node " + file.node()) + " ("
+                            + file.packetsCaptured() + " packets)", List.of(), summary.render().lines().limit(8)
+                            .toList());
                     step.synRetransmissions().ifPresent(wanted -> {
                         int seen = summary.synRetransmissions().size();
                         expect(step, wanted ? "SYNs are retransmitted with the same seq" : "no SYN is retransmitted",
@@ -290,14 +393,30 @@ public final class ScenarioRunner {
                                 + summary.synAcks().size() + " SYN-ACK(s) addressed to " + mac + " in "
                                 + file.path().getFileName());
                     });
+                    step.counts().noSynAcksTo().ifPresent(mac -> {
+                        int seen = summary.synAcksTo(mac).size();
+                        expect(step, "no SYN-ACK arrives addressed to " + mac, seen == 0, seen + " of "
+                                + summary.synAcks().size() + " SYN-ACK(s) addressed to " + mac + " in "
+                                + file.path().getFileName());
+                    });
+                    if (step.counts().minSyns() > 0 || step.counts().minSynAcks() > 0) {
+                        expect(step, "at least " + step.counts().minSyns() + " SYN(s) and "
+                                + step.counts().minSynAcks() + " SYN-ACK(s) are seen: SYNs answered again and again",
+                                summary.syns().size() >= step.counts().minSyns()
+                                        && summary.synAcks().size() >= step.counts().minSynAcks(),
+                                summary.syns().size() + " SYN(s), " + summary.synAcks().size() + " SYN-ACK(s) in "
+                                        + file.path().getFileName());
+                    }
                 } catch (CaptureException e) {
                     report.capture(capture.file().getFileName().toString(), "could not be read: " + e.getMessage(),
                             List.of(), "");
-                    if (step.synRetransmissions().isPresent() || step.synAcksTo().isPresent()) {
+                    if (step.synRetransmissions().isPresent() || step.synAcksTo().isPresent()
+                            || step.counts().any()) {
                         expect(step, "the capture can be read", false, e.getMessage());
                     }
                 }
             }
+            captures.clear(); // stopped; closing them at the end is harmless
         }
 
         /** What a capture shows, field-report style: retransmitted SYNs and where the SYN-ACKs were addressed. */
@@ -311,11 +430,20 @@ public final class ScenarioRunner {
 
         private void doctor(ScenarioStep.Doctor step) throws LabException {
             Map<String, LabDoctor.Examined> examined = doctor.examine();
-            report.examination(title(step), examined);
+            report.examination(phase(step), examined);
             NamedFindings named = NamedFindings.of(examined);
             String mismatch = named.mismatch(step.findings());
-            report.step(title(step) + ": the doctor examines every node", List.of(), List.of("named: "
-                    + named.render()));
+            List<String> lines = new ArrayList<>();
+            for (LabDoctor.Examined e : examined.values()) {
+                for (Finding f : e.diagnosis().findings()) {
+                    lines.add(f.node() + " " + f.severity().label() + " " + f.fault() + " " + f.device() + ": "
+                            + f.summary());
+                    lines.add("  expected " + f.expected() + "; actual " + f.actual());
+                }
+            }
+            lines.add("named: " + named.render());
+            report.step(heading(step, title(step) + ": the doctor examines every node"), List.of("vxlab doctor"),
+                    lines);
             expect(step, step.findings().isEmpty() ? "the doctor names nothing"
                     : "the doctor names exactly " + String.join(", ", step.findings().stream()
                             .map(f -> f.render()).toList()), mismatch.isEmpty(),
@@ -329,16 +457,19 @@ public final class ScenarioRunner {
             List<FixPlan> chosen = step.doctorsPlan() ? offered : named(step.fixIds(), examined);
             List<String> missing = step.fixIds().stream()
                     .filter(id -> chosen.stream().noneMatch(p -> p.fix().equals(id))).toList();
+            List<String> applied = doctor.apply(chosen);
+            report.fixes(chosen);
+            report.step(heading(step, title(step) + " " + String.join(", ", rendered(chosen))), applied,
+                    chosen.stream().map(p -> "fix " + p.fix() + "@" + p.node() + ": " + p.description()).toList());
             expect(step, step.doctorsPlan() ? "the doctor offers a fix plan" : "the doctor's findings call for "
                     + String.join(", ", step.fixIds()), !chosen.isEmpty() && missing.isEmpty(),
                     "the doctor's plan: " + (offered.isEmpty() ? "nothing" : String.join(", ", rendered(offered)))
                             + (missing.isEmpty() ? "" : "; no finding calls for " + String.join(", ", missing)));
-            List<String> applied = doctor.apply(chosen);
-            report.fixes(chosen);
-            report.step(title(step) + " " + String.join(", ", rendered(chosen)), applied, List.of());
-            out.println("  fix     " + String.join(", ", rendered(chosen)));
+            terse("  fix     " + String.join(", ", rendered(chosen)));
             if (step.prove()) {
                 ConnectivityMatrix after = matrix(step);
+                report.step("probe matrix " + phase(step) + ": " + (total(after) - after.failures().size()) + "/"
+                        + total(after) + " ok", List.of(), List.of());
                 expect(step, "traffic proves the fix: every probe passes", after.allOk(), after.allOk()
                         ? "all " + after.sources().size() * after.targets().size() + " probes ok"
                         : Evidence.list(after.failures().stream().map(ProbeResult::summary).toList()));
@@ -381,7 +512,88 @@ public final class ScenarioRunner {
                 Thread.currentThread().interrupt();
                 throw new LabException("interrupted while waiting", e);
             }
-            report.step(title(step) + " " + step.duration().toMillis() + " ms", List.of(), List.of());
+            report.step(heading(step, title(step) + " " + step.duration().toMillis() + " ms"), List.of(), List.of());
+        }
+
+        private void run(ScenarioStep.Run step) throws LabException {
+            CommandResult result = lab.cluster().node(step.node()).remote().run(step.argv());
+            String output = (result.ok() ? result.stdout() : result.stderr() + result.stdout()).strip();
+            List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+            report.step(heading(step, step.commandLine() + " on node " + step.node()), List.of(step.commandLine()),
+                    lines);
+            String shown = "`" + step.commandLine() + "` on node " + step.node();
+            String evidence = output.isEmpty() ? "(no output)" : Evidence.list(lines);
+            for (String text : step.contains()) {
+                expect(step, shown + " shows '" + text + "'", output.contains(text), evidence);
+            }
+            step.matches().ifPresent(regex -> expect(step, shown + " matches /" + regex + "/",
+                    Pattern.compile(regex, Pattern.MULTILINE).matcher(output).find(), evidence));
+            step.lines().ifPresent(n -> expect(step, shown + " prints " + n + " line(s)", lines.size() == n,
+                    lines.size() + " line(s): " + evidence));
+        }
+
+        private void counter(ScenarioStep.Counter step) throws LabException {
+            ClusterNode node = lab.cluster().node(step.node());
+            String key = step.node() + " " + step.device() + " " + step.counter();
+            String command = "ip -s -s link show dev " + step.device();
+            OptionalLong now = NodeFacts.counter(node.remote(), step.device(), step.counter());
+            if (now.isEmpty()) {
+                counters.remove(key);
+                report.step(heading(step, title(step)) + ": " + step.counter() + " is not exposed by this kernel ("
+                        + System.getProperty("os.version") + "; rx-otherhost-dropped needs 5.19+), not checked",
+                        List.of(command), List.of());
+                return;
+            }
+            Long before = counters.put(key, now.getAsLong());
+            if (step.expect().isEmpty() || before == null) {
+                report.step(heading(step, title(step) + ": " + step.counter() + " of " + step.device() + " on node "
+                        + step.node()), List.of(command), List.of(step.counter() + ": " + now.getAsLong()));
+                return;
+            }
+            long delta = now.getAsLong() - before;
+            report.step(heading(step, title(step) + ": " + step.counter() + " of " + step.device() + " on node "
+                    + step.node()), List.of(command), List.of(step.counter() + ": " + before + " -> " + now.getAsLong()));
+            boolean rises = step.expect().get().equals("rises");
+            expect(step, step.device() + "'s " + step.counter() + " counter on node " + step.node()
+                    + (rises ? " rises" : " stays steady"), rises ? delta > 0 : delta == 0,
+                    (delta >= 0 ? "+" : "") + delta + " (" + before + " -> " + now.getAsLong() + ")");
+        }
+
+        /** Read the way the doctor reads a real cluster: the published node list, not the lab's memory. */
+        private void advertisedMac(ScenarioStep.AdvertisedMac step) throws LabException {
+            String device = lab.spec().vtepDevice();
+            Path nodes = lab.flannel().nodeListFile();
+            MacAddress published;
+            try {
+                published = NodeListReader.read(Files.readString(nodes)).byName(step.node())
+                        .orElseThrow(() -> new LabException("node " + step.node() + " is not in " + nodes)).vtepMac();
+            } catch (IOException | AdvertisedViewException e) {
+                throw new LabException("cannot read the published leases " + nodes + ": " + e.getMessage(), e);
+            }
+            String actual = NodeFacts.deviceMac(lab.cluster().node(step.node()).remote(), device);
+            report.step(heading(step, title(step) + ": the advertised VtepMAC and " + device + "'s MAC"),
+                    List.of("kubectl get node " + step.node() + " -o jsonpath='{.metadata.annotations}'",
+                            "ip link show dev " + device),
+                    List.of("advertised (" + nodes.getFileName() + "): flannel.alpha.coreos.com/backend-data: "
+                                    + "{\"VtepMAC\":\"" + published + "\"}",
+                            device + " on node " + step.node() + ": link/ether " + actual));
+            boolean same = published.toString().equals(actual);
+            expect(step, step.differs() ? "the advertised VtepMAC differs from " + device + "'s MAC"
+                    : "the advertised VtepMAC is " + device + "'s MAC", step.differs() != same,
+                    published + (same ? " == " : " != ") + actual);
+        }
+
+        /** The doctor's model follows the SYN and its SYN-ACK through fresh snapshots and says where they end. */
+        private void trace(ScenarioStep.Trace step) throws LabException {
+            Exchange exchange = doctor.model().exchange(step.from(), step.to());
+            report.step(heading(step, title(step) + ": where the exchange ends"), List.of("vxlab doctor --trace "
+                    + step.from() + " " + step.to()), exchange.render().lines().toList());
+            String shown = "the trace from " + step.from() + " to " + step.to();
+            step.delivered().ifPresent(wanted -> expect(step, shown + (wanted ? " is delivered" : " fails"),
+                    exchange.succeeded() == wanted, exchange.summary()));
+            for (String text : step.says()) {
+                expect(step, shown + " says '" + text + "'", exchange.summary().contains(text), exchange.summary());
+            }
         }
     }
 }

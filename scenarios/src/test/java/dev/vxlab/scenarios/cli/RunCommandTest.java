@@ -70,6 +70,18 @@ class RunCommandTest {
     }
 
     @Test
+    void reproduceRejectsBadInputInOneLineWithExitTwo() {
+        assertThat(Main.run("reproduce", "--backend", "kind")).isEqualTo(Main.USAGE);
+        assertThat(Main.run("reproduce", "--nodes", "1")).isEqualTo(Main.USAGE);
+        assertThat(Main.run("reproduce", "--nodes", "five")).isEqualTo(Main.USAGE);
+        assertThat(stderr().lines().toList()).containsExactly("vxlab: unknown backend 'kind'; available here: netns",
+                "vxlab: --nodes must be from 2 to 64, not 1", stderr().lines().toList().get(2));
+        assertThat(stderr().lines().toList().get(2)).startsWith("vxlab: ").contains("'five'").contains("--nodes");
+        assertThat(Main.run("reproduce", "--help")).isZero();
+        assertThat(stdout()).startsWith("Usage: vxlab reproduce");
+    }
+
+    @Test
     void anUnknownNameListsTheCatalog() {
         assertThat(Main.run("run", "no-such-scenario")).isEqualTo(Main.USAGE);
         assertThat(stderr()).doesNotContain("\n").startsWith("vxlab: no scenario file 'no-such-scenario' and no "

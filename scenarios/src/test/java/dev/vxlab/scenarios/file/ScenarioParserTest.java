@@ -53,7 +53,8 @@ class ScenarioParserTest {
                 "probe", "doctor", "fix", "fix", "wait");
         assertThat(steps).extracting(ScenarioStep::line).containsExactly(6, 7, 8, 9, 17, 20, 21, 22);
         assertThat(steps.get(1)).isEqualTo(new ScenarioStep.Capture(7, "172.31.159.19", "flannel.1",
-                Optional.of("tcp port 9153"), Optional.empty(), Optional.of(MacAddress.parse("ea:77:37:86:ee:bf"))));
+                Optional.of("tcp port 9153"), Optional.empty(), Optional.of(MacAddress.parse("ea:77:37:86:ee:bf")),
+                ScenarioStep.CaptureCounts.NONE));
         assertThat(((ScenarioStep.Inject) steps.get(2)).fault()).isEqualTo(new Fault.MtuReset("172.31.159.20", "eth0", 1400));
         ScenarioStep.Probe probe = (ScenarioStep.Probe) steps.get(3);
         assertThat(probe.checks()).containsExactly(
@@ -107,12 +108,77 @@ class ScenarioParserTest {
         assertThat(MatrixLabels.of(s.cluster()).sources()).contains("pod web@172.31.159.21");
     }
 
+    @Test
+    void readsTheStoryStepsSayingsAddressesAndTheNodeCountOverride() throws Exception {
+        Scenario s = ScenarioParser.parse(HEAD + """
+                  - expect-healthy: {say: before the fault}
+                  - counter: {node: 172.31.159.19, counter: rx-otherhost-dropped}
+                  - capture:
+                      node: 10.187.1.24
+                      expect: {no-syn-acks-to: "b6:9b:ed:b0:37:74", min-syns: 2, min-syn-acks: 3}
+                  - probe:
+                      checks:
+                        - {from: node 0, to: "http://10.186.0.2:9153/metrics", expect: timeout}
+                        - {from: node 0, to: 10.187.1.24, expect: broken}
+                      broken: [{across: 0}]
+                  - stop-captures
+                  - run: {node: 0, command: ip route get 10.187.0.0, expect: {matches: "^local", contains: dev lo}}
+                  - run: {node: 0, command: [ip, route, show], expect: {lines: peers}}
+                  - counter: {node: 0, counter: rx-otherhost-dropped, expect: rises, say: the drops}
+                  - advertised-mac: {node: 0, expect: differs}
+                  - trace: {from: 0, to: 10.187.1.24, expect: {delivered: false, says: otherhost}}
+                """, "t.yaml", "t");
+        List<ScenarioStep> steps = s.steps();
+        assertThat(s.say(steps.get(0))).contains("before the fault");
+        assertThat(s.say(steps.get(1))).isEmpty();
+        assertThat(s.say(steps.get(7))).contains("the drops");
+        assertThat(steps.get(1)).isEqualTo(new ScenarioStep.Counter(7, "172.31.159.19", "flannel.1",
+                "rx-otherhost-dropped", Optional.empty()));
+        assertThat(steps.get(2)).isEqualTo(new ScenarioStep.Capture(8, "172.31.159.20", "flannel.1", Optional.empty(),
+                Optional.empty(), Optional.empty(), new ScenarioStep.CaptureCounts(
+                        Optional.of(MacAddress.parse("b6:9b:ed:b0:37:74")), 2, 3)));
+        ScenarioStep.Probe probe = (ScenarioStep.Probe) steps.get(3);
+        assertThat(probe.checks()).extracting(ProbeCheck::to)
+                .containsExactly("http://10.186.0.2:9153/metrics", "coredns@172.31.159.20");
+        assertThat(probe.checks().getFirst().url()).contains(new dev.vxlab.lab.probe.Probe.HttpGet(
+                dev.vxlab.detectors.addr.Ipv4.parse("10.186.0.2"), 9153, "/metrics"));
+        // Across node 0: from it (node and pod) to everything elsewhere, and from everywhere else to its pod.
+        List<Cells> across = probe.broken().orElseThrow();
+        assertThat(across).hasSize(2);
+        assertThat(across.get(0).from()).containsExactly("node 172.31.159.19", "pod app@172.31.159.19");
+        assertThat(across.get(0).to()).containsExactly("app@172.31.159.20", "app@172.31.159.21",
+                "coredns@172.31.159.20", "coredns@172.31.159.21", "dns/udp", "dns/tcp");
+        assertThat(across.get(1).to()).containsExactly("app@172.31.159.19");
+        assertThat(across.get(1).from()).hasSize(4).doesNotContain("node 172.31.159.19");
+        assertThat(steps.get(4)).isEqualTo(new ScenarioStep.StopCaptures(16));
+        assertThat(steps.get(5)).isEqualTo(new ScenarioStep.Run(17, "172.31.159.19",
+                List.of("ip", "route", "get", "10.187.0.0"), List.of("dev lo"), Optional.of("^local"), Optional.empty()));
+        assertThat(((ScenarioStep.Run) steps.get(6)).lines()).contains(2);
+        assertThat(steps.get(7)).isEqualTo(new ScenarioStep.Counter(19, "172.31.159.19", "flannel.1",
+                "rx-otherhost-dropped", Optional.of("rises")));
+        assertThat(steps.get(8)).isEqualTo(new ScenarioStep.AdvertisedMac(20, "172.31.159.19", true));
+        assertThat(steps.get(9)).isEqualTo(new ScenarioStep.Trace(21, "172.31.159.19",
+                dev.vxlab.detectors.addr.Ipv4.parse("10.187.1.24"), Optional.of(false), List.of("otherhost")));
+    }
+
+    @Test
+    void theNodeCountCanBeOverriddenAndPeersFollowsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("story.yaml");
+        java.nio.file.Files.writeString(file, HEAD + "  - run: {node: 0, command: ip route, expect: {lines: peers}}\n");
+        Scenario seven = ScenarioParser.parse(file, java.util.OptionalInt.of(7));
+        assertThat(seven.cluster().nodes()).hasSize(7);
+        assertThat(((ScenarioStep.Run) seven.steps().getFirst()).lines()).contains(6);
+        assertThat(ScenarioParser.parse(file).cluster().nodes()).hasSize(3);
+    }
+
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("bad YAML", HEAD + "  - inject: {fault: x, node: 0\n  - wait: 1s\n", 7, "not valid YAML"),
                 Arguments.of("bad YAML indentation", "description: x\n cluster: y\n", 2, "not valid YAML"),
                 Arguments.of("unknown step", HEAD + "  - expect-healthy\n  - pause: 1s\n", 7,
-                        "unknown step 'pause' (known: probe, inject, capture, doctor, fix, wait, expect-healthy)"),
+                        "unknown step 'pause' (known: probe, inject, capture, doctor, fix, wait, expect-healthy, stop-captures, "
+                                + "run, counter, advertised-mac, trace)"),
                 Arguments.of("unknown fault", HEAD + "  - expect-healthy\n  - inject:\n      node: 0\n"
                         + "      fault: vtep-mac-drif\n", 9, "unknown fault 'vtep-mac-drif' (known: vtep-mac-drift, "),
                 Arguments.of("unknown node", HEAD + "  - inject: {fault: routes-flushed, node: 7}\n", 6,
@@ -147,6 +213,46 @@ class ScenarioParserTest {
                 Arguments.of("empty file", "", 1, "the file is empty"),
                 Arguments.of("bad MAC", HEAD + "  - capture:\n      node: 0\n      expect:\n        syn-acks-to: ea:77\n",
                         9, "syn-acks-to must be a MAC address"),
+                Arguments.of("say that is no text", HEAD + "  - expect-healthy: {say: [a, b]}\n", 6,
+                        "say must be a single value, not a list"),
+                Arguments.of("stop-captures without a capture", HEAD + "  - stop-captures\n", 6,
+                        "stop-captures has no capture to stop"),
+                Arguments.of("bad min-syns", HEAD + "  - capture: {node: 0, expect: {min-syns: many}}\n", 6,
+                        "min-syns must be a whole number"),
+                Arguments.of("bad no-syn-acks-to", HEAD + "  - capture:\n      node: 0\n      expect:\n"
+                        + "        no-syn-acks-to: b6\n", 9, "no-syn-acks-to must be a MAC address"),
+                Arguments.of("run without command", HEAD + "  - run: {node: 0}\n", 6, "run needs 'command'"),
+                Arguments.of("run with a bad regex", HEAD + "  - run:\n      node: 0\n      command: ip route\n"
+                        + "      expect: {matches: \"(local\"}\n", 9, "matches must be a regular expression"),
+                Arguments.of("run with an unknown expectation", HEAD + "  - run:\n      node: 0\n"
+                        + "      command: ip route\n      expect: {equals: x}\n", 9,
+                        "unknown key 'equals' in a run's expect (known: contains, lines, matches)"),
+                Arguments.of("run lines not a number", HEAD + "  - run: {node: 0, command: ip route, expect: {lines: all}}\n",
+                        6, "lines must be a whole number, not the text 'all'"),
+                Arguments.of("unknown counter", HEAD + "  - counter: {node: 0, counter: rx-otherhost}\n", 6,
+                        "unknown counter 'rx-otherhost' (known: "),
+                Arguments.of("counter expectation without a reading", HEAD
+                        + "  - counter: {node: 0, counter: rx-dropped, expect: rises}\n", 6,
+                        "no earlier counter step reads rx-dropped of flannel.1 on node 172.31.159.19"),
+                Arguments.of("counter expectation unknown", HEAD + "  - counter: {node: 0, counter: rx-dropped}\n"
+                        + "  - counter: {node: 0, counter: rx-dropped, expect: falls}\n", 7,
+                        "a counter's expect is rises or steady, not 'falls'"),
+                Arguments.of("advertised-mac without expect", HEAD + "  - advertised-mac: {node: 0}\n", 6,
+                        "advertised-mac needs 'expect'"),
+                Arguments.of("advertised-mac expecting nonsense", HEAD
+                        + "  - advertised-mac: {node: 0, expect: same}\n", 6, "advertised-mac's expect is differs"),
+                Arguments.of("trace to no address", HEAD + "  - trace: {from: 0, to: coredns@1}\n", 6,
+                        "a trace goes to an IPv4 address like 10.187.1.24, not 'coredns@1'"),
+                Arguments.of("trace delivered not a boolean", HEAD
+                        + "  - trace: {from: 0, to: 10.187.1.24, expect: {delivered: no-way}}\n", 6,
+                        "delivered must be true or false"),
+                Arguments.of("across a node running CoreDNS", HEAD + "  - probe:\n      broken: [{across: 1}]\n", 7,
+                        "across 172.31.159.20: a CoreDNS pod runs there"),
+                Arguments.of("across with from", HEAD + "  - probe:\n      broken:\n        - {across: 0, from: node 1}\n",
+                        8, "unknown key 'from' in an entry of broken with across (known: across)"),
+                Arguments.of("a check to a bad URL", HEAD + "  - probe:\n      checks:\n"
+                        + "        - {from: node 0, to: \"http://coredns/metrics\", expect: timeout}\n", 8,
+                        "'http://coredns/metrics' is not a URL like http://10.186.0.2:9153/metrics"),
                 Arguments.of("a pod twice", "description: x\ncluster: {nodes: 2}\nworkload:\n  pods:\n"
                         + "    - {node: 1, name: app}\nsteps: [expect-healthy]\n", 5,
                         "node 172.31.159.20 already has a pod named 'app'"));

@@ -1,0 +1,66 @@
+package dev.vxlab.scenarios.cli;
+
+import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.backend.Backends;
+import dev.vxlab.lab.backend.ClusterBackend;
+import dev.vxlab.lab.cli.Main;
+import dev.vxlab.lab.cli.ReportDirectories;
+import dev.vxlab.lab.report.Expectation;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.scenarios.file.Scenario;
+import dev.vxlab.scenarios.file.ScenarioParser;
+import dev.vxlab.scenarios.runner.ScenarioResult;
+import dev.vxlab.scenarios.runner.ScenarioRunner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vxlab reproduce}: the main job. Plays the catalog's field story ({@value #STORY}.yaml) on N nodes of the
+ * field's cluster, told step by step; exit 0 when every expectation held, 1 when one did not, 2 bad input.
+ */
+@Command(name = "reproduce", description = "Reproduce the field bug (flannel.1 MAC drift, then route loss) "
+        + "and its recovery on a throw-away cluster (plays scenarios/catalog/" + ReproduceCommand.STORY + ".yaml).")
+final class ReproduceCommand implements Callable<Integer> {
+    static final String STORY = "field-story";
+
+    @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, 2 to 64 (the field had ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--report", description = "Report directory (default: vxlab-reports/<date-time>).")
+    Path report;
+
+    @Override
+    public Integer call() throws LabException {
+        ClusterBackend chosen = Backends.byName(backend);
+        if (nodes < 2 || nodes > ClusterSpec.MAX_NODES) {
+            throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + ", not " + nodes);
+        }
+        // Parsed before entering the backend's place, so a broken story costs no cluster.
+        Scenario story = ScenarioParser.parse(Catalog.shipped().resolve(STORY), OptionalInt.of(nodes));
+        Path dir = ReportDirectories.defaultFor(null, report);
+        Optional<Integer> there = chosen.enter(List.of("reproduce", "--backend", backend, "--nodes",
+                Integer.toString(nodes), "--report", dir.toString()));
+        if (there.isPresent()) {
+            return there.get();
+        }
+        ScenarioResult result = ScenarioRunner.narrated(chosen, dir, System.out, "reproduce").play(story);
+        List<Expectation> all = result.report().expectations();
+        if (result.passed()) {
+            System.out.printf("%nreproduced: %d of %d expectations held. Report: %s%n", all.size(), all.size(),
+                    dir.resolve("report.html"));
+            return Main.OK;
+        }
+        System.out.printf("%nNOT reproduced: %d expectation(s) failed: %s. Report: %s%n", result.failed().size(),
+                String.join("; ", result.failed().stream().map(Expectation::description).toList()),
+                dir.resolve("report.html"));
+        return Main.FAILED;
+    }
+}
