@@ -34,7 +34,7 @@ import dev.vxlab.lab.report.Examination;
 import dev.vxlab.lab.report.FaultWindow;
 import dev.vxlab.lab.report.PhaseMatrix;
 import dev.vxlab.lab.report.RunReport;
-import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.action.Applied;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import dev.vxlab.lab.spec.PodPlan;
@@ -186,11 +186,11 @@ public final class FieldBugStory {
             Optional<Captures> capture = startCaptures();
             Fault drift = new Fault.VtepMacDrift(faulty.name(), Optional.empty());
             double injectedAt = story.elapsed();
-            List<CommandResult> applied = lab.inject(drift);
+            List<Applied> applied = lab.inject(drift);
             String newMac = NodeProbe.deviceMac(faultyNode.remote(), vtep).value();
             story.step("inject vtep-mac-drift on node " + faulty.name() + ": flannel.1's MAC changes after flannel "
                     + "advertised it (" + advertised + " -> " + newMac + ")",
-                    applied.stream().map(CommandResult::commandLine).toList(), List.of());
+                    applied.stream().map(Applied::commandLine).toList(), List.of());
 
             symptoms(advertised, newMac);
             capture.ifPresent(c -> analyseCaptures(c, advertised, newMac));
@@ -452,12 +452,12 @@ public final class FieldBugStory {
             var before = NodeProbe.routesVia(faultyNode.remote(), vtep);
             Fault loss = new Fault.VtepAddressRemoved(faulty.name());
             double injectedAt = story.elapsed();
-            List<CommandResult> applied = lab.inject(loss);
+            List<Applied> applied = lab.inject(loss);
             var after = NodeProbe.routesVia(faultyNode.remote(), vtep);
             var get = NodeProbe.routeGet(faultyNode.remote(), faulty.vtepAddress().toString());
             story.step("inject vtep-address-removed on node " + faulty.name() + ": NetworkManager re-applies flannel.1 "
                     + "and deletes its address; the kernel drops every route through it",
-                    applied.stream().map(CommandResult::commandLine).toList(),
+                    applied.stream().map(Applied::commandLine).toList(),
                     List.of(before.command() + ": " + before.value().size() + " routes before, "
                             + after.value().size() + " after", get.command() + ": " + get.value()));
             story.expect("routes-gone", "the routes to the peers' subnets are gone",

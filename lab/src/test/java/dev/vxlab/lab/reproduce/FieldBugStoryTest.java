@@ -3,6 +3,7 @@ package dev.vxlab.lab.reproduce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.lab.backend.netns.NetnsBackend;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The main job, end to end on the real kernel: the field's 5-node cluster, every symptom, the recovery; and the page
  * it writes, as a real browser shows it. The story is played once for all tests here.
  */
+@Kernel
 class FieldBugStoryTest {
     /** The grid cell colours of report.html (HtmlReport.OK_CELL and BROKEN_CELL). */
     private static final int OK_CELL = 0x2da44e;

@@ -2,6 +2,7 @@ package dev.vxlab.lab.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * `vxlab reproduce` killed with SIGKILL midway leaves nothing behind: no process, and no network namespace still
  * referenced by any process or mount anywhere on the machine (so the kernel has freed them and their devices).
  */
+@Kernel
 class KilledRunLeavesNothingTest {
 
     @TempDir
