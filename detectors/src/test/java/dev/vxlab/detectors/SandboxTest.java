@@ -2,9 +2,11 @@ package dev.vxlab.detectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import org.junit.jupiter.api.Test;
 
 /** Guards the test harness itself: every test JVM must run inside the private lab sandbox, never on the host. */
+@Kernel
 class SandboxTest {
     @Test
     void testsRunInsideTheLabSandbox() throws Exception {

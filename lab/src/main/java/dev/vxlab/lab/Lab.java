@@ -1,5 +1,10 @@
 package dev.vxlab.lab;
 
+import dev.vxlab.detectors.action.ActionException;
+import dev.vxlab.detectors.action.Actuator;
+import dev.vxlab.detectors.action.Applied;
+import dev.vxlab.detectors.action.NodeAction;
+import dev.vxlab.detectors.action.NodeHandle;
 import dev.vxlab.detectors.netns.NamespaceException;
 import dev.vxlab.detectors.netns.NetnsExecutor;
 import dev.vxlab.lab.backend.Cluster;
@@ -19,8 +24,6 @@ import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.probe.Prober;
-import dev.vxlab.detectors.remote.CommandFailedException;
-import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.PodPlan;
 import java.io.IOException;
@@ -39,6 +42,7 @@ public final class Lab implements AutoCloseable {
     private final Cluster cluster;
     private final Map<String, NetnsExecutor> executors = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
+    private final Actuator actuator = new Actuator();
 
     private Lab(Cluster cluster) {
         this.cluster = cluster;
@@ -158,14 +162,34 @@ public final class Lab implements AutoCloseable {
         return ConnectivityMatrix.measure(new Prober(timeout), sources(), targets());
     }
 
-    /** Applies a fault through the node's shell and returns what ran. */
-    public List<CommandResult> inject(Fault fault) throws LabException {
-        ClusterNode node = cluster.node(fault.node());
-        FaultContext context = new FaultContext(spec(), node.plan(), flannel().leases());
+    /** Applies a fault through the actuator and returns what ran, as typed on the node. */
+    public List<Applied> inject(Fault fault) throws LabException {
+        return act("injecting " + fault.id(), fault.node(), context -> fault.actions(context));
+    }
+
+    /** Undoes a fault through the actuator (its own heal: a flanneld restart or the commands that restore it). */
+    public List<Applied> heal(Fault fault) throws LabException {
+        return act("healing " + fault.id(), fault.node(), context -> fault.heal(context));
+    }
+
+    /** What a fault on the node renders its actions against: the plan, the node and the published leases. */
+    public FaultContext faultContext(String node) throws LabException {
+        return new FaultContext(spec(), cluster.node(node).plan(), flannel().leases());
+    }
+
+    /** The node as the actuator reaches it. */
+    public NodeHandle handle(String node) throws LabException {
+        ClusterNode found = cluster.node(node);
+        return new LabNode(this, found.name(), found.remote());
+    }
+
+    private List<Applied> act(String what, String node, java.util.function.Function<FaultContext, List<NodeAction>> plan)
+            throws LabException {
+        NodeHandle handle = handle(node);
         try {
-            return node.remote().runAll(fault.commands(context));
-        } catch (CommandFailedException e) {
-            throw new LabException("injecting " + fault.id() + " on node " + node.name() + " failed: " + e.getMessage(), e);
+            return actuator.apply(handle, plan.apply(faultContext(node)));
+        } catch (ActionException e) {
+            throw new LabException(what + " on node " + handle.name() + " failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new LabException(e.getMessage(), e);
         }

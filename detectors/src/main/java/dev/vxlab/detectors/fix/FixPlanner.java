@@ -12,13 +12,10 @@ import java.util.Set;
 
 /**
  * Turns a diagnosis into fix plans: every finding goes to the first of its fixes that is known, findings that share a
- * fix are cured by one plan, and plans come in a safe order (sysctls and links before addresses, addresses before
- * peer entries, flanneld last, NetworkManager's drop-in first so nothing undoes the cure).
+ * fix are cured by one plan, and plans come in each fix's {@link Fix#rank()} (sysctls and links before addresses,
+ * addresses before peer entries, flanneld last, NetworkManager's drop-in first so nothing undoes the cure).
  */
 public final class FixPlanner {
-    private static final List<String> ORDER = List.of("nm-unmanaged-devices", "restore-sysctl", "reattach-bridge-port",
-            "link-up", "restore-mtu", "restore-address", "restore-vtep-mac", "restore-routes", "flannel-resync");
-
     private final Map<String, Fix> fixes;
 
     private FixPlanner(List<Fix> fixes) {
@@ -62,17 +59,12 @@ public final class FixPlanner {
         }
         List<FixPlan> plans = new ArrayList<>();
         byFix.entrySet().stream()
-                .sorted(java.util.Comparator.comparingInt(e -> rank(e.getKey())))
+                .sorted(java.util.Comparator.comparingInt(e -> fixes.get(e.getKey()).rank()))
                 .forEach(e -> {
                     Fix fix = fixes.get(e.getKey());
                     plans.add(new FixPlan(fix.id(), input.nodeName(), e.getValue(), fix.description(),
                             fix.plan(e.getValue(), input)));
                 });
         return plans;
-    }
-
-    private static int rank(String fixId) {
-        int at = ORDER.indexOf(fixId);
-        return at < 0 ? ORDER.size() : at;
     }
 }

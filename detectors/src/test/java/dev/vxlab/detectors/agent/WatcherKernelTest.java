@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.agent;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.netlink.NetlinkSource;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * counter timer is set to an hour, so it never fires), and so is its repair. Waits are bounded only so that a missing
  * pass fails instead of hanging.
  */
+@Kernel
 class WatcherKernelTest {
     private static final Duration LIVENESS = Duration.ofSeconds(10);
 

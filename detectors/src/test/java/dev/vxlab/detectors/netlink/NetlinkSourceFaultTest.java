@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.netlink;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
  * node: interrupted dumps, overflows, truncated datagrams, left-over answers, refusals. Each either leads to a clean
  * retake, equal to an undisturbed snapshot, or to one sentence.
  */
+@Kernel
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetlinkSourceFaultTest {
     private final TestNetns lab = new TestNetns();

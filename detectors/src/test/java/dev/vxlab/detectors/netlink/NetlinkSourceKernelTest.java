@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.netlink;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unreachable routes, tables above 255, scoped addresses, per-device rp_filter), read by netlink and by iproute2 and
  * required to be equal.
  */
+@Kernel
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetlinkSourceKernelTest {
     private final TestNetns lab = new TestNetns();

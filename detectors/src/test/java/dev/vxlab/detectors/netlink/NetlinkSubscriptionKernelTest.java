@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.netlink;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * NetlinkSubscription against a real kernel: the changes NetworkManager makes to a flannel node are each heard as an
  * event, and an overflowing socket says so. Waits are bounded only so that a missing event fails instead of hanging.
  */
+@Kernel
 class NetlinkSubscriptionKernelTest {
     private static final Duration LIVENESS = Duration.ofSeconds(10);
 

@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.source;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * IpJsonSource against a real kernel: a namespace programmed exactly as flannel's vxlan backend programs a node, read
  * back entry by entry. Runs inside the lab sandbox (root or rootless); every namespace it makes is deleted.
  */
+@Kernel
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IpJsonSourceKernelTest {
     private final TestNetns lab = new TestNetns();

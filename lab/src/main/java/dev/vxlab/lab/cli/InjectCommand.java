@@ -4,7 +4,7 @@ import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.fault.Fault;
 import dev.vxlab.lab.fault.FaultCatalog;
-import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.action.Applied;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -31,7 +31,7 @@ final class InjectCommand extends InLabCommand {
             throw new LabException(e.getMessage(), e);
         }
         System.out.println("injecting " + built.id() + " on node " + built.node() + ":");
-        for (CommandResult r : lab.inject(built)) {
+        for (Applied r : lab.inject(built)) {
             System.out.println("  $ " + r.commandLine());
         }
         return Main.OK;

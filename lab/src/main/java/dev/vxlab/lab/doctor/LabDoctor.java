@@ -6,10 +6,13 @@ import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.ActionException;
+import dev.vxlab.detectors.action.Actuator;
+import dev.vxlab.detectors.action.NodeHandle;
 import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.PodAttachment;
 import dev.vxlab.detectors.netlink.NetlinkSource;
+import dev.vxlab.detectors.source.NetworkManagerProcess;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.RemoteSources;
 import dev.vxlab.detectors.source.SnapshotSource;
@@ -26,8 +29,6 @@ import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
-import dev.vxlab.detectors.remote.CommandFailedException;
-import dev.vxlab.detectors.remote.CommandResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,7 @@ public final class LabDoctor implements AutoCloseable {
     private final Lab lab;
     private final Doctor doctor;
     private final FixPlanner planner;
+    private final Actuator actuator = new Actuator();
     private final Map<String, NodeState> previous = new LinkedHashMap<>();
     /** One snapshot source per node or pod, opened on first use and kept (a netlink socket on the fast path). */
     private final Map<String, SnapshotSource> sources = new LinkedHashMap<>();
@@ -157,25 +159,15 @@ public final class LabDoctor implements AutoCloseable {
         return planner.plan(examined.diagnosis(), examined.input());
     }
 
-    /** Applies the plans' steps on their nodes, in order; returns what ran, as typed on the node. */
+    /** Applies the plans' steps on their nodes through the lab's actuator, in order; returns what ran, as typed. */
     public List<String> apply(List<FixPlan> plans) throws LabException {
         List<String> done = new ArrayList<>();
         for (FixPlan plan : plans) {
-            ClusterNode node = lab.cluster().node(plan.node());
-            for (FixStep step : plan.steps()) {
-                done.add(node.name() + ": " + step.render(node.name()));
-                switch (step) {
-                    case FixStep.Run run -> {
-                        try {
-                            CommandResult ignored = node.remote().run(run.argv()).orThrow();
-                        } catch (CommandFailedException e) {
-                            throw new LabException("fix " + plan.fix() + " on node " + node.name() + " failed: "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                    case FixStep.RestartFlanneld restart -> lab.restartFlanneld(node.name());
-                    case FixStep.WriteFile write -> writeOnNode(node.name(), write);
-                }
+            NodeHandle node = lab.handle(plan.node());
+            try {
+                actuator.apply(node, plan.steps()).forEach(a -> done.add(a.node() + ": " + a.commandLine()));
+            } catch (ActionException e) {
+                throw new LabException("fix " + plan.fix() + " on node " + node.name() + " failed: " + e.getMessage(), e);
             }
         }
         return done;
@@ -189,13 +181,5 @@ public final class LabDoctor implements AutoCloseable {
             }
         });
         sources.clear();
-    }
-
-    private void writeOnNode(String node, FixStep.WriteFile write) throws LabException {
-        try {
-            lab.cluster().node(node).remote().put(write.path(), write.content());
-        } catch (RemoteException e) {
-            throw new LabException("cannot write " + write.path() + " on node " + node + ": " + e.getMessage(), e);
-        }
     }
 }

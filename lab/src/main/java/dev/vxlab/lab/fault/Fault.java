@@ -1,16 +1,20 @@
 package dev.vxlab.lab.fault;
 
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * A NetworkManager-style corruption of one node, as a value: its id, its node, its parameters, and the exact
- * commands a person would type on that node to cause it. Generators build these; reports print them.
+ * A NetworkManager-style corruption of one node, as a value: its id, its node, its parameters, the exact commands a
+ * person would type on that node to cause it, the node actions that undo it, and the findings the doctor is expected
+ * to name for it. Generators build these; reports print them; the lab's actuator applies them.
  */
 public sealed interface Fault {
 
@@ -25,6 +29,35 @@ public sealed interface Fault {
 
     /** The commands that cause it, as typed on the node. */
     List<List<String>> commands(FaultContext context);
+
+    /** The fault as node actions for the actuator: its commands, in order. */
+    default List<NodeAction> actions(FaultContext context) {
+        return commands(context).stream().<NodeAction>map(NodeAction.Run::new).toList();
+    }
+
+    /**
+     * The actions that undo it. Restarting flanneld by default: flanneld re-creates and re-programs its device and
+     * entries; faults outside flanneld's reach (cni0, sysctls, MTUs) say which commands restore them.
+     */
+    default List<NodeAction> heal(FaultContext context) {
+        return List.of(new NodeAction.RestartFlanneld());
+    }
+
+    /** Whether restarting flanneld alone undoes it. */
+    default boolean healedByFlanneld(FaultContext context) {
+        return heal(context).equals(List.of(new NodeAction.RestartFlanneld()));
+    }
+
+    /**
+     * The findings (severity above info) the doctor should name for it once traffic has flowed, on every node: the
+     * fault's own, and its mirror on the peer that receives misaddressed frames. Empty where a parameter takes the
+     * fault outside what the doctor is checked against (e.g. link-down on a device that is not flannel.1 or cni0).
+     */
+    Set<ExpectedFinding> expectedFindings(FaultContext context);
+
+    private static Set<ExpectedFinding> on(FaultContext context, String fault, String device) {
+        return Set.of(new ExpectedFinding(context.node().name(), fault, device));
+    }
 
     /** The VXLAN device's MAC changes after flannel advertised it (NetworkManager or udev assigned a new one). */
     record VtepMacDrift(String node, Optional<MacAddress> mac) implements Fault {
@@ -55,6 +88,10 @@ public sealed interface Fault {
             }
             return commands;
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.VTEP_MAC_DRIFT, context.vtep());
+        }
     }
 
     /** A network-manager restart drops every route through the VXLAN device (the field's step 7). */
@@ -69,6 +106,10 @@ public sealed interface Fault {
 
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "route", "flush", "dev", context.vtep()));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.MISSING_PEER_ROUTE, context.vtep());
         }
     }
 
@@ -85,6 +126,10 @@ public sealed interface Fault {
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "addr", "del", context.node().vtepAddress() + "/32", "dev", context.vtep()));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.VTEP_ADDRESS_MISSING, context.vtep());
+        }
     }
 
     /** Another daemon removes cni0's address: the pods lose their gateway. */
@@ -100,6 +145,15 @@ public sealed interface Fault {
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "addr", "del", context.node().bridgeAddress().toString(), "dev", "cni0"));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.BRIDGE_ADDRESS_MISSING, "cni0");
+        }
+
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("ip", "addr", "replace", context.node().bridgeAddress().toString(),
+                    "dev", "cni0"));
+        }
     }
 
     /** A device a network manager believes it owns is set down. */
@@ -114,6 +168,17 @@ public sealed interface Fault {
 
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "link", "set", "dev", device, "down"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return device.equals(context.vtep()) ? on(context, FaultIds.VTEP_LINK_DOWN, device)
+                    : device.equals("cni0") ? on(context, FaultIds.BRIDGE_LINK_DOWN, device) : Set.of();
+        }
+
+        /** flanneld brings its own device up again, but not cni0 or the underlay. */
+        public List<NodeAction> heal(FaultContext context) {
+            return device.equals(context.vtep()) ? Fault.super.heal(context)
+                    : List.of(NodeAction.Run.of("ip", "link", "set", "dev", device, "up"));
         }
     }
 
@@ -134,6 +199,16 @@ public sealed interface Fault {
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "link", "set", "dev", device, "mtu", Integer.toString(mtu)));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.MTU_MISMATCH, device);
+        }
+
+        /** Back to the cluster's MTU: the underlay's for eth0, VXLAN's (underlay - 50) for every other device. */
+        public List<NodeAction> heal(FaultContext context) {
+            int original = device.equals("eth0") ? context.spec().underlayMtu() : context.spec().vxlanMtu();
+            return List.of(NodeAction.Run.of("ip", "link", "set", "dev", device, "mtu", Integer.toString(original)));
+        }
     }
 
     /** A pod's veth is taken off the cni0 bridge. */
@@ -151,6 +226,19 @@ public sealed interface Fault {
                     .orElseThrow(() -> new IllegalArgumentException("no pod '" + pod + "' on node " + node));
             return List.of(List.of("ip", "link", "set", "dev", plan.hostVeth(), "nomaster"));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.BRIDGE_PORT_DETACHED, veth(context));
+        }
+
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("ip", "link", "set", "dev", veth(context), "master", "cni0"));
+        }
+
+        private String veth(FaultContext context) {
+            return context.spec().podsOn(node).stream().filter(p -> p.name().equals(pod)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no pod '" + pod + "' on node " + node)).hostVeth();
+        }
     }
 
     /** The VXLAN device's neighbor (ARP) entries are flushed, permanent ones included. */
@@ -165,6 +253,10 @@ public sealed interface Fault {
 
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "neigh", "flush", "dev", context.vtep(), "nud", "all"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.MISSING_PEER_NEIGHBOR, context.vtep());
         }
     }
 
@@ -182,6 +274,10 @@ public sealed interface Fault {
             return context.peers().stream().map(peer -> List.of("bridge", "fdb", "del", peer.vtepMac().toString(),
                     "dev", context.vtep(), "dst", peer.publicIp().toString(), "self")).toList();
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.MISSING_PEER_FDB, context.vtep());
+        }
     }
 
     /** Strict reverse-path filtering (rp_filter=1), as some distributions' defaults or a hardening script set. */
@@ -196,6 +292,21 @@ public sealed interface Fault {
 
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("sysctl", "-w", sysctlKey("net/ipv4/conf/" + device + "/rp_filter") + "=1"));
+        }
+
+        /** The kernel flags the devices whose effective rp_filter is strict: "all" makes cni0 and flannel.1 so. */
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            if (device.equals("all")) {
+                return Set.of(new ExpectedFinding(node, FaultIds.RP_FILTER_STRICT, "cni0"),
+                        new ExpectedFinding(node, FaultIds.RP_FILTER_STRICT, context.vtep()));
+            }
+            return device.equals("cni0") || device.equals(context.vtep())
+                    ? on(context, FaultIds.RP_FILTER_STRICT, device) : Set.of();
+        }
+
+        /** Off again, as a fresh network namespace has it (flanneld never touches sysctls). */
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("sysctl", "-w", sysctlKey("net/ipv4/conf/" + device + "/rp_filter") + "=0"));
         }
     }
 
@@ -212,6 +323,14 @@ public sealed interface Fault {
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("sysctl", "-w", "net.ipv4.ip_forward=0"));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.IP_FORWARD_DISABLED, "");
+        }
+
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("sysctl", "-w", "net.ipv4.ip_forward=1"));
+        }
     }
 
     /** NetworkManager (or a script) deletes the VXLAN device it thinks it owns. */
@@ -226,6 +345,10 @@ public sealed interface Fault {
 
         public List<List<String>> commands(FaultContext context) {
             return List.of(List.of("ip", "link", "del", context.vtep()));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.VXLAN_DEVICE_MISSING, context.vtep());
         }
     }
 
@@ -256,6 +379,20 @@ public sealed interface Fault {
                     List.of("ip", "addr", "add", context.node().vtepAddress() + "/32", "dev", context.vtep()),
                     List.of("ip", "link", "set", "dev", context.vtep(), "up"));
         }
+
+        /** Every entry flannel programmed is gone with the old device, and its MAC changed; its settings may differ. */
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            String vtep = context.vtep();
+            Set<ExpectedFinding> out = new java.util.HashSet<>();
+            for (String id : List.of(FaultIds.VTEP_MAC_DRIFT, FaultIds.MISSING_PEER_ROUTE,
+                    FaultIds.MISSING_PEER_NEIGHBOR, FaultIds.MISSING_PEER_FDB)) {
+                out.add(new ExpectedFinding(node, id, vtep));
+            }
+            if (learning || port != context.spec().vxlanPort()) {
+                out.add(new ExpectedFinding(node, FaultIds.VXLAN_CONFIG_MISMATCH, vtep));
+            }
+            return Set.copyOf(out);
+        }
     }
 
     /** The node's route to one peer's subnet points at another peer's VTEP (a leftover of an old lease). */
@@ -274,6 +411,10 @@ public sealed interface Fault {
             return List.of(List.of("ip", "route", "replace", target.podCidr().canonical().toString(), "via",
                     other.podCidr().network().toString(), "dev", context.vtep(), "onlink"));
         }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.WRONG_PEER_ROUTE, context.vtep());
+        }
     }
 
     /** The FDB entry for one peer's VtepMAC sends its frames to another node's underlay IP. */
@@ -291,6 +432,13 @@ public sealed interface Fault {
             var other = context.otherPeer(target);
             return List.of(List.of("bridge", "fdb", "replace", target.vtepMac().toString(), "dev", context.vtep(),
                     "dst", other.publicIp().toString(), "self", "permanent"));
+        }
+
+        /** The node that receives the misaddressed frames counts them as otherhost drops. */
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            var other = context.otherPeer(context.peer(peer));
+            return Set.of(new ExpectedFinding(node, FaultIds.WRONG_PEER_FDB_DST, context.vtep()),
+                    new ExpectedFinding(other.name(), FaultIds.OTHERHOST_DROPS, context.vtep()));
         }
     }
 
@@ -317,6 +465,12 @@ public sealed interface Fault {
                             "dev", context.vtep(), "nud", "permanent"),
                     List.of("bridge", "fdb", "replace", stale.toString(), "dev", context.vtep(), "dst",
                             target.publicIp().toString(), "self", "permanent"));
+        }
+
+        /** The peer receives frames for a MAC it no longer has and counts them as otherhost drops. */
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return Set.of(new ExpectedFinding(node, FaultIds.STALE_PEER_VTEP_MAC, context.vtep()),
+                    new ExpectedFinding(context.peer(peer).name(), FaultIds.OTHERHOST_DROPS, context.vtep()));
         }
     }
 

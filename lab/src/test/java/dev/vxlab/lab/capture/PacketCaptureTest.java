@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.remote.Command;
 import dev.vxlab.detectors.remote.CommandResult;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real tcpdump on real veth devices between namespaces this test makes (inside the lab sandbox), started through a
  * {@link NamespaceRemote} whose node files live in a temporary directory; the pcaps it writes are decoded in Java.
  */
+@Kernel
 class PacketCaptureTest {
     private static final int PORT = 9153; // CoreDNS metrics, the port the field report curled
     private static final MacAddress WRONG_MAC = MacAddress.parse("02:00:00:00:00:99");

@@ -2,10 +2,8 @@ package dev.vxlab.lab.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vxlab.detectors.fix.FixPlan;
-import dev.vxlab.detectors.fix.builtin.NmUnmanagedDevices;
-import dev.vxlab.detectors.fix.FixStep;
 import dev.vxlab.detectors.spi.FixIds;
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterNode;
@@ -29,8 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code vxlab doctor --netns NAME --node-name NAME --nodes NODES.json}: the doctor as it runs on a real node, pointed at
- * a lab node's namespace and the NodeList the lab published, exactly as an operator would point it at theirs.
+ * a lab node's namespace and the NodeList the lab published, exactly as an operator would point it at theirs. The
+ * command hands its options to the node-doctor module; this checks the whole way through the vxlab command line, with
+ * peers that answer, so the VXLAN round trips prove the fix.
  */
+@Kernel
 class RealNodeDoctorTest {
     private static final ClusterSpec SPEC = ClusterSpec.field(3);
     private static final String F = SPEC.nodes().get(0).name();
@@ -104,18 +105,6 @@ class RealNodeDoctorTest {
         assertThat(fixed.out()).contains("applied: ip route replace")
                 .contains("VXLAN round trips to the peers' flannel.1 addresses: 2/2");
         assertThat(doctor(on(F)).exit()).isZero();
-    }
-
-    @Test
-    void theNetworkManagerDropInGoesWhereNmConfigSays() throws Exception {
-        Path nm = dir.resolve("nm-dropin");
-        NodeDoctor doctor = NodeDoctor.open(netns(F), F, lab.flannel().nodeListFile(), null, nm);
-        FixStep write = new FixStep.WriteFile(NmUnmanagedDevices.DROP_IN, NmUnmanagedDevices.CONTENT);
-        List<String> done = doctor.apply(List.of(new FixPlan(FixIds.NM_UNMANAGED_DEVICES, F, List.of(), "drop-in",
-                List.of(write))));
-        assertThat(done).singleElement().asString().startsWith("cat > /etc/NetworkManager/conf.d/k8s.conf");
-        assertThat(Files.readString(nm.resolve("conf.d/k8s.conf")))
-                .contains("unmanaged-devices=").contains("interface-name:flannel*").contains("interface-name:cni0");
     }
 
     @Test

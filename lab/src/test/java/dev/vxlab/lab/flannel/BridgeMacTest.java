@@ -2,6 +2,7 @@ package dev.vxlab.lab.flannel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * port's, so detaching that pod's veth changed cni0's MAC and the other pods on the node, still sending to the old
  * gateway MAC, timed out until ARP noticed. The CNI bridge plugin sets the MAC; so does the lab now.
  */
+@Kernel
 class BridgeMacTest {
     private static final ClusterSpec SPEC = ClusterSpec.field(2);
 

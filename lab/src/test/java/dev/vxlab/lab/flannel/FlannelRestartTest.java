@@ -2,6 +2,7 @@ package dev.vxlab.lab.flannel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.backend.netns.NetnsBackend;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Kernel
 class FlannelRestartTest {
     private static final ClusterSpec SPEC = ClusterSpec.field(3);
 

@@ -2,6 +2,7 @@ package dev.vxlab.lab.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.model.Flow;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * handshake, then full-size segments from the pod back to the source. The DNS Service columns go through DNAT, which
  * the model does not do, and are left out.
  */
+@Kernel
 class ModelMatchesKernelTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private static final ClusterSpec SPEC = ClusterSpec.field(3);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.netns.NetnsExecutor;
 import dev.vxlab.lab.probe.Probe;
@@ -38,6 +39,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The CoreDNS stand-ins on a real bridge between network namespaces: a pod serves, a node asks. */
+@Kernel
 class PodServersTest {
     private static final String DOMAIN = "cluster1.local";
     private static final DnsZone ZONE =

@@ -2,6 +2,7 @@ package dev.vxlab.lab.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.lab.pods.DnsZone;
 import dev.vxlab.lab.pods.PodServers;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Three sources against three targets on a real bridge, with one path broken by a drop rule in the pod. */
+@Kernel
 class ConnectivityMatrixTest {
     private static LabNetwork net;
     private static PodServers servers;

@@ -2,6 +2,7 @@ package dev.vxlab.lab.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.netns.NetnsExecutor;
 import dev.vxlab.lab.pods.DnsZone;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * Every outcome produced by the real kernel: a pod runs the CoreDNS stand-ins, a node and another pod probe it
  * across a bridge, and faults are injected with routes and nftables inside the namespaces.
  */
+@Kernel
 class ProberTest {
     private static final String NAME = "kubernetes.default.svc.cluster1.local";
     /** Short, because negative cases wait for the whole timeout. */

@@ -34,6 +34,7 @@ import dev.vxlab.lab.report.Expectation;
 import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.spec.PodPlan;
+import dev.vxlab.detectors.action.Applied;
 import dev.vxlab.scenarios.file.MatrixLabels;
 import dev.vxlab.scenarios.file.ProbeCheck;
 import dev.vxlab.scenarios.file.Scenario;
@@ -339,7 +340,7 @@ public final class ScenarioRunner {
         }
 
         private void inject(ScenarioStep.Inject step) throws LabException {
-            List<String> commands = lab.inject(step.fault()).stream().map(CommandResult::commandLine).toList();
+            List<String> commands = lab.inject(step.fault()).stream().map(Applied::commandLine).toList();
             report.injected(step.fault().id(), step.fault().node());
             report.step(heading(step, title(step) + " " + step.fault().id() + " on node " + step.fault().node()
                     + (step.fault().parameters().isEmpty() ? "" : " " + step.fault().parameters())), commands, List.of());

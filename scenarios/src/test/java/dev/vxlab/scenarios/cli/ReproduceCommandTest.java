@@ -3,6 +3,7 @@ package dev.vxlab.scenarios.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.lab.cli.Main;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 5-node cluster, every symptom in the field's order, the recovery, the second mechanism; and the page it writes, as a
  * real browser shows it. Played once for all tests here.
  */
+@Kernel
 class ReproduceCommandTest {
     /** The grid cell colours of report.html (HtmlReport.OK_CELL and BROKEN_CELL). */
     private static final int OK_CELL = 0x2da44e;

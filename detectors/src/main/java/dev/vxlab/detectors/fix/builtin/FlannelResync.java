@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -15,12 +15,17 @@ public final class FlannelResync implements Fix {
     }
 
     @Override
+    public int rank() {
+        return FLANNELD;
+    }
+
+    @Override
     public String description() {
         return "restart flanneld on the node: it re-creates or re-reads flannel.1, re-publishes its VtepMAC, and every node re-programs its entries";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
-        return List.of(new FixStep.RestartFlanneld());
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
+        return List.of(new NodeAction.RestartFlanneld());
     }
 }

@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -18,17 +18,22 @@ public final class LinkUp implements Fix {
     }
 
     @Override
+    public int rank() {
+        return LINKS + 10;
+    }
+
+    @Override
     public String description() {
         return "set the device up (and, for flannel.1, re-program the peer routes the kernel removed)";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
         Set<String> devices = new LinkedHashSet<>();
         findings.forEach(f -> devices.add(f.device()));
-        List<FixStep> steps = new ArrayList<>();
+        List<NodeAction> steps = new ArrayList<>();
         for (String device : devices) {
-            steps.add(FixStep.Run.of("ip", "link", "set", "dev", device, "up"));
+            steps.add(NodeAction.Run.of("ip", "link", "set", "dev", device, "up"));
         }
         if (devices.contains(input.flannel().vtepDevice())) {
             steps.addAll(NodeFacts.peerEntries(input));

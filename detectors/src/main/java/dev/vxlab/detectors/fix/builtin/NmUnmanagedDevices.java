@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -21,16 +21,21 @@ public final class NmUnmanagedDevices implements Fix {
     }
 
     @Override
+    public int rank() {
+        return CONFIGURATION;
+    }
+
+    @Override
     public String description() {
         return "write the field's NetworkManager drop-in (" + DROP_IN + ") and reload NetworkManager's configuration";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
-        FixStep write = new FixStep.WriteFile(DROP_IN, CONTENT);
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
+        NodeAction write = new NodeAction.WriteFile(DROP_IN, CONTENT);
         // A NetworkManager that is not running reads the drop-in when it starts; one that runs must reload.
         return input.current().networkManager().running()
-                ? List.of(write, FixStep.Run.of("nmcli", "general", "reload", "conf"))
+                ? List.of(write, NodeAction.Run.of("nmcli", "general", "reload", "conf"))
                 : List.of(write);
     }
 }

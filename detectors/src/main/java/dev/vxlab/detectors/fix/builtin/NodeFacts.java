@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.advertised.AdvertisedNode;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,16 +19,16 @@ final class NodeFacts {
     }
 
     /** flannel's three entries for every peer, in flannel's order: neighbor, FDB, route. Replace is idempotent. */
-    static List<FixStep> peerEntries(DetectionInput input) {
+    static List<NodeAction> peerEntries(DetectionInput input) {
         String dev = input.flannel().vtepDevice();
-        List<FixStep> steps = new ArrayList<>();
+        List<NodeAction> steps = new ArrayList<>();
         for (AdvertisedNode peer : peers(input)) {
             String vtep = peer.podCidr().network().toString();
-            steps.add(FixStep.Run.of("ip", "neigh", "replace", vtep, "lladdr", peer.vtepMac().toString(), "dev", dev,
+            steps.add(NodeAction.Run.of("ip", "neigh", "replace", vtep, "lladdr", peer.vtepMac().toString(), "dev", dev,
                     "nud", "permanent"));
-            steps.add(FixStep.Run.of("bridge", "fdb", "replace", peer.vtepMac().toString(), "dev", dev, "dst",
+            steps.add(NodeAction.Run.of("bridge", "fdb", "replace", peer.vtepMac().toString(), "dev", dev, "dst",
                     peer.publicIp().toString(), "self", "permanent"));
-            steps.add(FixStep.Run.of("ip", "route", "replace", peer.podCidr().canonical().toString(), "via", vtep, "dev",
+            steps.add(NodeAction.Run.of("ip", "route", "replace", peer.podCidr().canonical().toString(), "via", vtep, "dev",
                     dev, "onlink"));
         }
         return steps;

@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -16,16 +16,21 @@ public final class ReattachBridgePort implements Fix {
     }
 
     @Override
+    public int rank() {
+        return LINKS;
+    }
+
+    @Override
     public String description() {
         return "enslave the pod's veth to cni0 again and set it up";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
-        List<FixStep> steps = new ArrayList<>();
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
+        List<NodeAction> steps = new ArrayList<>();
         for (Finding finding : findings) {
-            steps.add(FixStep.Run.of("ip", "link", "set", "dev", finding.device(), "master", input.flannel().bridgeDevice()));
-            steps.add(FixStep.Run.of("ip", "link", "set", "dev", finding.device(), "up"));
+            steps.add(NodeAction.Run.of("ip", "link", "set", "dev", finding.device(), "master", input.flannel().bridgeDevice()));
+            steps.add(NodeAction.Run.of("ip", "link", "set", "dev", finding.device(), "up"));
         }
         return steps;
     }

@@ -2,7 +2,7 @@ package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
@@ -21,20 +21,25 @@ public final class RestoreAddress implements Fix {
     }
 
     @Override
+    public int rank() {
+        return ADDRESSES;
+    }
+
+    @Override
     public String description() {
         return "add back the address flannel (flannel.1) or the CNI bridge plugin (cni0) gave the device";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
         AdvertisedNode self = NodeFacts.self(input);
-        List<FixStep> steps = new ArrayList<>();
+        List<NodeAction> steps = new ArrayList<>();
         if (findings.stream().anyMatch(f -> f.fault().equals(FaultIds.BRIDGE_ADDRESS_MISSING))) {
-            steps.add(FixStep.Run.of("ip", "addr", "replace", self.podCidr().host(1) + "/" + self.podCidr().length(),
+            steps.add(NodeAction.Run.of("ip", "addr", "replace", self.podCidr().host(1) + "/" + self.podCidr().length(),
                     "dev", input.flannel().bridgeDevice()));
         }
         if (findings.stream().anyMatch(f -> f.fault().equals(FaultIds.VTEP_ADDRESS_MISSING))) {
-            steps.add(FixStep.Run.of("ip", "addr", "replace", self.podCidr().network() + "/32", "dev",
+            steps.add(NodeAction.Run.of("ip", "addr", "replace", self.podCidr().network() + "/32", "dev",
                     input.flannel().vtepDevice()));
             steps.addAll(NodeFacts.peerEntries(input));
         }

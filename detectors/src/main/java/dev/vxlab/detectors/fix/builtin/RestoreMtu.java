@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -22,27 +22,32 @@ public final class RestoreMtu implements Fix {
     }
 
     @Override
+    public int rank() {
+        return LINKS + 20;
+    }
+
+    @Override
     public String description() {
         return "set the MTUs back to flannel's: FLANNEL_MTU on flannel.1, cni0 and the pod veths, FLANNEL_MTU + 50 on the underlay";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
         int mtu = NodeFacts.vtepMtu(input);
         String underlay = input.current().link(input.flannel().vtepDevice()).flatMap(l -> l.vxlan())
                 .flatMap(v -> v.underlay()).map(u -> u.name()).orElse("eth0");
         Set<String> devices = new LinkedHashSet<>();
         findings.forEach(f -> devices.add(f.device()));
-        List<FixStep> steps = new ArrayList<>();
+        List<NodeAction> steps = new ArrayList<>();
         // Raising flannel.1 needs room under it: an underlay that is consistent with a shrunken flannel.1 (so not a
         // finding of its own) is raised too, or the kernel refuses flannel.1's MTU (RTNETLINK: Invalid argument).
         boolean raisesVtep = devices.contains(input.flannel().vtepDevice());
         boolean underlayTooSmall = input.current().link(underlay).filter(l -> l.mtu() < mtu + 50).isPresent();
         if (devices.remove(underlay) || (raisesVtep && underlayTooSmall)) {
-            steps.add(FixStep.Run.of("ip", "link", "set", "dev", underlay, "mtu", Integer.toString(mtu + 50)));
+            steps.add(NodeAction.Run.of("ip", "link", "set", "dev", underlay, "mtu", Integer.toString(mtu + 50)));
         }
         for (String device : devices) {
-            steps.add(FixStep.Run.of("ip", "link", "set", "dev", device, "mtu", Integer.toString(mtu)));
+            steps.add(NodeAction.Run.of("ip", "link", "set", "dev", device, "mtu", Integer.toString(mtu)));
         }
         return steps;
     }

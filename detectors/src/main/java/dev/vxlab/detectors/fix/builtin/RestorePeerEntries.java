@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
@@ -15,12 +15,17 @@ public final class RestorePeerEntries implements Fix {
     }
 
     @Override
+    public int rank() {
+        return PEER_ENTRIES;
+    }
+
+    @Override
     public String description() {
         return "re-program flannel's neighbor, FDB entry and route for every peer from the advertised leases";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
         return NodeFacts.peerEntries(input);
     }
 }

@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.fix.builtin;
 
 import dev.vxlab.detectors.fix.Fix;
-import dev.vxlab.detectors.fix.FixStep;
+import dev.vxlab.detectors.action.NodeAction;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
@@ -17,19 +17,24 @@ public final class RestoreSysctl implements Fix {
     }
 
     @Override
+    public int rank() {
+        return SYSCTLS;
+    }
+
+    @Override
     public String description() {
         return "turn IPv4 forwarding back on; set rp_filter to loose (2)";
     }
 
     @Override
-    public List<FixStep> plan(List<Finding> findings, DetectionInput input) {
-        List<FixStep> steps = new ArrayList<>();
+    public List<NodeAction> plan(List<Finding> findings, DetectionInput input) {
+        List<NodeAction> steps = new ArrayList<>();
         if (findings.stream().anyMatch(f -> f.fault().equals(FaultIds.IP_FORWARD_DISABLED))) {
-            steps.add(FixStep.Run.of("sysctl", "-w", "net.ipv4.ip_forward=1"));
+            steps.add(NodeAction.Run.of("sysctl", "-w", "net.ipv4.ip_forward=1"));
         }
         if (findings.stream().anyMatch(f -> f.fault().equals(FaultIds.RP_FILTER_STRICT))) {
             // The effective value is the larger of "all" and the device's: 2 on "all" makes every device loose.
-            steps.add(FixStep.Run.of("sysctl", "-w", "net.ipv4.conf.all.rp_filter=2"));
+            steps.add(NodeAction.Run.of("sysctl", "-w", "net.ipv4.conf.all.rp_filter=2"));
         }
         return steps;
     }

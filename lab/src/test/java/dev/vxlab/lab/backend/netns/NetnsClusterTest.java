@@ -2,6 +2,7 @@ package dev.vxlab.lab.backend.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
@@ -17,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Kernel
 class NetnsClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,9 +1,10 @@
-package dev.vxlab.lab.doctor;
+package dev.vxlab.nodedoctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.advertised.NodeListWriter;
 import dev.vxlab.detectors.testkit.FlannelNamespace;
+import dev.vxlab.detectors.testkit.Kernel;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * `vxlab doctor --netns NAME --watch` on a real namespace: a route delete and a MAC change are printed as they happen,
  * from netlink events (the counter interval is an hour), and so is the repair.
  */
+@Kernel
 class NodeDoctorWatchTest {
     private static final long LIVENESS_MILLIS = 10_000;
 

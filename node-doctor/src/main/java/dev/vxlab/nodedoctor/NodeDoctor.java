@@ -1,22 +1,28 @@
-package dev.vxlab.lab.doctor;
+package dev.vxlab.nodedoctor;
 
+import dev.vxlab.detectors.action.ActionException;
+import dev.vxlab.detectors.action.Actuator;
+import dev.vxlab.detectors.action.Applied;
+import dev.vxlab.detectors.action.RealNode;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
-import dev.vxlab.detectors.agent.FindingChange;
-import dev.vxlab.detectors.agent.ProbeLoop;
-import dev.vxlab.detectors.agent.Watcher;
-import dev.vxlab.detectors.netlink.NetlinkSource;
-import dev.vxlab.detectors.netlink.NetlinkSubscription;
 import dev.vxlab.detectors.advertised.AdvertisedViewException;
 import dev.vxlab.detectors.advertised.ClusterView;
 import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.advertised.SubnetEnv;
+import dev.vxlab.detectors.agent.FindingChange;
+import dev.vxlab.detectors.agent.ProbeLoop;
+import dev.vxlab.detectors.agent.Watcher;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
-import dev.vxlab.detectors.fix.FixStep;
-import dev.vxlab.detectors.netns.NamespaceException;
-import dev.vxlab.detectors.netns.NetnsExecutor;
+import dev.vxlab.detectors.netlink.NetlinkSource;
+import dev.vxlab.detectors.netlink.NetlinkSubscription;
+import dev.vxlab.detectors.remote.FileRoot;
+import dev.vxlab.detectors.remote.LocalRemote;
+import dev.vxlab.detectors.remote.NamespaceRemote;
+import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.source.CommandRunner;
 import dev.vxlab.detectors.source.IpJsonSource;
+import dev.vxlab.detectors.source.NetworkManagerProcess;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.source.SnapshotSource;
@@ -26,20 +32,6 @@ import dev.vxlab.detectors.spi.Doctor;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FlannelConfig;
 import dev.vxlab.detectors.state.NodeState;
-import dev.vxlab.lab.LabException;
-import dev.vxlab.detectors.remote.NamespaceRemote;
-import dev.vxlab.lab.probe.Probe;
-import dev.vxlab.lab.probe.ProbeOutcome;
-import dev.vxlab.lab.probe.ProbeRequest;
-import dev.vxlab.lab.probe.ProbeResult;
-import dev.vxlab.lab.probe.ProbeSource;
-import dev.vxlab.lab.probe.Prober;
-import dev.vxlab.detectors.remote.CommandResult;
-import dev.vxlab.detectors.remote.FileRoot;
-import dev.vxlab.detectors.remote.LocalRemote;
-import dev.vxlab.detectors.remote.NamespaceRemote;
-import dev.vxlab.detectors.remote.Remote;
-import dev.vxlab.detectors.remote.ProcessRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -68,36 +60,38 @@ public final class NodeDoctor {
     private final ClusterView advertised;
     private final Optional<SubnetEnv> subnetEnv;
     private final SnapshotSource source;
-    private final Remote shell;
+    private final RealNode node;
     private final Path namespaceFile;
     private final Path nmConfig;
     private final Doctor doctor = Doctor.load();
     private final FixPlanner planner = FixPlanner.load();
+    private final Actuator actuator = new Actuator();
     private NodeState previous;
 
     private NodeDoctor(String nodeName, ClusterView advertised, Optional<SubnetEnv> subnetEnv, SnapshotSource source,
             Remote shell, Path namespaceFile, Path nmConfig) {
+        // kubectl (the flanneld restart) runs where the doctor runs, with the user's kubeconfig.
+        this.node = new RealNode(shell, LocalRemote.host("this machine"), this::onThisNode);
         this.nodeName = nodeName;
         this.advertised = advertised;
         this.subnetEnv = subnetEnv;
         this.source = source;
-        this.shell = shell;
         this.namespaceFile = namespaceFile;
         this.nmConfig = nmConfig;
     }
 
     /** Opens the doctor on the named namespace, or on this process's own one when {@code netns} is null. */
     public static NodeDoctor open(String netns, String nodeName, Path nodesFile, Path subnetEnvFile, Path nmConfig)
-            throws LabException {
+            throws NodeDoctorException {
         ClusterView view = readNodes(nodesFile);
         if (view.byName(nodeName).isEmpty()) {
-            throw new LabException("node '" + nodeName + "' is not in " + nodesFile + " (nodes there: "
+            throw new NodeDoctorException("node '" + nodeName + "' is not in " + nodesFile + " (nodes there: "
                     + view.nodes().stream().limit(8).map(AdvertisedNode::name).toList() + ")");
         }
         Optional<SubnetEnv> env = readSubnetEnv(subnetEnvFile, netns == null);
         Path nsFile = netns == null ? Path.of("/proc/self/ns/net") : Path.of("/run/netns", netns);
         if (netns != null && !Files.exists(nsFile)) {
-            throw new LabException("network namespace '" + netns + "' does not exist (no " + nsFile + ")");
+            throw new NodeDoctorException("network namespace '" + netns + "' does not exist (no " + nsFile + ")");
         }
         CommandRunner runner = netns == null ? CommandRunner.local() : CommandRunner.netns(netns);
         Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
@@ -106,23 +100,23 @@ public final class NodeDoctor {
         try {
             return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile, nmConfig);
         } catch (SnapshotException e) {
-            throw new LabException(e.getMessage(), e);
+            throw new NodeDoctorException(e.getMessage(), e);
         }
     }
 
-    private static ClusterView readNodes(Path file) throws LabException {
+    private static ClusterView readNodes(Path file) throws NodeDoctorException {
         try {
             return NodeListReader.read(Files.readString(file));
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new LabException("no such file: " + file + " (save it with: kubectl get nodes -o json > " + file + ")");
+            throw new NodeDoctorException("no such file: " + file + " (save it with: kubectl get nodes -o json > " + file + ")");
         } catch (IOException e) {
-            throw new LabException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new NodeDoctorException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (AdvertisedViewException e) {
-            throw new LabException(file + ": " + e.getMessage(), e);
+            throw new NodeDoctorException(file + ": " + e.getMessage(), e);
         }
     }
 
-    private static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws LabException {
+    private static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws NodeDoctorException {
         Path path = file != null ? file : host ? Path.of("/run/flannel/subnet.env") : null;
         if (path == null || (file == null && !Files.exists(path))) {
             return Optional.empty();
@@ -130,21 +124,21 @@ public final class NodeDoctor {
         try {
             return Optional.of(SubnetEnv.parse(Files.readString(path)));
         } catch (IOException e) {
-            throw new LabException("cannot read " + path + ": " + e.getMessage(), e);
+            throw new NodeDoctorException("cannot read " + path + ": " + e.getMessage(), e);
         } catch (AdvertisedViewException e) {
-            throw new LabException(path + ": " + e.getMessage(), e);
+            throw new NodeDoctorException(path + ": " + e.getMessage(), e);
         }
     }
 
     /** One examination: the input the doctor saw and what it said. */
     public record Examined(DetectionInput input, Diagnosis diagnosis) {}
 
-    public Examined examine() throws LabException {
+    public Examined examine() throws NodeDoctorException {
         NodeState state;
         try {
             state = source.snapshot();
         } catch (SnapshotException e) {
-            throw new LabException(e.getMessage(), e);
+            throw new NodeDoctorException(e.getMessage(), e);
         }
         DetectionInput input = new DetectionInput(nodeName, state, Optional.ofNullable(previous), advertised, subnetEnv,
                 FlannelConfig.DEFAULT);
@@ -157,10 +151,10 @@ public final class NodeDoctor {
     }
 
     /** The fix plans, never with a fix in {@code skipped} (`--skip-fix`). */
-    public List<FixPlan> plan(Examined examined, Set<String> skipped) throws LabException {
+    public List<FixPlan> plan(Examined examined, Set<String> skipped) throws NodeDoctorException {
         for (String id : skipped) {
             if (!planner.fixes().containsKey(id)) {
-                throw new LabException("unknown fix '" + id + "' for --skip-fix (known: "
+                throw new NodeDoctorException("unknown fix '" + id + "' for --skip-fix (known: "
                         + String.join(", ", new java.util.TreeSet<>(planner.fixes().keySet())) + ")");
             }
         }
@@ -168,73 +162,40 @@ public final class NodeDoctor {
     }
 
     /** Applies the plans on this node and returns what ran, as typed. */
-    public List<String> apply(List<FixPlan> plans) throws LabException {
+    public List<String> apply(List<FixPlan> plans) throws NodeDoctorException {
         List<String> done = new ArrayList<>();
         for (FixPlan plan : plans) {
-            for (FixStep step : plan.steps()) {
-                done.add(step.render(nodeName));
-                CommandResult result = switch (step) {
-                    case FixStep.Run run -> shell.run(run.argv());
-                    case FixStep.RestartFlanneld restart ->
-                            ProcessRunner.run(List.of("sh", "-c", restart.render(nodeName)), Duration.ofSeconds(60));
-                    case FixStep.WriteFile write -> write(write);
-                };
-                if (!result.ok()) {
-                    throw new LabException("fix " + plan.fix() + " failed at '" + step.render(nodeName) + "': "
-                            + result.stderr().strip());
-                }
+            try {
+                actuator.apply(node, plan.steps()).stream().map(Applied::commandLine).forEach(done::add);
+            } catch (ActionException e) {
+                throw new NodeDoctorException("fix " + plan.fix() + " failed: " + e.getMessage(), e);
             }
         }
         return done;
     }
 
-    private CommandResult write(FixStep.WriteFile write) {
-        Path target = onThisNode(write.path());
-        try {
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, write.content());
-            return new CommandResult(List.of("write", target.toString()), 0, "", "");
-        } catch (IOException e) {
-            return new CommandResult(List.of("write", target.toString()), 1, "", e.toString());
-        }
-    }
-
     /** A fix's file under /etc/NetworkManager goes where --nm-config says NetworkManager's configuration lives. */
-    Path onThisNode(String path) {
+    String onThisNode(String path) {
         String nmPrefix = DEFAULT_NM_CONFIG + "/";
-        return path.startsWith(nmPrefix) ? nmConfig.resolve(path.substring(nmPrefix.length())) : Path.of(path);
+        return path.startsWith(nmPrefix)
+                ? nmConfig.toAbsolutePath().resolve(path.substring(nmPrefix.length())).toString()
+                : path;
     }
 
     /** Whether a fix worked: the doctor sees no traffic-impairing finding and every peer answers across VXLAN. */
     public record Verification(boolean healed, List<String> lines) {}
 
-    public Verification verify() throws LabException {
+    public Verification verify() throws NodeDoctorException {
         Examined again = examine();
         List<String> lines = new ArrayList<>();
         lines.add("doctor after the fix: " + (again.diagnosis().healthy() ? "healthy" : "still "
                 + again.diagnosis().findings().stream().map(Finding::fault).distinct().toList()));
-        List<ProbeResult> trips = roundTrips();
-        long ok = trips.stream().filter(NodeDoctor::crossedVxlan).count();
+        List<AdvertisedNode> peers = advertised.nodes().stream().filter(n -> !n.name().equals(nodeName)).toList();
+        List<RoundTrip> trips = RoundTrips.to(namespaceFile, peers, ROUND_TRIP_PORT, Duration.ofSeconds(2));
+        long ok = trips.stream().filter(RoundTrip::crossedVxlan).count();
         lines.add("VXLAN round trips to the peers' flannel.1 addresses: " + ok + "/" + trips.size());
-        trips.stream().filter(t -> !crossedVxlan(t)).forEach(t -> lines.add("  no answer: " + t.summary()));
+        trips.stream().filter(t -> !t.crossedVxlan()).forEach(t -> lines.add("  no answer: " + t.summary()));
         return new Verification(again.diagnosis().healthy() && ok == trips.size(), lines);
-    }
-
-    /** A refused connection is an answer too: the SYN reached the peer and its RST came back through VXLAN. */
-    private static boolean crossedVxlan(ProbeResult result) {
-        return result.outcome() == ProbeOutcome.OK || result.outcome() == ProbeOutcome.REFUSED;
-    }
-
-    private List<ProbeResult> roundTrips() throws LabException {
-        try (NetnsExecutor netns = NetnsExecutor.open(namespaceFile)) {
-            ProbeSource from = new ProbeSource("node " + nodeName, netns);
-            List<ProbeRequest> requests = advertised.nodes().stream().filter(n -> !n.name().equals(nodeName))
-                    .map(n -> new ProbeRequest(from, new Probe.TcpConnect(n.podCidr().network(), ROUND_TRIP_PORT)))
-                    .toList();
-            return new Prober(Duration.ofSeconds(2)).runAll(requests);
-        } catch (NamespaceException e) {
-            throw new LabException(e.getMessage(), e);
-        }
     }
 
     /**
@@ -242,7 +203,7 @@ public final class NodeDoctor {
      * the fast netlink source) and every {@code counterInterval} for the counters no event announces (otherhost
      * drops), and prints each finding that appears or clears with a timestamp.
      */
-    public int watch(Duration counterInterval, PrintStream out) throws LabException {
+    public int watch(Duration counterInterval, PrintStream out) throws NodeDoctorException {
         // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(namespaceFile))
                 .cachedFor(counterInterval);
@@ -263,7 +224,7 @@ public final class NodeDoctor {
                 }
             });
         } catch (SnapshotException e) {
-            throw new LabException(e.getMessage(), e);
+            throw new NodeDoctorException(e.getMessage(), e);
         }
         return 0;
     }

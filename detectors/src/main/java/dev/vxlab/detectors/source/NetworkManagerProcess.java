@@ -1,4 +1,4 @@
-package dev.vxlab.lab.doctor;
+package dev.vxlab.detectors.source;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Whether a NetworkManager process runs in a given network namespace (found through /proc, compared by inode). */
-final class NetworkManagerProcess {
+public final class NetworkManagerProcess {
     private NetworkManagerProcess() {}
 
-    static boolean runsIn(Path netnsFile) {
+    public static boolean runsIn(Path netnsFile) {
         Object wanted;
         try {
             wanted = Files.getAttribute(netnsFile, "unix:ino");
