@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * A pod's servers as a process of their own: the same {@link DnsServer} and {@link MetricsServer} as the fast path,
  * on plain sockets in the network namespace the process was started in. Prints {@link #READY} and its PID on stdout
  * once every socket is bound; SIGTERM closes the servers and ends it, and so does the end of the process that
- * started it (a pod's server never outlives the lab that started it).
+ * started it (a pod's server never outlives the lab that started it). Before saying ready it asks itself once over
+ * each socket ({@link ReadinessCheck}).
  */
 public final class PodServerMain {
     /** The start of the line printed once the sockets are bound. */
@@ -29,9 +30,13 @@ public final class PodServerMain {
         List<AutoCloseable> servers = new ArrayList<>();
         try {
             if (plan.dnsPort().isPresent()) {
-                servers.add(DnsServer.startHere(plan.ip(), plan.dnsPort().getAsInt(), plan.zone()));
+                DnsServer dns = DnsServer.startHere(plan.ip(), plan.dnsPort().getAsInt(), plan.zone());
+                servers.add(dns);
+                ReadinessCheck.dns(dns.address(), plan.zone());
             }
-            servers.add(MetricsServer.startHere(plan.ip(), plan.metricsPort()));
+            MetricsServer metrics = MetricsServer.startHere(plan.ip(), plan.metricsPort());
+            servers.add(metrics);
+            ReadinessCheck.metrics(metrics.address());
         } catch (IOException | RuntimeException e) {
             System.err.println("vxlab pod servers: " + e.getMessage());
             closeAll(servers);
