@@ -22,18 +22,21 @@ final class ClientOutput {
     static Optional<Observation> missingTool(CommandResult result, String node) {
         String stderr = result.stderr();
         for (String tool : new String[] {"timeout", "bash", "curl", "dig"}) {
-            boolean missing = stderr.contains("exec of \"" + tool + "\" failed")
-                    || stderr.contains("failed to run command '" + tool + "'")
-                    || stderr.contains(tool + ": command not found")
-                    || stderr.contains(tool + ": not found")
-                    || (result.exitCode() == 127 && result.argv().getFirst().equals(tool));
-            if (missing) {
-                String pkg = DEBIAN_PACKAGES.get(tool);
-                return Optional.of(Observation.of(ProbeOutcome.ERROR, tool + " is not installed on " + node
-                        + "; install the Debian package " + pkg + " (apt-get install " + pkg + ")"));
+            if (stderr.contains("exec of \"" + tool + "\" failed") || stderr.contains("failed to run command '" + tool + "'")
+                    || stderr.contains(tool + ": command not found") || stderr.contains(tool + ": not found")) {
+                return Optional.of(missing(tool, node));
             }
         }
-        return Optional.empty();
+        // The JDK's own launcher says only "not found" for the program it was asked to run, with exit 127.
+        String program = result.argv().getFirst();
+        return result.exitCode() == 127 && DEBIAN_PACKAGES.containsKey(program) && stderr.contains("not found")
+                ? Optional.of(missing(program, node)) : Optional.empty();
+    }
+
+    private static Observation missing(String tool, String node) {
+        String pkg = DEBIAN_PACKAGES.get(tool);
+        return Observation.of(ProbeOutcome.ERROR, tool + " is not installed on " + node
+                + "; install the Debian package " + pkg + " (apt-get install " + pkg + ")");
     }
 
     /** Seconds with millisecond precision, as curl's --max-time and coreutils' timeout take them: "0.500". */
