@@ -79,9 +79,9 @@ public final class Lab implements AutoCloseable {
     }
 
     private void startServers() throws LabException {
+        startWorkloadServers(cluster.pods().stream().filter(pod -> pod.netnsFastPath().isEmpty()).toList());
         for (ClusterPod pod : cluster.pods()) {
             if (pod.netnsFastPath().isEmpty()) {
-                servers.add(cluster.workload().start(pod, zone()));
                 continue;
             }
             NetnsExecutor netns = executor(pod.plan().label(), pod.netnsFastPath().get());
@@ -92,6 +92,33 @@ public final class Lab implements AutoCloseable {
             } catch (IOException e) {
                 throw new LabException("cannot start the servers of pod " + pod.plan().label() + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Starts the backend's servers of these pods all at once (a process each takes a while to start). */
+    private void startWorkloadServers(List<ClusterPod> pods) throws LabException {
+        List<java.util.concurrent.Future<AutoCloseable>> starting = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ClusterPod pod : pods) {
+                starting.add(threads.submit(() -> cluster.workload().start(pod, zone())));
+            }
+        }
+        LabException first = null;
+        for (var start : starting) {
+            try {
+                servers.add(start.get()); // all done: the executor's close waited for them
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof LabException lab ? lab
+                            : new LabException("cannot start a pod's servers: " + e.getCause(), e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while starting the pods' servers");
+            }
+        }
+        if (first != null) {
+            throw first; // Lab.start closes the servers that did start
         }
     }
 

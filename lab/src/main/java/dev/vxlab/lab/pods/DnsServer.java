@@ -43,11 +43,20 @@ public final class DnsServer implements AutoCloseable {
 
     /** Starts on the given port (0 picks a free one, the same for UDP and TCP) inside the namespace. */
     public static DnsServer start(NetnsExecutor netns, Ipv4 bind, int port, DnsZone zone) throws IOException {
+        return start(new InNamespace(netns), bind, port, zone);
+    }
+
+    /** Starts on the given port in the network namespace this process runs in (a pod's own server process). */
+    public static DnsServer startHere(Ipv4 bind, int port, DnsZone zone) throws IOException {
+        return start(ListeningSockets.HERE, bind, port, zone);
+    }
+
+    private static DnsServer start(ListeningSockets sockets, Ipv4 bind, int port, DnsZone zone) throws IOException {
         DnsResponder responder = new DnsResponder(zone);
-        ServerSocketChannel listener = InNamespace.listenTcp(netns, bind, port);
+        ServerSocketChannel listener = sockets.listenTcp(bind, port);
         try {
             int bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-            DatagramChannel udp = InNamespace.bindUdp(netns, bind, bound);
+            DatagramChannel udp = sockets.bindUdp(bind, bound);
             try {
                 return new DnsServer(responder, udp, listener);
             } catch (IOException | RuntimeException e) {

@@ -37,7 +37,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public static MetricsServer start(NetnsExecutor netns, Ipv4 bind, int port) throws IOException {
-        return new MetricsServer(InNamespace.listenTcp(netns, bind, port));
+        return new MetricsServer(new InNamespace(netns).listenTcp(bind, port));
+    }
+
+    /** Starts in the network namespace this process runs in (a pod's own server process). */
+    public static MetricsServer startHere(Ipv4 bind, int port) throws IOException {
+        return new MetricsServer(ListeningSockets.HERE.listenTcp(bind, port));
     }
 
     public InetSocketAddress address() {

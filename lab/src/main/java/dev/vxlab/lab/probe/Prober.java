@@ -9,9 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs probes from network namespaces with one deadline per probe. The socket is created on the source namespace's
- * thread, then driven by a Selector on the caller's thread, so a probe never outlives its deadline by more than
- * scheduling noise. Stateless and thread-safe.
+ * Runs probes from network namespaces with one deadline per probe. On the fast path the socket is created on the
+ * source namespace's thread, then driven by a Selector on the caller's thread, so a probe never outlives its deadline
+ * by more than scheduling noise; from a remote source real clients (curl, dig) run there with the same deadline
+ * ({@link RemoteProbes}). Stateless and thread-safe.
  */
 public final class Prober {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
@@ -35,11 +36,11 @@ public final class Prober {
 
     /** Runs one probe from the source; never throws for network trouble, that is what the outcome is for. */
     public ProbeResult run(ProbeSource source, Probe probe) {
+        if (!source.fastPath()) {
+            return RemoteProbes.run(source, probe, timeout);
+        }
         long start = System.nanoTime();
         Deadline deadline = Deadline.after(timeout);
-        if (!source.fastPath()) {
-            throw new UnsupportedOperationException("probes over a remote are not built yet");
-        }
         Observation seen = switch (probe) {
             case Probe.TcpConnect tcp -> TcpConnectRunner.run(tcp, source.netns(), deadline);
             case Probe.HttpGet http -> HttpGetRunner.run(http, source.netns(), deadline);

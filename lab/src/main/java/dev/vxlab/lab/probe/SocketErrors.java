@@ -25,32 +25,50 @@ final class SocketErrors {
     /** The outcome of an exception thrown while connecting or exchanging data (never a deadline). */
     static Observation classify(IOException e, boolean connecting) {
         String message = message(e);
-        String lower = message.toLowerCase(Locale.ROOT);
         if (e instanceof PortUnreachableException) {
             return Observation.of(ProbeOutcome.REFUSED, "Connection refused (ICMP port unreachable)");
         }
-        if (lower.contains("connection refused")) {
-            return Observation.of(ProbeOutcome.REFUSED, message);
-        }
-        if (e instanceof ConnectException && lower.contains("timed out")) {
+        if (e instanceof ConnectException && message.toLowerCase(Locale.ROOT).contains("timed out")) {
             return Observation.of(ProbeOutcome.TIMEOUT, message); // the kernel gave up on SYN retries first
         }
-        if (e instanceof NoRouteToHostException || lower.contains("no route to host")
-                || lower.contains("network is unreachable") || lower.contains("host is unreachable")) {
-            return Observation.of(ProbeOutcome.UNREACHABLE, message);
-        }
-        // Both are the kernel's verdict from a local route lookup, which is the only way connect(2) on a fresh
-        // IPv4 socket gets them: a blackhole route (EINVAL) or a prohibit route (EACCES).
-        if (connecting && lower.contains("invalid argument")) {
-            return Observation.of(ProbeOutcome.UNREACHABLE, message + " (blackhole route)");
-        }
-        if (connecting && e instanceof BindException && lower.contains("permission denied")) {
+        if (connecting && e instanceof BindException && message.toLowerCase(Locale.ROOT).contains("permission denied")) {
             return Observation.of(ProbeOutcome.UNREACHABLE, message + " (prohibit route)");
+        }
+        if (e instanceof NoRouteToHostException) {
+            return Observation.of(ProbeOutcome.UNREACHABLE, message);
         }
         if (e instanceof InterruptedIOException) {
             return Observation.of(ProbeOutcome.ERROR, "interrupted");
         }
-        return Observation.of(ProbeOutcome.ERROR, e.getClass().getSimpleName() + ": " + message);
+        // The JDK reports a prohibit route's EACCES on connect as a BindException; other "Permission denied"s are not.
+        Observation seen = message.toLowerCase(Locale.ROOT).contains("permission denied")
+                ? Observation.of(ProbeOutcome.ERROR, message) : classify(message, connecting);
+        return seen.outcome() == ProbeOutcome.ERROR
+                ? Observation.of(ProbeOutcome.ERROR, e.getClass().getSimpleName() + ": " + message) : seen;
+    }
+
+    /**
+     * The outcome of the kernel's words alone (strerror text, as a client program such as curl or bash prints it),
+     * for probes run by real clients on a remote; ERROR with the words when they are none of the known ones.
+     */
+    static Observation classify(String strerror, boolean connecting) {
+        String lower = strerror.toLowerCase(Locale.ROOT);
+        if (lower.contains("connection refused")) {
+            return Observation.of(ProbeOutcome.REFUSED, strerror);
+        }
+        if (lower.contains("no route to host") || lower.contains("network is unreachable")
+                || lower.contains("host is unreachable")) {
+            return Observation.of(ProbeOutcome.UNREACHABLE, strerror);
+        }
+        // Both are the kernel's verdict from a local route lookup, which is the only way connect(2) on a fresh
+        // IPv4 socket gets them: a blackhole route (EINVAL) or a prohibit route (EACCES).
+        if (connecting && lower.contains("invalid argument")) {
+            return Observation.of(ProbeOutcome.UNREACHABLE, strerror + " (blackhole route)");
+        }
+        if (connecting && lower.contains("permission denied")) {
+            return Observation.of(ProbeOutcome.UNREACHABLE, strerror + " (prohibit route)");
+        }
+        return Observation.of(ProbeOutcome.ERROR, strerror);
     }
 
     private static String message(IOException e) {
