@@ -11,7 +11,9 @@ import dev.vxlab.scenarios.file.Scenario;
 import dev.vxlab.scenarios.file.ScenarioParser;
 import dev.vxlab.scenarios.runner.ScenarioResult;
 import dev.vxlab.scenarios.runner.ScenarioRunner;
+import dev.vxlab.lab.backend.LabOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -37,6 +39,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Report directory (default: vxlab-reports/<date-time>).")
     Path report;
 
+    @Option(names = "--no-fast-path", description = "Reach every node through its remote only (ip -j snapshots, "
+            + "tcpdump and real clients on the nodes, pod servers as processes), as a backend without a fast path does.")
+    boolean noFastPath;
+
     @Override
     public Integer call() throws LabException {
         ClusterBackend chosen = Backends.byName(backend);
@@ -46,12 +52,17 @@ final class ReproduceCommand implements Callable<Integer> {
         // Parsed before entering the backend's place, so a broken story costs no cluster.
         Scenario story = ScenarioParser.parse(Catalog.shipped().resolve(STORY), OptionalInt.of(nodes));
         Path dir = ReportDirectories.defaultFor(null, report);
-        Optional<Integer> there = chosen.enter(List.of("reproduce", "--backend", backend, "--nodes",
+        List<String> again = new ArrayList<>(List.of("reproduce", "--backend", backend, "--nodes",
                 Integer.toString(nodes), "--report", dir.toString()));
+        if (noFastPath) {
+            again.add("--no-fast-path");
+        }
+        Optional<Integer> there = chosen.enter(again);
         if (there.isPresent()) {
             return there.get();
         }
-        ScenarioResult result = ScenarioRunner.narrated(chosen, dir, System.out, "reproduce").play(story);
+        ScenarioResult result = ScenarioRunner.narrated(chosen, dir, System.out, "reproduce")
+                .withOptions(new LabOptions(!noFastPath)).play(story);
         List<Expectation> all = result.report().expectations();
         if (result.passed()) {
             System.out.printf("%nreproduced: %d of %d expectations held. Report: %s%n", all.size(), all.size(),
