@@ -2,9 +2,9 @@ package dev.vxlab.lab.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.lab.testkit.RequiredTool;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +24,8 @@ class PacketCaptureTest {
     @BeforeEach
     void captureWorksHere() {
         CaptureAvailability availability = PacketCapture.available();
-        assumeTrue(availability.isAvailable(),
-                () -> ((CaptureAvailability.Unavailable) availability).reason());
+        RequiredTool.require("tcpdump", availability.isAvailable(), availability instanceof
+                CaptureAvailability.Unavailable(String reason) ? reason : "");
     }
 
     @Test

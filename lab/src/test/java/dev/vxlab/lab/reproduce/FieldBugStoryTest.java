@@ -1,13 +1,13 @@
 package dev.vxlab.lab.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.testbrowser.GridPixels;
 import dev.vxlab.lab.testbrowser.HeadlessChromium;
+import dev.vxlab.lab.testkit.RequiredTool;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -121,7 +121,7 @@ class FieldBugStoryTest {
     @Test
     void thePageRendersInHeadlessChromium(@TempDir Path browserDir) throws Exception {
         Optional<HeadlessChromium> found = HeadlessChromium.find(browserDir);
-        assumeTrue(found.isPresent(), HeadlessChromium.MISSING);
+        RequiredTool.require("chromium", found.isPresent(), HeadlessChromium.MISSING);
         HeadlessChromium chromium = found.get();
         Path page = reports.resolve("report.html");
 

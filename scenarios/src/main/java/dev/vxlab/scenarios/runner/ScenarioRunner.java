@@ -6,6 +6,7 @@ import dev.vxlab.detectors.fix.FixPlanner;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.RequireAll;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
@@ -241,6 +242,12 @@ public final class ScenarioRunner {
         private void capture(ScenarioStep.Capture step) throws LabException {
             CaptureAvailability availability = PacketCapture.available();
             if (!availability.isAvailable() || !lab.cluster().info().packetCapture()) {
+                if (RequireAll.on()) {
+                    // Under CI a skipped capture would skip its expectations too: the run must not pass that way.
+                    throw new LabException("tcpdump: packet capture is required here (" + RequireAll.why()
+                            + ") but unavailable: " + (availability instanceof CaptureAvailability.Unavailable(
+                                    String reason) ? reason : "the " + backend.name() + " backend cannot capture"));
+                }
                 report.step(title(step) + ": skipped (and its expectations not checked), packet capture is not "
                         + "available here: " + availability, List.of(), List.of());
                 out.println("  capture skipped: " + availability);
