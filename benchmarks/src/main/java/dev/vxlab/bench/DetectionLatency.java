@@ -11,11 +11,16 @@ import dev.vxlab.detectors.spi.Doctor;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.testkit.FlannelNamespace;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,20 +37,27 @@ import java.util.function.Predicate;
  */
 final class DetectionLatency {
     private static final long LIVENESS_MILLIS = 10_000;
+    /** How often a wait looks at what ip printed. */
+    private static final long ERROR_CHECK_MILLIS = 50;
     private static final MacAddress DRIFTED = MacAddress.parse("b6:9b:ed:b0:37:74");
 
-    /** What the samples measured: fault to finding, and the watcher's own part (event heard to finding). */
-    record Result(String mode, Percentiles faultToFinding, Percentiles heardToFinding) {}
+    /**
+     * What the samples measured: fault to finding, and the watcher's own part (event heard to finding); and each
+     * sample as it was taken.
+     */
+    record Result(String mode, Percentiles faultToFinding, Percentiles heardToFinding, List<Sample> samples) {}
 
-    private record Seen(long nanos, Watcher.Pass pass) {}
+    /** One counted fault cycle: the fault id written, the ids the watcher's pass named, and the time in between. */
+    record Sample(String fault, List<String> named, long faultToFindingNanos) {}
+
+    record Seen(long nanos, Watcher.Pass pass) {}
 
     private DetectionLatency() {}
 
     /** Event-driven when {@code pollingInterval} is null, else polling at that interval. */
     static Result measure(Duration pollingInterval, int samples, int warmUpPasses) throws Exception {
         FlannelNamespace node = BenchNamespaces.create("lat", 4);
-        Process ip = new ProcessBuilder("ip", "-force", "-n", node.namespace(), "-batch", "-")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        IpBatch ip = IpBatch.start(node.namespace());
         try (NetlinkSource source = NetlinkSource.open(node.file());
              NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
             ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
@@ -61,12 +73,12 @@ final class DetectionLatency {
                     seen.add(new Seen(-1, null));
                 }
             });
-            OutputStream commands = ip.getOutputStream();
+            List<Sample> taken = new ArrayList<>();
             long[] faultToFinding = new long[samples];
             long[] heardToFinding = new long[samples];
             long pauseBound = events ? 20 : pollingInterval.toMillis();
             try {
-                await(seen, p -> true);
+                await(seen, p -> true, ip);
                 // The first cycles only warm up the paths a healthy loop never takes (findings, their diff).
                 int warmUpCycles = Math.min(warmUpPasses / 50, events ? 100 : 2);
                 for (int i = -warmUpCycles; i < samples; i++) {
@@ -75,17 +87,19 @@ final class DetectionLatency {
                     boolean mac = (i & 1) == 0;
                     String fault = mac ? FaultIds.VTEP_MAC_DRIFT : FaultIds.MISSING_PEER_ROUTE;
                     long start = System.nanoTime();
-                    send(commands, mac ? "link set flannel.1 address " + DRIFTED + "\n"
+                    ip.send(mac ? "link set flannel.1 address " + DRIFTED + "\n"
                             : "route del " + node.peer(1).podCidr() + "\n");
                     Seen found = await(seen, p -> p.iteration().appeared().stream().map(Finding::fault)
-                            .anyMatch(fault::equals));
+                            .anyMatch(fault::equals), ip);
                     if (i >= 0) {
                         faultToFinding[i] = found.nanos() - start;
                         heardToFinding[i] = found.nanos() - found.pass().heardNanos();
+                        taken.add(new Sample(fault, found.pass().iteration().appeared().stream().map(Finding::fault)
+                                .toList(), faultToFinding[i]));
                     }
-                    send(commands, mac ? repairMac(node) : "route add " + node.peer(1).podCidr() + " via "
+                    ip.send(mac ? repairMac(node) : "route add " + node.peer(1).podCidr() + " via "
                             + node.peer(1).podCidr().network() + " dev flannel.1 onlink\n");
-                    await(seen, p -> p.iteration().diagnosis().findings().isEmpty());
+                    await(seen, p -> p.iteration().diagnosis().findings().isEmpty(), ip);
                 }
             } finally {
                 watcher.stop();
@@ -93,11 +107,9 @@ final class DetectionLatency {
                 thread.join(LIVENESS_MILLIS);
             }
             String mode = events ? "event-driven (netlink)" : "polling every " + pollingInterval.toMillis() + " ms";
-            return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding));
+            return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding), List.copyOf(taken));
         } finally {
-            ip.getOutputStream().close();
-            ip.waitFor(5, TimeUnit.SECONDS);
-            ip.destroy();
+            ip.close();
             node.delete();
         }
     }
@@ -114,19 +126,81 @@ final class DetectionLatency {
         return out.toString();
     }
 
-    private static void send(OutputStream commands, String lines) throws IOException {
-        commands.write(lines.getBytes(StandardCharsets.US_ASCII));
-        commands.flush();
-    }
-
-    private static Seen await(BlockingQueue<Seen> seen, Predicate<Watcher.Pass> wanted) throws InterruptedException {
+    /**
+     * The next pass the test accepts. A fault or repair that ip refused fails at once with ip's own message (the
+     * watcher would never see it, and the wait would end in "the watcher stopped" ten seconds later).
+     */
+    static Seen await(BlockingQueue<Seen> seen, Predicate<Watcher.Pass> wanted, IpBatch ip) throws InterruptedException {
+        long liveness = TimeUnit.MILLISECONDS.toNanos(LIVENESS_MILLIS);
+        long deadline = System.nanoTime() + liveness;
         while (true) {
-            Seen s = seen.poll(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+            ip.failIfRefused();
+            Seen s = seen.poll(ERROR_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            if (s == null && System.nanoTime() < deadline) {
+                continue;
+            }
             if (s == null || s.pass() == null) {
+                ip.failIfRefused();
                 throw new IllegalStateException("the watcher stopped or missed a change for " + LIVENESS_MILLIS + " ms");
             }
             if (wanted.test(s.pass())) {
                 return s;
+            }
+            deadline = System.nanoTime() + liveness; // a pass came: the watcher is alive
+        }
+    }
+
+    /** A long-lived {@code ip -force -batch -} in a namespace whose complaints are kept, not discarded. */
+    static final class IpBatch implements AutoCloseable {
+        private final Process process;
+        private final OutputStream commands;
+        private volatile String lastSent = "";
+        private final List<String> stderr = new CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        private IpBatch(Process process) {
+            this.process = process;
+            this.commands = process.getOutputStream();
+            this.reader = Thread.ofPlatform().daemon().name("ip-batch-stderr").start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        stderr.add(line);
+                    }
+                } catch (IOException e) {
+                    stderr.add("(reading ip's stderr failed: " + e.getMessage() + ")");
+                }
+            });
+        }
+
+        static IpBatch start(String namespace) throws IOException {
+            return new IpBatch(new ProcessBuilder("ip", "-force", "-n", namespace, "-batch", "-")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        }
+
+        void send(String lines) throws IOException {
+            lastSent = String.join("; ", lines.lines().toList());
+            commands.write(lines.getBytes(StandardCharsets.US_ASCII));
+            commands.flush();
+        }
+
+        /** Throws with ip's own words once it has printed anything (with -force it goes on, so nothing else says so). */
+        void failIfRefused() {
+            if (!stderr.isEmpty()) {
+                throw new IllegalStateException("ip -batch refused a command (last sent: " + lastSent + "): "
+                        + String.join("; ", stderr));
+            }
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            try {
+                commands.close();
+            } finally {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroy();
+                }
+                reader.join(1000);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.vxlab.lab.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.MacAddress;
@@ -15,6 +14,7 @@ import dev.vxlab.detectors.remote.ProcessRunner;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.RemoteException;
 import dev.vxlab.detectors.remote.RemoteProcess;
+import dev.vxlab.lab.testkit.RequiredTool;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +42,8 @@ class PacketCaptureTest {
     @BeforeEach
     void captureWorksHere() {
         CaptureAvailability availability = PacketCapture.available();
-        assumeTrue(availability.isAvailable(),
-                () -> ((CaptureAvailability.Unavailable) availability).reason());
+        RequiredTool.require("tcpdump", availability.isAvailable(), availability instanceof
+                CaptureAvailability.Unavailable(String reason) ? reason : "");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.vxlab.lab.pods;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.testkit.Kernel;
 import dev.vxlab.detectors.addr.Ipv4;
@@ -14,6 +13,7 @@ import dev.vxlab.lab.probe.ProbeRequest;
 import dev.vxlab.lab.probe.ProbeResult;
 import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.Prober;
+import dev.vxlab.lab.testkit.RequiredTool;
 import dev.vxlab.lab.testnet.LabNetwork;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +158,7 @@ class PodServersTest {
 
     @Test
     void curlInTheNodeNamespaceAgrees() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        RequiredTool.require("curl", RequiredTool.onPath("curl"), "apt-get install curl; .ci/run installs it");
         String out = net.in("node", "curl", "-sS", "-o", "/dev/null", "-m", "5", "-w",
                 "%{http_code} %{size_download} %{content_type}", "http://" + pod.ip() + ":9153/metrics").stdout();
         assertThat(out).isEqualTo("200 19491 text/plain; version=0.0.4; charset=utf-8");

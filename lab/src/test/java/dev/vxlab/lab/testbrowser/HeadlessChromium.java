@@ -47,7 +47,8 @@ public final class HeadlessChromium {
         return Optional.empty();
     }
 
-    public static final String MISSING = "chromium is not installed (Debian: apt-get install chromium; CI installs it)";
+    /** How to get chromium, for {@code RequiredTool.require("chromium", ...)}. */
+    public static final String MISSING = "chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)";
 
     /** Renders the page in a window of this size and decodes the screenshot. */
     public BufferedImage screenshot(Path page, int width, int height) throws IOException, InterruptedException {

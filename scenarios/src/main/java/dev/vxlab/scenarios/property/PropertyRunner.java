@@ -8,7 +8,9 @@ import java.util.function.Function;
 /**
  * Runs a property over generated cases, one seed per case. Case {@code i} of a run is generated from seed
  * {@code base + i}; the first failure is shrunk and reported with its seed, and {@code -Dvxlab.seed=SEED} (or
- * {@link #replay}) runs exactly that one case again, then shrinks it the same way.
+ * {@link #replay}) runs exactly that one case again, then shrinks it the same way. The shrunk case is run once more
+ * before it is reported; if it passes, the report shows the original case and says that shrinking did not reproduce
+ * the failure.
  *
  * <pre>
  * RunStats stats = PropertyRunner.of("doctor explains", generator, property).cases(5000).shrinker(s).run();
@@ -103,7 +105,10 @@ public final class PropertyRunner<T> {
     /** A run that passed: how many cases held, and whether it was a one-seed replay. */
     public record RunStats(String name, int cases, boolean replayed) {}
 
-    /** A property failure, shrunk: the seed, the original and minimal cases and why the minimal one fails. */
+    /**
+     * A property failure, shrunk: the seed, the original and minimal cases and why the minimal one fails. When the
+     * minimal case passed on its re-run, {@link #minimal()} is the original case and the cause its own failure.
+     */
     public static final class PropertyFailedError extends AssertionError {
         private final long seed;
         private final transient Object minimal;
@@ -144,14 +149,23 @@ public final class PropertyRunner<T> {
         if (failure == null) {
             return;
         }
-        T minimal = shrinker.shrink(value, candidate -> failure(candidate) != null);
-        AssertionError minimalFailure = Objects.requireNonNullElse(failure(minimal), failure);
-        String message = name + " failed for seed " + seed + " (case " + (index + 1) + "); replay it with -D"
-                + SEED_PROPERTY + "=" + seed + "\n  generated: " + describe.apply(value)
-                + "\n  shrunk to: " + describe.apply(minimal)
+        T shrunk = shrinker.shrink(value, candidate -> failure(candidate) != null);
+        // The minimal case is run once more: a report must show a case that fails. When it passes (a flaky case, or
+        // a shrinker that returned something it never saw fail), the original case and its own failure are reported.
+        AssertionError minimalFailure = failure(shrunk);
+        String head = name + " failed for seed " + seed + " (case " + (index + 1) + "); replay it with -D"
+                + SEED_PROPERTY + "=" + seed + "\n  generated: " + describe.apply(value);
+        if (minimalFailure == null) {
+            String message = head + "\n  not shrunk: shrinking did not reproduce the failure (its minimal case "
+                    + describe.apply(shrunk) + " passed when run again: a flaky case or a broken shrinker)"
+                    + "\n  because:   " + failure.getMessage();
+            System.out.println(message);
+            throw new PropertyFailedError(message, seed, value, failure);
+        }
+        String message = head + "\n  shrunk to: " + describe.apply(shrunk)
                 + "\n  because:   " + minimalFailure.getMessage();
         System.out.println(message);
-        throw new PropertyFailedError(message, seed, minimal, minimalFailure);
+        throw new PropertyFailedError(message, seed, shrunk, minimalFailure);
     }
 
     /**

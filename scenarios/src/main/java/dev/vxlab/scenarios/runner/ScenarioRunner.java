@@ -11,6 +11,7 @@ import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.RequireAll;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.backend.ClusterNode;
@@ -350,6 +351,12 @@ public final class ScenarioRunner {
         private void capture(ScenarioStep.Capture step) throws LabException {
             CaptureAvailability availability = PacketCapture.available();
             if (!availability.isAvailable() || !lab.cluster().info().has(dev.vxlab.lab.backend.Capability.PACKET_CAPTURE)) {
+                if (RequireAll.on()) {
+                    // Under CI a skipped capture would skip its expectations too: the run must not pass that way.
+                    throw new LabException("tcpdump: packet capture is required here (" + RequireAll.why()
+                            + ") but unavailable: " + (availability instanceof CaptureAvailability.Unavailable(
+                                    String reason) ? reason : "the " + backend.name() + " backend cannot capture"));
+                }
                 report.step(title(step) + ": skipped (and its expectations not checked), packet capture is not "
                         + "available here: " + availability, List.of(), List.of());
                 terse("  capture skipped: " + availability);

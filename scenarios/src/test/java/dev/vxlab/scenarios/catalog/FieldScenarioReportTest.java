@@ -1,11 +1,11 @@
 package dev.vxlab.scenarios.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.testbrowser.GridPixels;
 import dev.vxlab.lab.testbrowser.HeadlessChromium;
+import dev.vxlab.lab.testkit.RequiredTool;
 import dev.vxlab.scenarios.cli.Catalog;
 import dev.vxlab.scenarios.file.ScenarioParser;
 import dev.vxlab.scenarios.runner.ScenarioResult;
@@ -31,7 +31,7 @@ class FieldScenarioReportTest {
     @Test
     void theFieldScenariosGridGoesRedAndBackToGreen(@TempDir Path reports, @TempDir Path browserDir) throws Exception {
         Optional<HeadlessChromium> found = HeadlessChromium.find(browserDir);
-        assumeTrue(found.isPresent(), HeadlessChromium.MISSING);
+        RequiredTool.require("chromium", found.isPresent(), HeadlessChromium.MISSING);
         ScenarioResult result;
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             result = new ScenarioRunner(new NetnsBackend(), reports, quiet)

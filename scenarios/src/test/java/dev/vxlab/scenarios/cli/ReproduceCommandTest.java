@@ -1,7 +1,6 @@
 package dev.vxlab.scenarios.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vxlab.detectors.testkit.Kernel;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.lab.cli.Main;
 import dev.vxlab.lab.testbrowser.GridPixels;
 import dev.vxlab.lab.testbrowser.HeadlessChromium;
+import dev.vxlab.lab.testkit.RequiredTool;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -158,7 +158,7 @@ class ReproduceCommandTest {
     @Test
     void thePageRendersInHeadlessChromium(@TempDir Path browserDir) throws Exception {
         Optional<HeadlessChromium> found = HeadlessChromium.find(browserDir);
-        assumeTrue(found.isPresent(), HeadlessChromium.MISSING);
+        RequiredTool.require("chromium", found.isPresent(), HeadlessChromium.MISSING);
         HeadlessChromium chromium = found.get();
         Path page = reports.resolve("report.html");
 

@@ -21,6 +21,11 @@ import java.util.TreeSet;
  * dropped. The table is the fault ids' own definitions: a MAC that drifted makes frames otherhost, a missing neighbor
  * leaves nothing to resolve, and so on; a fault that takes a device's address or the device itself away makes the
  * kernel forget every route through it, so it accounts for what a missing route does too.
+ *
+ * <p>Three bounds keep the table from explaining by accident: a wrong peer route accounts only for route-shaped drops
+ * ({@link #ROUTING}); a conversation that fails without a drop (a packet delivered to another namespace than the one
+ * waiting for it) is what routes and addresses decide, so only a fault that accounts for every routing drop explains
+ * it; and a fault id the table does not know explains nothing (add it to the table with its causes).
  */
 final class Explanations {
     private static final Set<Verdict.Cause> ROUTING = EnumSet.of(NO_ROUTE, NO_SOURCE, BROADCAST, OUTSIDE_MODEL,
@@ -30,7 +35,7 @@ final class Explanations {
             Map.entry(FaultIds.STALE_PEER_VTEP_MAC, EnumSet.of(OTHERHOST, NO_FDB)),
             Map.entry(FaultIds.OTHERHOST_DROPS, EnumSet.of(OTHERHOST)),
             Map.entry(FaultIds.MISSING_PEER_ROUTE, ROUTING),
-            Map.entry(FaultIds.WRONG_PEER_ROUTE, EnumSet.allOf(Verdict.Cause.class)),
+            Map.entry(FaultIds.WRONG_PEER_ROUTE, ROUTING),
             Map.entry(FaultIds.MISSING_PEER_NEIGHBOR, EnumSet.of(NO_NEIGHBOR)),
             Map.entry(FaultIds.MISSING_PEER_FDB, EnumSet.of(NO_FDB)),
             Map.entry(FaultIds.WRONG_PEER_FDB_DST, EnumSet.of(OTHERHOST, NO_VTEP, OUTSIDE_MODEL)),
@@ -56,9 +61,18 @@ final class Explanations {
         return out;
     }
 
-    /** The causes a fault id accounts for (every cause for an id this table does not know yet). */
+    /** The causes a fault id accounts for (none for an id this table does not know). */
     static Set<Verdict.Cause> causes(String faultId) {
-        return CAUSES.getOrDefault(faultId, EnumSet.allOf(Verdict.Cause.class));
+        return CAUSES.getOrDefault(faultId, EnumSet.noneOf(Verdict.Cause.class));
+    }
+
+    /**
+     * Whether a fault can make a conversation fail without any drop, a packet delivered to another namespace than the
+     * one waiting for it: what a changed route or a lost address does, so the faults that account for every routing
+     * drop (missing or wrong peer routes, lost addresses, devices down or gone).
+     */
+    static boolean misdirects(String faultId) {
+        return causes(faultId).containsAll(ROUTING);
     }
 
     /** Every node the conversation's packets passed through, pods counted as their node. */
@@ -91,7 +105,7 @@ final class Explanations {
         return findings.stream()
                 .filter(f -> f.severity().impairsTraffic())
                 .filter(f -> path.contains(f.node()))
-                .filter(f -> drop.isEmpty() || causes(f.fault()).contains(drop.get().cause()))
+                .filter(f -> drop.isPresent() ? causes(f.fault()).contains(drop.get().cause()) : misdirects(f.fault()))
                 .toList();
     }
 }

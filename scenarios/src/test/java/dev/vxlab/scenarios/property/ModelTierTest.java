@@ -154,7 +154,7 @@ class ModelTierTest {
     }
 
     /** Delta debugging over the mutations, then fewer nodes; candidates that no longer build (a node gone) are skipped. */
-    private static SnapshotCase shrink(SnapshotCase failing, Predicate<SnapshotCase> stillFails) {
+    static SnapshotCase shrink(SnapshotCase failing, Predicate<SnapshotCase> stillFails) {
         Predicate<SnapshotCase> fails = c -> buildable(c) && stillFails.test(c);
         List<SnapshotCase.Placed> minimal = DeltaDebugging.minimize(failing.mutations(),
                 l -> fails.test(new SnapshotCase(failing.plan(), l)));

@@ -144,4 +144,86 @@ class PropertyEngineTest {
             }
         }
     }
+
+    /** Lists of 3 to 8 numbers below 10; the property below fails for any list holding a 7. */
+    private static final Generator<List<Integer>> NUMBERS = rng -> {
+        List<Integer> out = new ArrayList<>();
+        for (int i = rng.between(3, 8); i > 0; i--) {
+            out.add(rng.between(0, 9));
+        }
+        return out;
+    };
+
+    private static void noSeven(List<Integer> numbers) {
+        assertThat(numbers).as("no seven in " + numbers).doesNotContain(7);
+    }
+
+    /** A seed whose generated case holds a 7 and some other number, so there is something to shrink. */
+    private static long seedWithASevenAndMore() {
+        var runner = PropertyRunner.of("find", NUMBERS, c -> { });
+        for (long seed = 0; ; seed++) {
+            List<Integer> c = runner.generate(seed);
+            if (c.contains(7) && c.stream().anyMatch(n -> n != 7)) {
+                return seed;
+            }
+        }
+    }
+
+    @Test
+    void aShrunkCaseIsRunAgainAndReportedWhenItStillFails() {
+        long seed = seedWithASevenAndMore();
+        var runner = PropertyRunner.of("sevens", NUMBERS, PropertyEngineTest::noSeven)
+                .shrinker((failing, stillFails) -> DeltaDebugging.minimize(failing, stillFails::test)).replay(seed);
+        assertThatThrownBy(runner::run).isInstanceOf(PropertyRunner.PropertyFailedError.class)
+                .hasMessageContaining("shrunk to: [7]").hasMessageContaining("because:   [no seven in [7]]")
+                .satisfies(e -> assertThat(((PropertyRunner.PropertyFailedError) e).minimal()).isEqualTo(List.of(7)));
+    }
+
+    @Test
+    void aBrokenShrinkerIsNotReportedAsTheMinimalCase() {
+        long seed = seedWithASevenAndMore();
+        List<List<Integer>> askedAbout = new ArrayList<>();
+        // Returns a case it never saw fail: the empty list, which passes.
+        Shrinker<List<Integer>> broken = (failing, stillFails) -> {
+            askedAbout.add(failing);
+            return List.of();
+        };
+        var runner = PropertyRunner.of("sevens", NUMBERS, PropertyEngineTest::noSeven).shrinker(broken).replay(seed);
+        List<Integer> generated = runner.generate(seed);
+
+        assertThatThrownBy(runner::run).isInstanceOf(PropertyRunner.PropertyFailedError.class)
+                .hasMessageContaining("generated: " + generated)
+                .hasMessageContaining("not shrunk: shrinking did not reproduce the failure (its minimal case []"
+                        + " passed when run again")
+                .hasMessageNotContaining("shrunk to:")
+                .hasMessageContaining("because:   [no seven in " + generated + "]")
+                .satisfies(e -> {
+                    var failed = (PropertyRunner.PropertyFailedError) e;
+                    assertThat(failed.minimal()).as("the original case stands").isEqualTo(generated);
+                    assertThat(failed.seed()).isEqualTo(seed);
+                    assertThat(failed.getCause()).hasMessageContaining("no seven in " + generated);
+                });
+        assertThat(askedAbout).containsExactly(generated);
+    }
+
+    @Test
+    void aFlakyFailureThatPassesOnItsReRunIsReportedAsTheOriginalCase() {
+        int[] runs = {0};
+        // Fails the first time it runs, passes every time after: a flaky kernel case.
+        Property<List<Integer>> flaky = c -> {
+            runs[0]++;
+            assertThat(runs[0]).as("flaky on its first run").isGreaterThan(1);
+        };
+        var runner = PropertyRunner.of("flaky", NUMBERS, flaky)
+                .shrinker((failing, stillFails) -> DeltaDebugging.minimize(failing, stillFails::test)).replay(42);
+        List<Integer> generated = runner.generate(42);
+
+        assertThatThrownBy(runner::run).isInstanceOf(PropertyRunner.PropertyFailedError.class)
+                .hasMessageContaining("not shrunk: shrinking did not reproduce the failure")
+                .hasMessageNotContaining("shrunk to:")
+                .hasMessageContaining("flaky on its first run")
+                .satisfies(e -> assertThat(((PropertyRunner.PropertyFailedError) e).minimal()).isEqualTo(generated));
+        assertThat(runs[0]).as("the first run, the shrinker's candidates, the minimal case once more")
+                .isGreaterThan(2);
+    }
 }
