@@ -2,6 +2,7 @@ package dev.vxlab.lab.cli;
 
 import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.reproduce.FieldBugStory;
 import dev.vxlab.lab.sandbox.Sandbox;
@@ -19,7 +20,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, 2 to 64 (the field had ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, " + ClusterSpec.NODES_RANGE
+            + "; the field had ${DEFAULT-VALUE}.")
     int nodes;
 
     @Option(names = "--report", description = "Report directory (default: vxlab-reports/<date-time>).")
@@ -31,8 +33,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws LabException {
         ClusterBackend chosen = Backends.byName(backend);
-        if (nodes < 2 || nodes > 64) {
-            throw new LabException("--nodes must be from 2 to 64, not " + nodes);
+        if (nodes < 2 || nodes > ClusterSpec.MAX_NODES) {
+            throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + " (" + ClusterSpec.MAX_NODES_WHY
+                    + "), not " + nodes);
         }
         Path dir = ReportDirectories.defaultFor(null, report);
         if (!Sandbox.inside()) {

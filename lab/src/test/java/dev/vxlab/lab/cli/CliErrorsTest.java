@@ -41,7 +41,8 @@ class CliErrorsTest {
 
     @Test
     void nodeCountOutOfRange() {
-        assertThat(run(2, "reproduce", "--nodes", "1")).isEqualTo("vxlab: --nodes must be from 2 to 64, not 1");
+        assertThat(run(2, "reproduce", "--nodes", "1")).isEqualTo("vxlab: --nodes must be from 2 to 256 (one /24"
+                + " flannel lease per node in the field's 10.187.0.0/16 pod network), not 1");
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
 @Documented
 public @interface VxLab {
 
-    /** Number of nodes, 2 to 64. */
+    /** Number of nodes, 2 to 256 ({@code ClusterSpec.MAX_NODES}). */
     int nodes() default 3;
 
     /** A named profile ("field": the field report's addresses); ignored when {@link #podNetwork()} is given. */
