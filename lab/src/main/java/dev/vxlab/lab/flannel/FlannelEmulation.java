@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Programs nodes the way flannel's vxlan backend does, for backends without a real flanneld.
@@ -43,14 +44,22 @@ public final class FlannelEmulation implements FlannelControl {
         this.registry = registry;
     }
 
-    /**
-     * Brings flannel up on every node: devices first, then the leases are published, then every node learns its peers.
-     * Nodes are programmed in parallel ({@link Parallel}), each with one {@code ip -batch} for its devices (which also
-     * reads back the VtepMAC, as flanneld does at start) and two for its peers' entries ({@link #peerEntries}).
-     */
+    /** Brings flannel up on every node: devices first, then the leases are published, then every node learns its peers. */
     public void start() throws LabException {
+        start(node -> List.of(), node -> List.of());
+    }
+
+    /**
+     * {@link #start()}, with the host's own {@code ip} commands sent in each node's device batch, so a node costs one
+     * round trip for all of them: {@code before} the devices (the uplink flannel.N sits on), {@code after} them (the
+     * pods' veths on cni0). Nodes are programmed in parallel ({@link Parallel}), each with that one {@code ip -batch},
+     * which also reads back the VtepMAC as flanneld does at start, and two batches for its peers ({@link #peerEntries}).
+     */
+    public void start(Function<NodePlan, List<List<String>>> before, Function<NodePlan, List<List<String>>> after)
+            throws LabException {
         Map<String, MacAddress> vtepMacs = new ConcurrentHashMap<>();
-        Parallel.forEach(spec.nodes(), node -> vtepMacs.put(node.name(), createDevices(node)));
+        Parallel.forEach(spec.nodes(), node -> vtepMacs.put(node.name(),
+                createDevices(node, before.apply(node), after.apply(node))));
         List<AdvertisedNode> leases = new ArrayList<>();
         for (NodePlan node : spec.nodes()) {
             leases.add(new AdvertisedNode(node.name(), node.subnet(), node.publicIp(), vtepMacs.get(node.name()),
@@ -71,15 +80,22 @@ public final class FlannelEmulation implements FlannelControl {
     }
 
     /**
-     * The node's flannel.N and cni0 in one {@code ip -j -batch}, whose last line reads the device back: one round trip.
+     * The node's flannel.N and cni0 (and the host's commands around them) in one {@code ip -j -batch}, whose last line
+     * reads the device back: one round trip.
      */
-    private MacAddress createDevices(NodePlan node) throws LabException {
+    private MacAddress createDevices(NodePlan node, List<List<String>> before, List<List<String>> after)
+            throws LabException {
         Remote shell = shells.get(node.name());
         StringBuilder script = new StringBuilder();
-        List<List<String>> commands = new ArrayList<>(deviceCommands(spec, node));
+        List<List<String>> commands = new ArrayList<>(before);
+        commands.addAll(deviceCommands(spec, node));
         commands.addAll(bridgeCommands(spec, node));
+        commands.addAll(after);
         commands.add(List.of("ip", "link", "show", "dev", spec.vtepDevice()));
         for (List<String> command : commands) {
+            if (!command.getFirst().equals("ip")) {
+                throw new IllegalArgumentException("not an ip command: " + command);
+            }
             script.append(String.join(" ", command.subList(1, command.size()))).append('\n');
         }
         CommandResult result = shell.run(Command.of("ip", "-j", "-batch", "-").withStdin(script.toString()));

@@ -63,12 +63,13 @@ final class NetnsClusterBuilder {
         phase("namespaces", this::addNamespaces);
         phase("sysctls", this::writeSysctls);
         phase("fabric", this::buildFabric);
-        phase("nodes", () -> Parallel.forEach(spec.nodes(), node -> buildNode(node, nodeShells.get(node.name()))));
         LeaseRegistry registry = new LeaseRegistry(run.directory(), new FlannelFiles(spec));
         FlannelEmulation flannel = new FlannelEmulation(spec, Map.<String, Remote>copyOf(nodeShells), registry);
-        phase("flannel", flannel::start);
-        phase("pods", () -> Parallel.forEach(spec.nodes(), node -> buildPods(node, nodeShells.get(node.name()))));
-        phase("services", () -> Parallel.forEach(spec.nodes(), node -> installServiceProxy(nodeShells.get(node.name()))));
+        // One batch per node for its uplink, flannel's devices and its pods' veths; then flannel's peer entries.
+        phase("nodes and flannel", () -> flannel.start(this::uplink, this::podVeths));
+        phase("pods", () -> Parallel.forEach(spec.pods(), this::buildPod));
+        phase("offloads and services", () -> Parallel.forEach(spec.nodes(),
+                node -> finishNode(nodeShells.get(node.name()))));
         boolean fastPath = options.fastPath();
         List<NetnsCluster.Node> nodes = spec.nodes().stream()
                 .map(n -> new NetnsCluster.Node(n, nodeShells.get(n.name()), fastPath)).toList();
@@ -163,87 +164,84 @@ final class NetnsClusterBuilder {
         check(names.fabricRemote(run), commands);
     }
 
-    /** A node's underlay side: eth0 like a NIC on a wire, its address and default route, in one batch. */
-    private void buildNode(NodePlan node, NamespaceRemote shell) throws LabException {
-        wireLike(shell, "eth0");
-        check(shell, List.of(
+    /** A node's underlay side: its address and default route on eth0 (which the fabric batch made). */
+    private List<List<String>> uplink(NodePlan node) {
+        return List.of(
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "addr", "add", node.publicIp() + "/" + spec.underlay().length(), "dev", "eth0"),
                 List.of("ip", "link", "set", "dev", "eth0", "up"),
-                List.of("ip", "route", "add", "default", "via", gateway().toString(), "dev", "eth0")));
+                List.of("ip", "route", "add", "default", "via", gateway().toString(), "dev", "eth0"));
     }
 
-    /**
-     * What the CNI bridge plugin does for each pod of a node: a veth on cni0 (one batch on the node for all its pods),
-     * then the pod's address and default route (one batch in each pod).
-     */
-    private void buildPods(NodePlan node, NamespaceRemote nodeShell) throws LabException {
-        List<PodPlan> pods = spec.podsOn(node.name());
+    /** What the CNI bridge plugin does on the node for each of its pods: a veth on cni0, the far end the pod's eth0. */
+    private List<List<String>> podVeths(NodePlan node) {
         String mtu = Integer.toString(spec.vxlanMtu());
-        List<List<String>> attach = new ArrayList<>();
-        for (PodPlan pod : pods) {
-            attach.addAll(List.of(
+        List<List<String>> commands = new ArrayList<>();
+        for (PodPlan pod : spec.podsOn(node.name())) {
+            commands.addAll(List.of(
                     List.of("ip", "link", "add", pod.hostVeth(), "mtu", mtu, "type", "veth", "peer", "name", "eth0",
                             "netns", names.pod(node, pod)),
                     List.of("ip", "link", "set", "dev", pod.hostVeth(), "master", "cni0"),
                     List.of("ip", "link", "set", "dev", pod.hostVeth(), "up")));
         }
-        check(nodeShell, attach);
-        for (PodPlan pod : pods) {
-            check(names.podRemote(run, node, pod), List.of(
-                    List.of("ip", "link", "set", "dev", "lo", "up"),
-                    List.of("ip", "addr", "add", pod.ip() + "/" + node.subnet().length(), "dev", "eth0"),
-                    List.of("ip", "link", "set", "dev", "eth0", "up"),
-                    List.of("ip", "route", "add", "default", "via", node.bridgeAddress().address().toString(), "dev",
-                            "eth0")));
-        }
+        return commands;
+    }
+
+    /** The pod's side: its address and default route through cni0, in one batch. */
+    private void buildPod(PodPlan pod) throws LabException {
+        NodePlan node = spec.node(pod.node());
+        check(names.podRemote(run, node, pod), List.of(
+                List.of("ip", "link", "set", "dev", "lo", "up"),
+                List.of("ip", "addr", "add", pod.ip() + "/" + node.subnet().length(), "dev", "eth0"),
+                List.of("ip", "link", "set", "dev", "eth0", "up"),
+                List.of("ip", "route", "add", "default", "via", node.bridgeAddress().address().toString(), "dev",
+                        "eth0")));
     }
 
     /**
-     * kube-proxy's part for the cluster DNS Service: DNAT of the ClusterIP to the CoreDNS pods (for traffic from pods
-     * and from the node itself), and masquerade of node-originated service traffic, so replies come back through
+     * The node's last step, one round trip through its remote: eth0 made to behave like a NIC on a wire (ethtool), then
+     * kube-proxy's part for the cluster DNS Service (nft): DNAT of the ClusterIP to the CoreDNS pods (for traffic from
+     * pods and from the node itself), and masquerade of node-originated service traffic, so replies come back through
      * flannel.1 as they do on a real node.
+     *
+     * <p>eth0 loses its segmentation offloads so that frames are cut to the sender's MTU and a receiver with a smaller
+     * MTU drops what does not fit (a veth passes GSO super-packets of any size otherwise, which would hide every MTU
+     * fault). Only the node's end needs it: the fabric's ends are bridge ports that forward the frames the nodes cut
+     * and send none of their own, so their offloads never come into play.
      */
-    private void installServiceProxy(Remote shell) throws LabException {
+    private void finishNode(Remote shell) throws LabException {
+        String script = "ethtool -K eth0 tso off gso off tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off";
         List<PodPlan> dns = spec.dnsPods();
-        if (dns.isEmpty()) {
-            return;
+        String rules = null;
+        if (!dns.isEmpty()) {
+            StringBuilder map = new StringBuilder();
+            for (int i = 0; i < dns.size(); i++) {
+                map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(dns.get(i).ip());
+            }
+            String match = "ip daddr " + spec.dnsServiceIp() + " meta l4proto { tcp, udp } th dport { 53, 9153 } "
+                    + "dnat to numgen inc mod " + dns.size() + " map { " + map + " }";
+            rules = """
+                    table ip vxlab-services {
+                      chain prerouting { type nat hook prerouting priority dstnat; policy accept; %s; }
+                      chain output { type nat hook output priority -100; policy accept; %s; }
+                      chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip saddr != %s masquerade; }
+                    }
+                    """.formatted(match, match, spec.podNetwork());
+            script += " && exec nft -f -";
         }
-        StringBuilder map = new StringBuilder();
-        for (int i = 0; i < dns.size(); i++) {
-            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(dns.get(i).ip());
-        }
-        String match = "ip daddr " + spec.dnsServiceIp() + " meta l4proto { tcp, udp } th dport { 53, 9153 } "
-                + "dnat to numgen inc mod " + dns.size() + " map { " + map + " }";
-        String rules = """
-                table ip vxlab-services {
-                  chain prerouting { type nat hook prerouting priority dstnat; policy accept; %s; }
-                  chain output { type nat hook output priority -100; policy accept; %s; }
-                  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip saddr != %s masquerade; }
-                }
-                """.formatted(match, match, spec.podNetwork());
-        CommandResult result = shell.run(Command.of("nft", "-f", "-").withStdin(rules).withTimeout(TIMEOUT));
+        CommandResult result = shell.run(Command.of("sh", "-c", script).withStdin(rules).withTimeout(TIMEOUT));
         if (!result.ok()) {
-            throw new LabException(result.exitCode() == 127 || result.stderr().contains("No such file")
-                    ? "'nft' (nftables) is missing; install it with: apt-get install nftables"
-                    : "cannot install the DNS Service rules on node " + shell.name() + ": " + result.stderr().strip());
-        }
-    }
-
-    /**
-     * Makes a veth end behave like a physical NIC on a wire: no segmentation offloads, so frames are cut to the
-     * sender's MTU and a receiver with a smaller MTU drops what does not fit (a veth passes GSO super-packets of any
-     * size otherwise, which would hide every MTU fault). Only the node's end needs it: the fabric's ends are bridge
-     * ports that forward the frames the nodes cut and send none of their own, so their offloads never come into play.
-     */
-    private static void wireLike(NamespaceRemote shell, String device) throws LabException {
-        CommandResult result = shell.run("ethtool", "-K", device, "tso", "off", "gso", "off",
-                "tx-udp_tnl-segmentation", "off", "tx-udp_tnl-csum-segmentation", "off");
-        if (!result.ok()) {
-            throw new LabException(result.stderr().contains("ethtool")  && result.stderr().contains("No such file")
-                    ? "'ethtool' is missing; install it with: apt-get install ethtool"
-                    : "cannot turn off segmentation offloads on " + device + " of " + shell.name() + ": "
-                            + result.stderr().strip());
+            String err = result.stderr().strip();
+            boolean missing = result.exitCode() == 127 || err.contains("not found") || err.contains("No such file");
+            if (missing && err.contains("ethtool")) {
+                throw new LabException("'ethtool' is missing; install it with: apt-get install ethtool");
+            }
+            if (missing && err.contains("nft")) {
+                throw new LabException("'nft' (nftables) is missing; install it with: apt-get install nftables");
+            }
+            // nft's messages carry "Error:"; ethtool's do not (Cannot ..., Could not change any device features).
+            throw new LabException((err.contains("Error:") ? "cannot install the DNS Service rules on node "
+                    : "cannot turn off segmentation offloads on eth0 of ") + shell.name() + ": " + err);
         }
     }
 
