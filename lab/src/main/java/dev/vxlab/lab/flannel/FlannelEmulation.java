@@ -219,40 +219,49 @@ public final class FlannelEmulation implements FlannelControl {
         done.addAll(runAll(shell, peerEntries(spec,
                 registry.leases().stream().filter(peer -> !peer.name().equals(node.name())).toList())));
 
-        // Every peer's flanneld sees the lease change and re-programs its entries for this node.
-        for (NodePlan other : spec.nodes()) {
-            if (other.name().equals(node.name())) {
-                continue;
-            }
-            Remote peerShell = shells.get(other.name());
-            Optional<JsonNode> peerVtep = readVtepLink(peerShell);
-            if (peerVtep.isEmpty()) {
-                // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
-                done.add(other.name() + ": no " + dev + " to program (its flanneld programs it when it starts)");
-                continue;
-            }
-            boolean peerUp = false;
-            for (JsonNode flag : peerVtep.get().path("flags")) {
-                peerUp |= flag.asText().equals("UP");
-            }
-            if (!previous.vtepMac().equals(current.vtepMac())) {
-                List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
-                        "dst", previous.publicIp().toString(), "self");
-                peerShell.run(delete); // absent already is fine
-                done.add(other.name() + ": " + Commands.render(delete));
-            }
-            List<List<String>> entries = peerCommands(spec, current);
-            if (!peerUp) {
-                // The kernel refuses an onlink route through a device that is down ("Nexthop device is not up");
-                // flanneld logs that and goes on, and the peer's own restart adds the route.
-                done.add(other.name() + ": " + dev + " is down, route not added: " + Commands.render(entries.getLast()));
-                entries = entries.subList(0, entries.size() - 1);
-            }
-            for (String line : runAll(peerShell, entries)) {
-                done.add(other.name() + ": " + line);
-            }
+        // Every peer's flanneld sees the lease change and re-programs its entries for this node (all peers at once,
+        // as their flanneld processes would; the report keeps node order).
+        List<NodePlan> others = spec.nodes().stream().filter(o -> !o.name().equals(node.name())).toList();
+        Map<String, List<String>> byPeer = new ConcurrentHashMap<>();
+        Parallel.forEach(others, other -> byPeer.put(other.name(), reprogram(other, previous, current)));
+        for (NodePlan other : others) {
+            done.addAll(byPeer.get(other.name()));
         }
         return new RestartResult(node.name(), previous.vtepMac().toString(), current.vtepMac().toString(), done);
+    }
+
+    /** What a peer's flanneld does when a node's lease changes: drop the old FDB entry, add the new entries. */
+    private List<String> reprogram(NodePlan other, AdvertisedNode previous, AdvertisedNode current) throws LabException {
+        String dev = spec.vtepDevice();
+        List<String> done = new ArrayList<>();
+        Remote peerShell = shells.get(other.name());
+        Optional<JsonNode> peerVtep = readVtepLink(peerShell);
+        if (peerVtep.isEmpty()) {
+            // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
+            done.add(other.name() + ": no " + dev + " to program (its flanneld programs it when it starts)");
+            return done;
+        }
+        boolean peerUp = false;
+        for (JsonNode flag : peerVtep.get().path("flags")) {
+            peerUp |= flag.asText().equals("UP");
+        }
+        if (!previous.vtepMac().equals(current.vtepMac())) {
+            List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
+                    "dst", previous.publicIp().toString(), "self");
+            peerShell.run(delete); // absent already is fine
+            done.add(other.name() + ": " + Commands.render(delete));
+        }
+        List<List<String>> entries = peerCommands(spec, current);
+        if (!peerUp) {
+            // The kernel refuses an onlink route through a device that is down ("Nexthop device is not up");
+            // flanneld logs that and goes on, and the peer's own restart adds the route.
+            done.add(other.name() + ": " + dev + " is down, route not added: " + Commands.render(entries.getLast()));
+            entries = entries.subList(0, entries.size() - 1);
+        }
+        for (String line : runAll(peerShell, entries)) {
+            done.add(other.name() + ": " + line);
+        }
+        return done;
     }
 
     private Optional<JsonNode> readVtepLink(Remote shell) throws LabException {
