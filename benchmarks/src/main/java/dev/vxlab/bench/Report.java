@@ -14,9 +14,13 @@ import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.util.Statistics;
 
-/** One suite run's figures and their Markdown page, targets from issue 5 beside what was reached. */
+/**
+ * One suite run's figures and their Markdown page, targets from issue 5 beside what was reached, and the cluster build
+ * times against issue 8's ({@link ClusterUpReport}).
+ */
 public record Report(boolean smoke, Instant started, Duration took, Machine.Description machine, String loadBefore,
-                     String loadAfter, List<Row> rows, List<DetectionLatency.Result> latency, IdleCpu.Result cpu) {
+                     String loadAfter, List<Row> rows, List<DetectionLatency.Result> latency, IdleCpu.Result cpu,
+                     ClusterUpReport clusterUp) {
 
     /**
      * One JMH benchmark at one size.
@@ -102,6 +106,7 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                 "ModelBench", "nodes", null);
         latency(md);
         cpu(md);
+        md.append(clusterUp.markdown(machine.cores()));
         md.append("## Method\n\n");
         md.append("JMH 1.37, sample-time mode (every operation timed), ").append(smoke
                 ? "no fork, no warm-up, one 200 ms iteration" : "one fork, 2 x 1 s warm-up, 3 x 2 s measurement")

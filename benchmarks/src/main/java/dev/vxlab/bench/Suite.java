@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -19,9 +20,12 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * The whole benchmark suite in one run, so every ratio compares figures measured side by side: the JMH benchmarks
  * (sample time, with the GC profiler's allocation per operation), the detection-latency harness, and the idle-CPU
  * measurement; then {@code RESULTS.md}. {@code --smoke} runs one short iteration of each at the smallest size (in
- * CI, to keep the benchmarks compiling and running; its figures mean nothing). Must run inside bin/vxlab-sandbox.
+ * CI, to keep the benchmarks compiling and running; its figures mean nothing). {@code --cluster-up} measures only the
+ * cluster build times (seconds per build, minutes in all) and replaces that section of an existing page. Must run
+ * inside bin/vxlab-sandbox.
  *
- * <p>Usage: {@code Suite [--smoke] [--out FILE]} (default {@code benchmarks/RESULTS.md}).
+ * <p>Usage: {@code Suite [--smoke] [--cluster-up [--nodes N,N...]] [--out FILE]} (default
+ * {@code benchmarks/RESULTS.md}); {@code --nodes} picks the cluster sizes (default 5, 32, 100, 250).
  */
 public final class Suite {
     static final String BENCHMARKS = "dev\\.vxlab\\.bench\\.(SnapshotBench|DetectBench|ProbeLoopBench|ModelBench)\\.";
@@ -30,10 +34,19 @@ public final class Suite {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
+        boolean clusterUpOnly = false;
+        String sizes = null;
         Path out = Path.of("benchmarks/RESULTS.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
+                case "--cluster-up" -> clusterUpOnly = true;
+                case "--nodes" -> {
+                    if (i + 1 == args.length || !args[i + 1].matches("\\d+(,\\d+)*")) {
+                        usage("--nodes needs cluster sizes like 100,250");
+                    }
+                    sizes = args[++i];
+                }
                 case "--out" -> {
                     if (i + 1 == args.length) {
                         usage("--out needs a file");
@@ -48,11 +61,18 @@ public final class Suite {
                     + " (inside bin/vxlab-sandbox)");
             System.exit(2);
         }
-        run(smoke, out);
+        if (sizes != null && !clusterUpOnly) {
+            usage("--nodes goes with --cluster-up");
+        }
+        if (clusterUpOnly) {
+            runClusterUp(smoke, sizes == null ? null : sizes.split(","), out);
+        } else {
+            run(smoke, out);
+        }
     }
 
     private static void usage(String problem) {
-        System.err.println("vxlab bench: " + problem + " (usage: vxlab bench [--smoke] [--out FILE])");
+        System.err.println("vxlab bench: " + problem + " (usage: vxlab bench [--smoke] [--cluster-up [--nodes N,N...]] [--out FILE])");
         System.exit(2);
     }
 
@@ -72,14 +92,49 @@ public final class Suite {
         IdleCpu.Result cpu = smoke ? IdleCpu.measure(warmUp, Duration.ofMillis(200), Duration.ofSeconds(2))
                 : IdleCpu.measure(warmUp, Duration.ofSeconds(3), Duration.ofSeconds(60));
 
+        ClusterUpReport clusterUp = clusterUp(smoke, null);
         Report report = new Report(smoke, started, Duration.between(started, Instant.now()), Machine.describe(),
-                loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu);
+                loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu, clusterUp);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
         Files.writeString(out, report.markdown());
         System.out.println("vxlab bench: wrote " + out.toAbsolutePath());
         return report;
+    }
+
+    /** Measures only the cluster build times and puts their section in place of the old one in {@code out}. */
+    public static ClusterUpReport runClusterUp(boolean smoke, String[] sizes, Path out) throws Exception {
+        ClusterUpReport section = clusterUp(smoke, sizes);
+        String page = Files.exists(out) ? Files.readString(out) : "# Benchmark results\n\n";
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, section.replaceIn(page, Machine.describe().cores()));
+        System.out.println("vxlab bench: wrote the cluster build section of " + out.toAbsolutePath());
+        return section;
+    }
+
+    /**
+     * ClusterUpBench (single shot; the smoke run builds one 5-node cluster), then, in a full run, one more build of the
+     * largest size for the builder's per-phase times.
+     */
+    private static ClusterUpReport clusterUp(boolean smoke, String[] sizes) throws Exception {
+        String date = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                Instant.now().atOffset(java.time.ZoneOffset.UTC).withNano(0));
+        String loadBefore = Machine.loadAverage();
+        ChainedOptionsBuilder b = new OptionsBuilder().include("dev\\.vxlab\\.bench\\.ClusterUpBench\\.")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx2g").shouldFailOnError(true);
+        b = smoke ? b.forks(0).warmupIterations(0).measurementIterations(1).param("nodes", "5")
+                .verbosity(VerboseMode.SILENT)
+                : b.forks(1).warmupIterations(1).measurementIterations(2);
+        if (!smoke && sizes != null) {
+            b = b.param("nodes", sizes);
+        }
+        List<Report.Row> rows = Report.rows(new Runner(b.build()).run());
+        Optional<ClusterUpPhases.Result> phases = smoke ? Optional.empty()
+                : Optional.of(ClusterUpPhases.measure(rows.getLast().size()));
+        return new ClusterUpReport(date, loadBefore, Machine.loadAverage(), smoke, rows, phases);
     }
 
     private static ChainedOptionsBuilder options(boolean smoke) {

@@ -40,6 +40,22 @@ class SuiteSmokeTest {
                     FaultIds.MISSING_PEER_ROUTE);
         });
         assertThat(report.cpu().passes()).as("the idle watcher's timer passes").isPositive();
-        assertThat(Files.readString(out)).contains("## Targets (issue 5)", "SnapshotBench", "Detection latency");
+        assertThat(report.clusterUp().rows()).extracting(r -> r.method() + "@" + r.size())
+                .as("the smoke run builds only the smallest cluster").containsExactly("up@5");
+        assertThat(Files.readString(out)).contains("## Targets (issue 5)", "SnapshotBench", "Detection latency",
+                ClusterUpReport.HEADING);
+    }
+
+    @Test
+    void theClusterUpSectionReplacesItsOldSelfAndLeavesTheRestOfThePage() {
+        String page = "# Benchmark results\n\n## Targets\n\nold figures\n\n" + ClusterUpReport.HEADING
+                + "\n\nold build times\n\n## Method\n\nhow\n";
+        ClusterUpReport fresh = new ClusterUpReport("2026-01-01T00:00:00", "0.1 0.1 0.1", "0.2 0.2 0.2", false,
+                java.util.List.of(new Report.Row("ClusterUpBench", "up", 100, "ms/op", 8000, 9000, 2, Double.NaN)),
+                java.util.Optional.empty());
+        String replaced = fresh.replaceIn(page, 2);
+        assertThat(replaced).contains("old figures", "## Method\n\nhow", "| a 100-node netns cluster up in <= 10 s | 8.00 s")
+                .doesNotContain("old build times");
+        assertThat(replaced.indexOf(ClusterUpReport.HEADING)).isEqualTo(replaced.lastIndexOf(ClusterUpReport.HEADING));
     }
 }

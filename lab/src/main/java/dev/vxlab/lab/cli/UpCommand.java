@@ -2,6 +2,7 @@ package dev.vxlab.lab.cli;
 
 import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.persist.LabEntry;
 import dev.vxlab.lab.persist.LabRecord;
@@ -24,7 +25,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--lab", paramLabel = "NAME", defaultValue = "lab", description = "The lab's name (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, 2 to 64 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, " + ClusterSpec.NODES_RANGE
+            + " (default: ${DEFAULT-VALUE}).")
     int nodes;
 
     @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
@@ -34,8 +36,9 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LabStore.checkName(name);
         Backends.byName(backend);
-        if (nodes < 2 || nodes > 64) {
-            throw new LabException("--nodes must be from 2 to 64, not " + nodes);
+        if (nodes < 2 || nodes > ClusterSpec.MAX_NODES) {
+            throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + " (" + ClusterSpec.MAX_NODES_WHY
+                    + "), not " + nodes);
         }
         LabStore store = LabStore.fromEnvironment();
         Optional<LabRecord> existing = store.read(name);

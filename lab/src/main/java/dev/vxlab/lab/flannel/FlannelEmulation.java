@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.detectors.remote.Command;
 import dev.vxlab.detectors.remote.CommandFailedException;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Commands;
 import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.lab.backend.Parallel;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Programs nodes the way flannel's vxlan backend does, for backends without a real flanneld.
@@ -42,12 +46,24 @@ public final class FlannelEmulation implements FlannelControl {
 
     /** Brings flannel up on every node: devices first, then the leases are published, then every node learns its peers. */
     public void start() throws LabException {
+        start(node -> List.of(), node -> List.of());
+    }
+
+    /**
+     * {@link #start()}, with the host's own {@code ip} commands sent in each node's device batch, so a node costs one
+     * round trip for all of them: {@code before} the devices (the uplink flannel.N sits on), {@code after} them (the
+     * pods' veths on cni0). Nodes are programmed in parallel ({@link Parallel}), each with that one {@code ip -batch},
+     * which also reads back the VtepMAC as flanneld does at start, and two batches for its peers ({@link #peerEntries}).
+     */
+    public void start(Function<NodePlan, List<List<String>>> before, Function<NodePlan, List<List<String>>> after)
+            throws LabException {
+        Map<String, MacAddress> vtepMacs = new ConcurrentHashMap<>();
+        Parallel.forEach(spec.nodes(), node -> vtepMacs.put(node.name(),
+                createDevices(node, before.apply(node), after.apply(node))));
         List<AdvertisedNode> leases = new ArrayList<>();
         for (NodePlan node : spec.nodes()) {
-            Remote shell = shells.get(node.name());
-            runAll(shell, deviceCommands(spec, node));
-            runAll(shell, bridgeCommands(spec, node));
-            leases.add(new AdvertisedNode(node.name(), node.subnet(), node.publicIp(), readVtepMac(shell), "vxlan", true));
+            leases.add(new AdvertisedNode(node.name(), node.subnet(), node.publicIp(), vtepMacs.get(node.name()),
+                    "vxlan", true));
         }
         registry.publish(leases);
         FlannelFiles files = new FlannelFiles(spec);
@@ -58,15 +74,36 @@ public final class FlannelEmulation implements FlannelControl {
                 throw new LabException("cannot write " + SUBNET_ENV + " on node " + lease.name() + ": " + e.getMessage(), e);
             }
         }
-        for (NodePlan node : spec.nodes()) {
-            List<List<String>> commands = new ArrayList<>();
-            for (AdvertisedNode peer : registry.leases()) {
-                if (!peer.name().equals(node.name())) {
-                    commands.addAll(peerCommands(spec, peer));
-                }
+        List<AdvertisedNode> published = registry.leases();
+        Parallel.forEach(spec.nodes(), node -> runAll(shells.get(node.name()), peerEntries(spec,
+                published.stream().filter(peer -> !peer.name().equals(node.name())).toList())));
+    }
+
+    /**
+     * The node's flannel.N and cni0 (and the host's commands around them) in one {@code ip -j -batch}, whose last line
+     * reads the device back: one round trip.
+     */
+    private MacAddress createDevices(NodePlan node, List<List<String>> before, List<List<String>> after)
+            throws LabException {
+        Remote shell = shells.get(node.name());
+        StringBuilder script = new StringBuilder();
+        List<List<String>> commands = new ArrayList<>(before);
+        commands.addAll(deviceCommands(spec, node));
+        commands.addAll(bridgeCommands(spec, node));
+        commands.addAll(after);
+        commands.add(List.of("ip", "link", "show", "dev", spec.vtepDevice()));
+        for (List<String> command : commands) {
+            if (!command.getFirst().equals("ip")) {
+                throw new IllegalArgumentException("not an ip command: " + command);
             }
-            runAll(shells.get(node.name()), commands);
+            script.append(String.join(" ", command.subList(1, command.size()))).append('\n');
         }
+        CommandResult result = shell.run(Command.of("ip", "-j", "-batch", "-").withStdin(script.toString()));
+        if (!result.ok()) {
+            throw new LabException("flannel emulation failed on node " + shell.name() + ": " + result.stderr().strip());
+        }
+        String shown = result.stdout().strip();
+        return vtepMac(shell, shown.substring(shown.lastIndexOf('\n') + 1));
     }
 
     /** flanneld's device setup for a node (creating the device with the node's planned MAC). */
@@ -114,6 +151,27 @@ public final class FlannelEmulation implements FlannelControl {
                         "onlink"));
     }
 
+    /**
+     * The entries for many peers, grouped so that a remote sends them in two batches (every neighbor and route in one
+     * {@code ip -batch}, every FDB entry in one {@code bridge -batch}) instead of three processes per peer. The
+     * entries do not depend on one another, so the kernel ends in the same state as with flannel's per-peer order.
+     */
+    public static List<List<String>> peerEntries(ClusterSpec spec, List<AdvertisedNode> peers) {
+        List<List<String>> neighbors = new ArrayList<>();
+        List<List<String>> routes = new ArrayList<>();
+        List<List<String>> fdb = new ArrayList<>();
+        for (AdvertisedNode peer : peers) {
+            List<List<String>> entries = peerCommands(spec, peer);
+            neighbors.add(entries.get(0));
+            fdb.add(entries.get(1));
+            routes.add(entries.get(2));
+        }
+        List<List<String>> all = new ArrayList<>(neighbors);
+        all.addAll(routes);
+        all.addAll(fdb);
+        return all;
+    }
+
     @Override
     public List<AdvertisedNode> leases() {
         return registry.leases();
@@ -158,48 +216,52 @@ public final class FlannelEmulation implements FlannelControl {
         AdvertisedNode current = previous.withVtepMac(readVtepMac(shell));
         registry.update(current);
 
-        List<List<String>> self = new ArrayList<>();
-        for (AdvertisedNode peer : registry.leases()) {
-            if (!peer.name().equals(node.name())) {
-                self.addAll(peerCommands(spec, peer));
-            }
-        }
-        done.addAll(runAll(shell, self));
+        done.addAll(runAll(shell, peerEntries(spec,
+                registry.leases().stream().filter(peer -> !peer.name().equals(node.name())).toList())));
 
-        // Every peer's flanneld sees the lease change and re-programs its entries for this node.
-        for (NodePlan other : spec.nodes()) {
-            if (other.name().equals(node.name())) {
-                continue;
-            }
-            Remote peerShell = shells.get(other.name());
-            Optional<JsonNode> peerVtep = readVtepLink(peerShell);
-            if (peerVtep.isEmpty()) {
-                // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
-                done.add(other.name() + ": no " + dev + " to program (its flanneld programs it when it starts)");
-                continue;
-            }
-            boolean peerUp = false;
-            for (JsonNode flag : peerVtep.get().path("flags")) {
-                peerUp |= flag.asText().equals("UP");
-            }
-            if (!previous.vtepMac().equals(current.vtepMac())) {
-                List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
-                        "dst", previous.publicIp().toString(), "self");
-                peerShell.run(delete); // absent already is fine
-                done.add(other.name() + ": " + Commands.render(delete));
-            }
-            List<List<String>> entries = peerCommands(spec, current);
-            if (!peerUp) {
-                // The kernel refuses an onlink route through a device that is down ("Nexthop device is not up");
-                // flanneld logs that and goes on, and the peer's own restart adds the route.
-                done.add(other.name() + ": " + dev + " is down, route not added: " + Commands.render(entries.getLast()));
-                entries = entries.subList(0, entries.size() - 1);
-            }
-            for (String line : runAll(peerShell, entries)) {
-                done.add(other.name() + ": " + line);
-            }
+        // Every peer's flanneld sees the lease change and re-programs its entries for this node (all peers at once,
+        // as their flanneld processes would; the report keeps node order).
+        List<NodePlan> others = spec.nodes().stream().filter(o -> !o.name().equals(node.name())).toList();
+        Map<String, List<String>> byPeer = new ConcurrentHashMap<>();
+        Parallel.forEach(others, other -> byPeer.put(other.name(), reprogram(other, previous, current)));
+        for (NodePlan other : others) {
+            done.addAll(byPeer.get(other.name()));
         }
         return new RestartResult(node.name(), previous.vtepMac().toString(), current.vtepMac().toString(), done);
+    }
+
+    /** What a peer's flanneld does when a node's lease changes: drop the old FDB entry, add the new entries. */
+    private List<String> reprogram(NodePlan other, AdvertisedNode previous, AdvertisedNode current) throws LabException {
+        String dev = spec.vtepDevice();
+        List<String> done = new ArrayList<>();
+        Remote peerShell = shells.get(other.name());
+        Optional<JsonNode> peerVtep = readVtepLink(peerShell);
+        if (peerVtep.isEmpty()) {
+            // A peer without its VXLAN device has nothing to program; its own flanneld does it when it starts.
+            done.add(other.name() + ": no " + dev + " to program (its flanneld programs it when it starts)");
+            return done;
+        }
+        boolean peerUp = false;
+        for (JsonNode flag : peerVtep.get().path("flags")) {
+            peerUp |= flag.asText().equals("UP");
+        }
+        if (!previous.vtepMac().equals(current.vtepMac())) {
+            List<String> delete = List.of("bridge", "fdb", "del", previous.vtepMac().toString(), "dev", dev,
+                    "dst", previous.publicIp().toString(), "self");
+            peerShell.run(delete); // absent already is fine
+            done.add(other.name() + ": " + Commands.render(delete));
+        }
+        List<List<String>> entries = peerCommands(spec, current);
+        if (!peerUp) {
+            // The kernel refuses an onlink route through a device that is down ("Nexthop device is not up");
+            // flanneld logs that and goes on, and the peer's own restart adds the route.
+            done.add(other.name() + ": " + dev + " is down, route not added: " + Commands.render(entries.getLast()));
+            entries = entries.subList(0, entries.size() - 1);
+        }
+        for (String line : runAll(peerShell, entries)) {
+            done.add(other.name() + ": " + line);
+        }
+        return done;
     }
 
     private Optional<JsonNode> readVtepLink(Remote shell) throws LabException {
@@ -230,8 +292,12 @@ public final class FlannelEmulation implements FlannelControl {
             throw new LabException("cannot read " + spec.vtepDevice() + " on node " + shell.name() + ": "
                     + result.stderr().strip());
         }
+        return vtepMac(shell, result.stdout());
+    }
+
+    private static MacAddress vtepMac(Remote shell, String ipJsonLink) throws LabException {
         try {
-            JsonNode links = JSON.readTree(result.stdout());
+            JsonNode links = JSON.readTree(ipJsonLink);
             return MacAddress.parse(links.get(0).get("address").asText());
         } catch (IOException | RuntimeException e) {
             throw new LabException("cannot parse 'ip -j link show' output on node " + shell.name(), e);

@@ -31,7 +31,17 @@ public record ClusterSpec(
     public static final int VXLAN_OVERHEAD = 50;
     public static final int METRICS_PORT = 9153;
     public static final int DNS_PORT = 53;
-    public static final int MAX_NODES = 64;
+    /**
+     * The most nodes a cluster may have: the field's pod network, 10.187.0.0/16, holds 256 flannel leases of a /24
+     * (flannel's default SubnetLen), one per node.
+     */
+    public static final int MAX_NODES = 256;
+    /** Why {@link #MAX_NODES} is the limit, for help texts. */
+    public static final String MAX_NODES_WHY = "one /24 flannel lease per node in the field's 10.187.0.0/16 pod network";
+    /** The limit with its reason, as a CLI option's help says it. */
+    public static final String NODES_RANGE = "2 to " + MAX_NODES + " (" + MAX_NODES_WHY + ")";
+    /** The field's underlay, 172.31.159.0/24, holds nodes .19 to .253 (.254 is the gateway). */
+    private static final int FIELD_SUBNET_NODES = 253 - 19 + 1;
 
     // The field's advertised VtepMACs, in node order .19 … .23.
     private static final List<String> FIELD_VTEP_MACS = List.of(
@@ -47,9 +57,16 @@ public record ClusterSpec(
         validate(nodes, pods, underlay, podNetwork, serviceNetwork, dnsServiceIp, vni, vxlanPort, underlayMtu);
     }
 
-    /** The field report's cluster with the given number of nodes (its own had 5). */
+    /**
+     * The field report's cluster with the given number of nodes (its own had 5): nodes 172.31.159.19, .20, … on the
+     * field's /24. A cluster too big for that /24 (more than 235 nodes) gets the /18 around it, 172.31.128.0/18, so
+     * its nodes still start at 172.31.159.19 and go on into 172.31.160.x.
+     */
     public static ClusterSpec field(int nodeCount) {
-        return plan("field", nodeCount, Ipv4Prefix.parse("172.31.159.0/24"), 19, true,
+        Ipv4Prefix underlay = nodeCount <= FIELD_SUBNET_NODES ? Ipv4Prefix.parse("172.31.159.0/24")
+                : Ipv4Prefix.parse("172.31.128.0/18");
+        int firstHost = (int) (Ipv4.parse("172.31.159.19").bits() - underlay.network().bits());
+        return plan("field", nodeCount, underlay, firstHost, true,
                 Ipv4Prefix.parse("10.187.0.0/16"), Ipv4Prefix.parse("10.186.0.0/16"), "cluster1.local", 1, 8472, 1500);
     }
 
@@ -65,11 +82,17 @@ public record ClusterSpec(
         if (podNetwork.length() > 22) {
             throw new IllegalArgumentException("the pod network " + podNetwork + " is too small: give each node a /24");
         }
-        if (firstHost < 1 || firstHost + nodeCount > underlay.size() - 1) {
+        if (nodeCount > 1L << (24 - podNetwork.length())) {
+            throw new IllegalArgumentException("the pod network " + podNetwork + " has only "
+                    + (1L << (24 - podNetwork.length())) + " /24 leases, not one for each of " + nodeCount + " nodes");
+        }
+        // The last host but one is the fabric's gateway; nodes end before it.
+        if (firstHost < 1 || firstHost + nodeCount > underlay.size() - 2) {
             throw new IllegalArgumentException("the underlay " + underlay + " has no room for " + nodeCount
                     + " nodes from host ." + firstHost);
         }
         Random macs = new Random(podNetwork.hashCode() * 31L + nodeCount);
+        Set<MacAddress> taken = new HashSet<>();
         List<NodePlan> nodes = new ArrayList<>();
         for (int i = 0; i < nodeCount; i++) {
             Ipv4 ip = underlay.host(firstHost + i);
@@ -77,6 +100,9 @@ public record ClusterSpec(
                     ? FIELD_SUBNET_INDEX[i] : i;
             MacAddress mac = fieldOrder && i < FIELD_VTEP_MACS.size()
                     ? MacAddress.parse(FIELD_VTEP_MACS.get(i)) : MacAddress.randomLocal(macs);
+            while (!taken.add(mac)) { // two VTEPs with one MAC would be a fault of their own
+                mac = MacAddress.randomLocal(macs);
+            }
             nodes.add(new NodePlan(i, ip.toString(), ip, podNetwork.subnet(24, subnetIndex), mac));
         }
         return new ClusterSpec(profile, nodes, defaultPods(nodes, podNetwork), underlay, podNetwork, serviceNetwork,

@@ -46,13 +46,43 @@ class ClusterSpecTest {
 
     @Test
     void rejectsPlansThatCannotWork() {
-        assertThatThrownBy(() -> ClusterSpec.field(1)).hasMessageContaining("2 to 64 nodes");
+        assertThatThrownBy(() -> ClusterSpec.field(1)).hasMessageContaining("2 to 256 nodes");
         assertThatThrownBy(() -> ClusterSpec.plan("x", 3, Ipv4Prefix.parse("10.0.0.0/24"), 1, false,
                 Ipv4Prefix.parse("10.0.0.0/16"), Ipv4Prefix.parse("10.96.0.0/16"), "cluster.local", 1, 8472, 1500))
                 .hasMessageContaining("must not overlap");
         assertThatThrownBy(() -> ClusterSpec.plan("x", 3, Ipv4Prefix.parse("192.168.0.0/24"), 1, false,
                 Ipv4Prefix.parse("10.244.0.0/23"), Ipv4Prefix.parse("10.96.0.0/16"), "cluster.local", 1, 8472, 1500))
                 .hasMessageContaining("too small");
+    }
+
+    @Test
+    void aFieldClusterOf256NodesHasDistinctAddressesLeasesAndMacsInsideTheProfile() {
+        assertThatThrownBy(() -> ClusterSpec.field(ClusterSpec.MAX_NODES + 1)).hasMessageContaining("2 to 256 nodes");
+        ClusterSpec big = ClusterSpec.field(ClusterSpec.MAX_NODES);
+        assertThat(big.nodes().getFirst().name()).isEqualTo("172.31.159.19");
+        assertThat(big.nodes().getLast().name()).isEqualTo("172.31.160.18");
+        assertThat(big.underlay()).hasToString("172.31.128.0/18");
+        assertThat(big.nodes()).extracting(NodePlan::publicIp).doesNotHaveDuplicates()
+                .allMatch(ip -> big.underlay().contains(ip))
+                .noneMatch(ip -> ip.equals(big.underlay().host((int) big.underlay().size() - 2)));
+        assertThat(big.nodes()).extracting(NodePlan::subnet).doesNotHaveDuplicates()
+                .allMatch(s -> big.podNetwork().contains(s));
+        assertThat(big.nodes()).extracting(NodePlan::vtepMac).doesNotHaveDuplicates();
+        // The field's own nodes keep their /24 while it has room: 235 nodes end at .253, before the gateway .254.
+        ClusterSpec fits = ClusterSpec.field(235);
+        assertThat(fits.underlay()).hasToString("172.31.159.0/24");
+        assertThat(fits.nodes().getLast().name()).isEqualTo("172.31.159.253");
+        assertThat(ClusterSpec.field(236).underlay()).hasToString("172.31.128.0/18");
+    }
+
+    @Test
+    void aPlanNeverGivesANodeTheGatewayAddressOrMoreNodesThanLeases() {
+        assertThatThrownBy(() -> ClusterSpec.plan("x", 236, Ipv4Prefix.parse("192.168.0.0/24"), 19, false,
+                Ipv4Prefix.parse("10.244.0.0/16"), Ipv4Prefix.parse("10.96.0.0/16"), "cluster.local", 1, 8472, 1500))
+                .hasMessageContaining("no room for 236 nodes");
+        assertThatThrownBy(() -> ClusterSpec.plan("x", 5, Ipv4Prefix.parse("192.168.0.0/24"), 1, false,
+                Ipv4Prefix.parse("10.244.0.0/22"), Ipv4Prefix.parse("10.96.0.0/16"), "cluster.local", 1, 8472, 1500))
+                .hasMessageContaining("only 4 /24 leases");
     }
 
     @Test

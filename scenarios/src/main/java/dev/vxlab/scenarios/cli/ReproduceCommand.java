@@ -33,7 +33,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, 2 to 64 (the field had ${DEFAULT-VALUE}).")
+    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, " + ClusterSpec.NODES_RANGE
+            + "; the field had ${DEFAULT-VALUE}.")
     int nodes;
 
     @Option(names = "--report", description = "Report directory (default: vxlab-reports/<date-time>).")
@@ -47,7 +48,8 @@ final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws LabException {
         ClusterBackend chosen = Backends.byName(backend);
         if (nodes < 2 || nodes > ClusterSpec.MAX_NODES) {
-            throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + ", not " + nodes);
+            throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + " (" + ClusterSpec.MAX_NODES_WHY
+                    + "), not " + nodes);
         }
         // Parsed before entering the backend's place, so a broken story costs no cluster.
         Scenario story = ScenarioParser.parse(Catalog.shipped().resolve(STORY), OptionalInt.of(nodes));

@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
 @Documented
 public @interface VxLab {
 
-    /** Number of nodes. */
+    /** Number of nodes, 2 to 256 ({@code ClusterSpec.MAX_NODES}). */
     int nodes() default 3;
 
     /** The backend by name, as {@code --backend} takes it ({@code lab.backend.Backends}). */

@@ -112,7 +112,7 @@ public final class NetnsBackend implements ClusterBackend {
                 names.podRemote(run, spec.node(pod.node()), pod), options.fastPath())).toList();
         LeaseRegistry registry = LeaseRegistry.load(run.directory(), new FlannelFiles(spec));
         var flannel = new FlannelEmulation(spec, remotes, registry);
-        return new NetnsCluster(spec, run, info, names, nodes, pods, flannel, List.of());
+        return new NetnsCluster(spec, run, info, names, nodes, pods, flannel, List.of(), List.of());
     }
 
     @Override

@@ -31,10 +31,11 @@ public final class NetnsCluster implements Cluster {
     private final List<Pod> pods;
     private final FlannelControl flannel;
     private final List<String> namespaces;
+    private final List<BuildPhase> buildPhases;
     private boolean closed;
 
     NetnsCluster(ClusterSpec spec, LabRun run, BackendInfo info, NetnsNames names, List<Node> nodes, List<Pod> pods,
-            FlannelControl flannel, List<String> namespaces) {
+            FlannelControl flannel, List<String> namespaces, List<BuildPhase> buildPhases) {
         this.spec = spec;
         this.run = run;
         this.info = info;
@@ -43,6 +44,12 @@ public final class NetnsCluster implements Cluster {
         this.pods = List.copyOf(pods);
         this.flannel = flannel;
         this.namespaces = List.copyOf(namespaces);
+        this.buildPhases = List.copyOf(buildPhases);
+    }
+
+    /** How long each phase of building took; empty for a cluster this process attached to. */
+    public List<BuildPhase> buildPhases() {
+        return buildPhases;
     }
 
     /** A node; {@code fastPath} says whether the lab enters its namespace from this JVM. */
@@ -118,11 +125,20 @@ public final class NetnsCluster implements Cluster {
         }
     }
 
+    /**
+     * Deletes the namespaces in reverse order (pods first) with one {@code ip -batch -force}, which goes on past a name
+     * that is already gone; the kernel frees their devices.
+     */
     static void deleteNamespaces(List<String> namespaces) {
+        if (namespaces.isEmpty()) {
+            return;
+        }
         List<String> reversed = new ArrayList<>(namespaces);
         Collections.reverse(reversed);
+        StringBuilder script = new StringBuilder();
         for (String ns : reversed) {
-            ProcessRunner.run(List.of("ip", "netns", "del", ns), Duration.ofSeconds(10));
+            script.append("netns del ").append(ns).append('\n');
         }
+        ProcessRunner.run(List.of("ip", "-force", "-batch", "-"), script.toString(), Duration.ofMinutes(2));
     }
 }

@@ -1,11 +1,13 @@
 package dev.vxlab.lab.backend.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxlab.detectors.testkit.Kernel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.Cluster;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
@@ -75,6 +77,48 @@ class NetnsClusterTest {
             ClusterNode node0 = cluster.node("0");
             assertThat(ip(node0, "link", "show", "dev", "eth0").get(0).get("mtu").asInt()).isEqualTo(9000);
             assertThat(ip(node0, "link", "show", "dev", "flannel.1").get(0).get("mtu").asInt()).isEqualTo(8950);
+        }
+    }
+
+    /** Parallel building must not leak: a build that fails removes every namespace it made, and only those. */
+    @Test
+    void aFailedBuildRemovesEveryNamespaceItMadeAndNoneItDidNot() throws Exception {
+        LabRun run = LabRun.random(dir);
+        String foreign = run.prefix() + "-n3";
+        assertThat(ProcessRunner.run(List.of("ip", "netns", "add", foreign), Duration.ofSeconds(10)).ok()).isTrue();
+        try {
+            assertThatThrownBy(() -> new NetnsBackend().create(ClusterSpec.field(6), run))
+                    .isInstanceOf(LabException.class)
+                    .hasMessageContaining("cannot create network namespace " + foreign);
+            assertThat(ProcessRunner.run(List.of("ip", "netns", "list"), Duration.ofSeconds(5)).stdout().lines()
+                    .map(l -> l.split("\\s+")[0]).toList())
+                    .as("the namespaces made before the clash are gone; the one that was there already stays")
+                    .containsExactly(foreign);
+        } finally {
+            ProcessRunner.run(List.of("ip", "netns", "del", foreign), Duration.ofSeconds(10));
+        }
+    }
+
+    /** Nodes are built in parallel: every node still gets its own address, route and all its peers' entries. */
+    @Test
+    void aClusterBuiltInParallelProgramsEveryNodeCompletely() throws Exception {
+        ClusterSpec spec = ClusterSpec.field(12);
+        try (Cluster cluster = new NetnsBackend().create(spec, LabRun.random(dir))) {
+            for (ClusterNode node : cluster.nodes()) {
+                assertThat(ip(node, "addr", "show", "dev", "eth0").get(0).at("/addr_info/0/local").asText())
+                        .isEqualTo(node.plan().publicIp().toString());
+                assertThat(ip(node, "route", "show", "dev", "flannel.1")).hasSize(11);
+                assertThat(ip(node, "neigh", "show", "dev", "flannel.1")).hasSize(11);
+                assertThat(JSON.readTree(node.remote().run("bridge", "-j", "fdb", "show", "dev", "flannel.1")
+                        .stdout())).filteredOn(f -> f.path("state").asText().equals("permanent")
+                                && f.has("dst")).hasSize(11);
+                assertThat(node.remote().run("nft", "list", "table", "ip", "vxlab-services").ok()).isTrue();
+            }
+            for (var pod : cluster.pods()) {
+                JsonNode route = JSON.readTree(pod.remote().run("ip", "-j", "route", "show", "default").stdout());
+                assertThat(route.get(0).get("gateway").asText())
+                        .isEqualTo(spec.node(pod.plan().node()).bridgeAddress().address().toString());
+            }
         }
     }
 
