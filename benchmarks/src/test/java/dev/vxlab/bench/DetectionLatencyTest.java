@@ -1,5 +1,6 @@
 package dev.vxlab.bench;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxlab.detectors.testkit.FlannelNamespace;
@@ -7,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 /** The latency harness's fault channel: a command ip refuses fails the measurement with ip's own message. */
+@Kernel
 class DetectionLatencyTest {
 
     @Test

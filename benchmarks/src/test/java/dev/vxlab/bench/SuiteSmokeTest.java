@@ -1,5 +1,6 @@
 package dev.vxlab.bench;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.spi.FaultIds;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * samples, two seconds of idle CPU): every benchmark must still build its namespace, run and report. Nothing here
  * looks at how fast anything was.
  */
+@Kernel
 class SuiteSmokeTest {
     @TempDir
     Path dir;

@@ -33,6 +33,7 @@ public record FlannelNamespace(String namespace, String nodeName, ClusterView vi
 
     /** Creates the namespace ({@code ip netns add}) and programs it with this many peers. */
     public static FlannelNamespace create(String namespace, int peers) {
+        SandboxGuard.require();
         run(List.of("ip", "netns", "add", namespace), "");
         return program(namespace, peers);
     }

@@ -24,6 +24,7 @@ public final class TestNetns implements AutoCloseable {
     /** Creates a namespace named after the test run and the role, e.g. vxst3f2a-node0. */
     public String add(String role) {
         String name = tag + "-" + role;
+        SandboxGuard.require();
         run("ip", "netns", "add", name);
         created.add(name);
         return name;

@@ -1,9 +1,6 @@
 package dev.vxlab.lab.capture;
 
-import dev.vxlab.detectors.remote.FileRoot;
-import dev.vxlab.detectors.remote.NamespaceRemote;
 import dev.vxlab.detectors.remote.Remote;
-import java.nio.file.Path;
 import java.util.Objects;
 
 /** Where a capture listens: a device on a node reached through its {@link Remote}, and the node's name for reports. */
@@ -18,14 +15,6 @@ public record CapturePoint(Remote remote, String device, String node) {
     /** A capture point on the node the remote reaches, labelled with the remote's name. */
     public static CapturePoint on(Remote remote, String device) {
         return new CapturePoint(remote, device, remote.name());
-    }
-
-    /**
-     * A device in a plain named network namespace on this machine, whose node files (the pcap while tcpdump writes
-     * it) live under {@code files}; the node label is the namespace name.
-     */
-    public static CapturePoint inNamespace(String namespace, String device, Path files) {
-        return on(new NamespaceRemote(namespace, namespace, new FileRoot(files)), device);
     }
 
     private static void requireName(String value, String what) {

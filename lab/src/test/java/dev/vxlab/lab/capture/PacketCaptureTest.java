@@ -325,7 +325,9 @@ class PacketCaptureTest {
 
     /** A capture point in a plain named namespace, its node files in this test's directory. */
     private CapturePoint point(String namespace, String device) {
-        return CapturePoint.inNamespace(namespace, device, dir.resolve("nodes").resolve(namespace));
+        // A plain named namespace as the node; its node files (the pcap while tcpdump writes it) under the test's dir.
+        return CapturePoint.on(new NamespaceRemote(namespace, namespace,
+                new FileRoot(dir.resolve("nodes").resolve(namespace))), device);
     }
 
     /** A remote that remembers what was started and fetched through it, and otherwise passes everything on. */

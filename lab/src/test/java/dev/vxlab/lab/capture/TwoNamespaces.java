@@ -61,6 +61,7 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     private void build(int prefixLength) throws CommandFailedException {
+        dev.vxlab.detectors.testkit.SandboxGuard.require();
         ip("netns", "add", clientNs);
         ip("netns", "add", serverNs);
         ip("link", "add", clientDev, "address", clientMac.toString(), "netns", clientNs, "type", "veth",

@@ -1,5 +1,6 @@
 package dev.vxlab.lab.doctor;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.fix.FixPlan;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fails. Then flip it: assert the finding (or the route and the DNS cells back), let the generator pick eth0 for
  * link-down again, and move the entry in docs/properties.md from "Excluded" to the table of what was found and fixed.
  */
+@Kernel
 class Eth0LinkDownGapTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private static final ClusterSpec SPEC = ClusterSpec.field(2);

@@ -1,5 +1,6 @@
 package dev.vxlab.lab.pods;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A pod's servers as a process of their own, started through the pod's remote and stopped by their PID. */
+@Kernel
 class ProcessWorkloadTest {
     private static final DnsZone ZONE = DnsZone.kubernetes("cluster1.local", Ipv4.parse("10.186.0.1"),
             Ipv4.parse("10.186.0.2"));

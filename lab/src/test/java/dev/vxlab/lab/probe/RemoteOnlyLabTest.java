@@ -1,5 +1,6 @@
 package dev.vxlab.lab.probe;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.lab.Lab;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * measures the same matrix as the fast path: all OK when healthy, and the same broken cells after the flagship
  * fault. Closing it leaves no pod server process.
  */
+@Kernel
 class RemoteOnlyLabTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private static final ClusterSpec SPEC = ClusterSpec.field(3);

@@ -1,5 +1,6 @@
 package dev.vxlab.lab.probe;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.addr.Ipv4;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The same kernel outcomes as {@link ProberTest}, from probes that real clients (curl, dig, bash) run through a
  * node's remote: every outcome the in-JVM runners give, with the same details where the client tells as much.
  */
+@Kernel
 class RemoteProberTest {
     private static final String NAME = "kubernetes.default.svc.cluster1.local";
     private static final Prober PROBER = new Prober(Duration.ofMillis(500));

@@ -66,6 +66,7 @@ public final class LabNetwork implements AutoCloseable {
 
     private String addNamespace(String suffix) throws CommandFailedException {
         String ns = id + "-" + suffix;
+        dev.vxlab.detectors.testkit.SandboxGuard.require();
         sh("ip", "netns", "add", ns);
         namespaces.add(ns);
         sh("ip", "-n", ns, "link", "set", "lo", "up");

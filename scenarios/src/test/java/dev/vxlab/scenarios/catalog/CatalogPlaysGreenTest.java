@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.catalog;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.lab.backend.netns.NetnsBackend;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every scenario of the shipped catalog plays green on the real kernel, each on its own fresh cluster. */
+@Kernel
 class CatalogPlaysGreenTest {
 
     static List<String> names() throws Exception {

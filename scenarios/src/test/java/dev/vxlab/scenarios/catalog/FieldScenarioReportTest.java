@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.catalog;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.lab.backend.netns.NetnsBackend;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The field scenario's report.html, as Debian's chromium shows it: the grid goes red during the drift, then green. */
+@Kernel
 class FieldScenarioReportTest {
     /** The grid cell colours of report.html (HtmlReport.OK_CELL and BROKEN_CELL). */
     private static final int OK_CELL = 0x2da44e;

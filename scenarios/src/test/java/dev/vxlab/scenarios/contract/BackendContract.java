@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.contract;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,6 +59,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * doctor's fix plan heals it (proved by the whole matrix); a capture shows the field signature where the backend
  * can capture. {@link KilledRunContract} holds the kill test, which needs a second, killable run.
  */
+@Kernel
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class BackendContract {

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.contract;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its cluster is healthy is killed, then no process of it runs and the backend says what it still holds
  * ({@link #tracesWhileRunning} and {@link #stillHeld}). A backend runs it with a few lines, like {@link BackendContract}.
  */
+@Kernel
 public abstract class KilledRunContract {
     private static final String WAITING = """
             description: a healthy cluster that waits to be killed

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.junit;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -21,6 +22,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Runs a user-style test class through the JUnit Platform: its {@code @VxLab} labs are ready and healthy inside the
  * tests, and afterwards, passed or failed, none of their namespaces or run directories is left.
  */
+@Kernel
 class VxLabExtensionTest {
     /** Every lab the sample saw: its run prefix and directory. */
     static final List<String> PREFIXES = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.property;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vxlab.detectors.fix.FixPlan;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reused. The DNS Service columns go through DNAT, which the model does not do: they are probed (property 1 and 3)
  * but not traced (2 and 4).
  */
+@Kernel
 class KernelTierTest {
     static final int SCHEDULES_PER_CLUSTER = 6;
     static final int MAX_FIX_ROUNDS = 3;

@@ -1,5 +1,6 @@
 package dev.vxlab.scenarios.runner;
 
+import dev.vxlab.detectors.testkit.Kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * instead of passing without the capture's expectations. The netns backend here reports that it cannot capture, which
  * is what a machine without tcpdump (or a rootless sandbox without newuidmap) looks like to the runner.
  */
+@Kernel
 class CaptureRequiredUnderCiTest {
     private static final String SCENARIO = """
             description: a capture with an expectation, on a backend that cannot capture

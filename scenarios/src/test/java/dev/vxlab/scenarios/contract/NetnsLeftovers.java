@@ -11,40 +11,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The kill contract on netns, with and without the fast path: the run's network namespaces (by nsfs inode, seen in
- * its sandbox's /run/netns) are held by no process and no mount anywhere afterwards, so the kernel freed them.
+ * What a netns run holds: its network namespaces (by nsfs inode, seen in its sandbox's /run/netns); after a kill none
+ * may be held by any process or mount anywhere, so the kernel freed them.
  */
-class NetnsKilledRunTest {
+final class NetnsLeftovers {
     private static final Pattern NET_MOUNT = Pattern.compile("net:\\[(\\d+)\\]");
 
-    static class FastPath extends KilledRunContract {
-        @Override
-        protected String backend() {
-            return "netns";
-        }
-
-        @Override
-        protected boolean fastPath() {
-            return true;
-        }
-
-        @Override
-        protected Set<String> tracesWhileRunning(ProcessHandle run) throws IOException {
-            return namespacesOf(run);
-        }
-
-        @Override
-        protected Set<String> stillHeld(Set<String> traces) throws IOException {
-            return held(traces);
-        }
-    }
-
-    static class RemoteOnly extends FastPath {
-        @Override
-        protected boolean fastPath() {
-            return false;
-        }
-    }
+    private NetnsLeftovers() {}
 
     /** The namespaces in the run's sandbox: /run/netns of the sandbox's PID 1 (the first child of the launcher). */
     static Set<String> namespacesOf(ProcessHandle run) throws IOException {
