@@ -25,6 +25,11 @@ public final class MetricsServer implements AutoCloseable {
 
     private static final byte[] BODY = MetricsBody.ofLength(FIELD_BODY_LENGTH);
 
+    /** The field's metrics body, for backends that serve it with a server of their own (a VM's busybox httpd). */
+    public static byte[] fieldBody() {
+        return BODY.clone();
+    }
+
     private final TcpAcceptor acceptor;
 
     private MetricsServer(ServerSocketChannel listener) throws IOException {
