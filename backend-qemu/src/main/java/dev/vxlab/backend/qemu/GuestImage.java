@@ -93,11 +93,18 @@ public final class GuestImage {
             step(1, "fetching Debian's arm64 package lists");
             apt.update();
         }
+        // Resolving the packages takes several apt-cache runs: skip it while the lists are the ones last resolved.
+        String lists = listsStamp();
+        Optional<Built> current = current();
+        if (current.isPresent() && lists.equals(readOrEmpty(cache.resolve("resolved-lists")))) {
+            return current.get();
+        }
         Map<String, AptArm64.Package> packages = resolve(apt);
         String key = key(packages);
         Optional<Built> cached = load(cache.resolve("images").resolve(key));
         if (cached.isPresent()) {
             point(key);
+            writeQuietly(cache.resolve("resolved-lists"), lists);
             return cached.get();
         }
         long started = System.nanoTime();
@@ -113,9 +120,40 @@ public final class GuestImage {
             debs = apt.download(List.copyOf(packages.values()), cache.resolve("debs"));
         }
         Built built = build(key, packages, debs);
+        writeQuietly(cache.resolve("resolved-lists"), listsStamp());
         progress.accept(String.format("qemu image: built %s (kernel %s) in %.1f s", built.directory(),
                 built.kernelVersion(), (System.nanoTime() - started) / 1e9));
         return built;
+    }
+
+    /** The package lists' names, sizes and times: when it changes, the packages are resolved again. */
+    private String listsStamp() {
+        try (Stream<Path> files = Files.list(cache.resolve("apt/lists"))) {
+            StringBuilder stamp = new StringBuilder();
+            for (Path f : files.sorted().toList()) {
+                stamp.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            }
+            return stamp.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void writeQuietly(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException ignored) {
+            // only a shortcut for the next run
+        }
     }
 
     private Duration listsAge() {

@@ -66,7 +66,9 @@ public final class QemuBackend implements ClusterBackend {
 
     static GuestImage.Built image() throws LabException {
         return new GuestImage(GuestImage.defaultCache(), s -> {}).current().orElseThrow(() -> new LabException(
-                "the arm64 node image is not built yet; ./vxlab builds it (with network) before entering the sandbox"));
+                "the arm64 node image is not built yet; vxlab builds it outside the sandbox (it needs the network) when a command "
+                        + "enters the qemu backend (vxlab run --backend qemu FILE), and the Maven build's node-image step "
+                        + "builds it too"));
     }
 
     @Override
