@@ -35,6 +35,8 @@ import java.util.concurrent.Future;
 final class QemuClusterBuilder {
     private static final Duration BOOT = Duration.ofMinutes(5);
     private static final Duration STEP = Duration.ofSeconds(60);
+    /** The L2 without taps: a multicast group on the fabric namespace's own loopback (nothing leaves it). */
+    private static final String MULTICAST_L2 = "230.0.0.1:1234";
 
     private final ClusterSpec spec;
     private final LabRun run;
@@ -43,6 +45,7 @@ final class QemuClusterBuilder {
     private final QemuNames names;
     private final List<QemuVm> vms = new ArrayList<>();
     private boolean fabric;
+    private boolean taps;
 
     QemuClusterBuilder(ClusterSpec spec, LabRun run, BackendInfo info, GuestImage.Built image) {
         this.spec = spec;
@@ -59,7 +62,8 @@ final class QemuClusterBuilder {
             vms.add(QemuVm.start(new QemuVm.Spec(node.name(), image, QemuVm.MEMORY_MB,
                     consoleDirectory().resolve(node.name() + ".console.log"), names.agentSocket(node),
                     List.of("ip", "netns", "exec", names.fabric()), List.of(
-                            "-netdev", "tap,id=n0,ifname=" + names.tap(node) + ",script=no,downscript=no",
+                            "-netdev", taps ? "tap,id=n0,ifname=" + names.tap(node) + ",script=no,downscript=no"
+                                    : "socket,id=n0,mcast=" + MULTICAST_L2 + ",localaddr=127.0.0.1",
                             "-device", "virtio-net-pci,netdev=n0,mac=" + names.mac(node) + ",romfile="))));
         }
         Map<String, Remote> remotes = new LinkedHashMap<>();
@@ -98,13 +102,25 @@ final class QemuClusterBuilder {
         return pod.name();
     }
 
-    /** The underlay: a bridge in the fabric namespace with the gateway address, one tap per node as its port. */
+    /**
+     * The underlay: a bridge in the fabric namespace with the gateway address, one tap per node as its port. Where
+     * /dev/net/tun cannot be opened (some machines make it root-only, so a rootless sandbox cannot), the VMs share a
+     * multicast socket on the fabric namespace's loopback instead: a hub rather than a learning bridge, and no
+     * gateway, which the lab does not need.
+     */
     private void buildFabric() throws LabException {
         hostCheck(List.of("ip", "netns", "add", names.fabric()));
         fabric = true;
+        taps = tunUsable();
         String mtu = Integer.toString(spec.underlayMtu());
         StringBuilder batch = new StringBuilder();
         batch.append("link set dev lo up\n");
+        if (!taps) {
+            batch.append("link set dev lo multicast on\n");
+            batch.append("route add 224.0.0.0/4 dev lo\n");
+            runFabric(batch.toString());
+            return;
+        }
         batch.append("link add ").append(QemuNames.BRIDGE).append(" mtu ").append(mtu).append(" type bridge\n");
         batch.append("addr add ").append(gateway()).append('/').append(spec.underlay().length()).append(" dev ")
                 .append(QemuNames.BRIDGE).append('\n');
@@ -115,10 +131,22 @@ final class QemuClusterBuilder {
             batch.append("link set dev ").append(tap).append(" mtu ").append(mtu).append(" master ")
                     .append(QemuNames.BRIDGE).append(" up\n");
         }
-        CommandResult result = ProcessRunner.run(List.of("ip", "-n", names.fabric(), "-batch", "-"),
-                batch.toString(), STEP);
+        runFabric(batch.toString());
+    }
+
+    private void runFabric(String batch) throws LabException {
+        CommandResult result = ProcessRunner.run(List.of("ip", "-n", names.fabric(), "-batch", "-"), batch, STEP);
         if (!result.ok()) {
             throw new LabException("cannot build the VMs' L2 in " + names.fabric() + ": " + result.stderr().strip());
+        }
+    }
+
+    private static boolean tunUsable() {
+        try (var tun = java.nio.channels.FileChannel.open(Path.of("/dev/net/tun"),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            return true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 
