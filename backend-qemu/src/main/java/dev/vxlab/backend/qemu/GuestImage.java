@@ -42,13 +42,13 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class GuestImage {
     /** Bump when the image's layout or its /init changes: old cached images are then rebuilt. */
-    static final String FORMAT = "2";
+    static final String FORMAT = "3";
     static final List<String> SEED_PACKAGES = List.of("busybox-static", "qemu-guest-agent", "iproute2", "tcpdump",
             "ethtool", "nftables", "curl", "bind9-dnsutils", "dnsmasq-base", "libc6");
     static final List<String> PROGRAMS = List.of("qemu-ga", "ip", "bridge", "tcpdump", "ethtool", "nft", "curl",
             "dig", "dnsmasq");
     static final List<String> MODULES = List.of("virtio_mmio", "virtio_pci", "virtio_net", "virtio_console", "veth",
-            "bridge", "vxlan", "nf_tables", "nf_conntrack", "nf_nat", "nft_ct", "nft_nat", "nft_chain_nat",
+            "bridge", "br_netfilter", "vxlan", "nf_tables", "nf_conntrack", "nf_nat", "nft_ct", "nft_nat", "nft_chain_nat",
             "nft_masq", "nft_numgen");
     private static final Duration LISTS_MAX_AGE = Duration.ofDays(7);
     private static final List<String> LIBRARY_DIRS = List.of("lib/aarch64-linux-gnu", "usr/lib/aarch64-linux-gnu",
@@ -129,7 +129,7 @@ public final class GuestImage {
     /** The package lists' names, sizes and times: when it changes, the packages are resolved again. */
     private String listsStamp() {
         try (Stream<Path> files = Files.list(cache.resolve("apt/lists"))) {
-            StringBuilder stamp = new StringBuilder();
+            StringBuilder stamp = new StringBuilder("format=" + FORMAT + "\n"); // a new format resolves again too
             for (Path f : files.sorted().toList()) {
                 stamp.append(f.getFileName()).append(' ').append(Files.size(f)).append(' ')
                         .append(Files.getLastModifiedTime(f).toMillis()).append('\n');

@@ -153,8 +153,10 @@ final class QemuClusterBuilder {
     /** What a node needs before flannel: sysctls, lo, eth0 on the underlay with the default route. */
     private void buildNode(NodePlan node, Remote shell) throws LabException {
         check(shell, List.of(
+                // bridge-nf-call-iptables as kubeadm requires it: a pod's request DNATed to a CoreDNS pod on the same
+                // cni0 is bridged back, and only then does the reply pass conntrack and come from the Service IP.
                 List.of("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
-                        "net.ipv4.ip_forward=1"),
+                        "net.ipv4.ip_forward=1", "net.bridge.bridge-nf-call-iptables=1"),
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "link", "set", "dev", "eth0", "mtu", Integer.toString(spec.underlayMtu())),
                 List.of("ip", "addr", "add", node.publicIp() + "/" + spec.underlay().length(), "dev", "eth0"),
