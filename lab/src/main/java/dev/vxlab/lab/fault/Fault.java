@@ -375,7 +375,9 @@ public sealed interface Fault {
             return List.of(
                     List.of("ip", "link", "del", context.vtep()),
                     add,
-                    List.of("ip", "link", "set", "dev", context.vtep(), "mtu", Integer.toString(context.spec().vxlanMtu())),
+                    // No MTU of its own: the kernel gives a new VXLAN device its underlay's MTU - 50, the network's MTU
+                    // on a healthy node; setting that explicitly fails where eth0 was made smaller (found by the
+                    // kernel tier: mtu-reset of eth0, then this fault).
                     List.of("ip", "addr", "add", context.node().vtepAddress() + "/32", "dev", context.vtep()),
                     List.of("ip", "link", "set", "dev", context.vtep(), "up"));
         }
