@@ -44,7 +44,7 @@ class QemuKilledRunTest extends KilledRunContract {
 
     @Override
     protected Set<String> tracesWhileRunning(ProcessHandle run) throws IOException {
-        Set<String> traces = new HashSet<>(NetnsKilledRunTest.namespacesOf(run));
+        Set<String> traces = new HashSet<>(NetnsLeftovers.namespacesOf(run));
         run.descendants().filter(p -> p.info().commandLine().orElse("").contains("qemu-system-aarch64"))
                 .forEach(p -> traces.add(QEMU + p.pid()));
         return traces;
@@ -67,7 +67,7 @@ class QemuKilledRunTest extends KilledRunContract {
                 namespaces.add(trace);
             }
         }
-        held.addAll(NetnsKilledRunTest.held(namespaces));
+        held.addAll(NetnsLeftovers.held(namespaces));
         return held;
     }
 }
