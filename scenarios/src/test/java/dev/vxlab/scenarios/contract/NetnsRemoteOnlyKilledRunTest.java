@@ -1,29 +1,11 @@
 package dev.vxlab.scenarios.contract;
 
 import dev.vxlab.detectors.testkit.Kernel;
-import java.io.IOException;
-import java.util.Set;
-
-/** The kill contract on netns, through the nodes' remotes only. */
+/** The kill contract on netns through the nodes' remotes only. */
 @Kernel
-class NetnsRemoteOnlyKilledRunTest extends KilledRunContract {
-    @Override
-    protected String backend() {
-        return "netns";
-    }
-
+class NetnsRemoteOnlyKilledRunTest extends NetnsFastPathKilledRunTest {
     @Override
     protected boolean fastPath() {
         return false;
-    }
-
-    @Override
-    protected Set<String> tracesWhileRunning(ProcessHandle run) throws IOException {
-        return NetnsLeftovers.namespacesOf(run);
-    }
-
-    @Override
-    protected Set<String> stillHeld(Set<String> traces) throws IOException {
-        return NetnsLeftovers.held(traces);
     }
 }
