@@ -11,7 +11,6 @@ import dev.vxlab.nodedoctor.DiagnosisPrinter;
 import dev.vxlab.nodedoctor.NodeDoctorException;
 import dev.vxlab.nodedoctor.NodeDoctorRun;
 import dev.vxlab.nodedoctor.NodeOptions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +97,7 @@ final class DoctorCommand extends InLabCommand {
         }
         doctor.apply(plans).forEach(line -> System.out.println("  applied: " + line));
         // A fix is done only when traffic says so: every node and pod against every pod and cluster DNS.
-        ConnectivityMatrix matrix = lab.matrix(Duration.ofMillis(1500));
+        ConnectivityMatrix matrix = lab.matrix(LabDoctor.VERIFY_TIMEOUT);
         int total = matrix.sources().size() * matrix.targets().size();
         System.out.printf("verified by traffic: %d/%d probes ok%n", total - matrix.failures().size(), total);
         matrix.failures().forEach(f -> System.out.println("  still broken: " + f.summary()));

@@ -32,6 +32,7 @@ import dev.vxlab.lab.backend.ClusterPod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,12 @@ public final class LabDoctor implements AutoCloseable {
 
     /** Where NetworkManager keeps its configuration on a node; fixes write their drop-ins under it. */
     public static final String NM_CONFIG = "/etc/NetworkManager";
+    /**
+     * How long a probe may take when traffic proves a fix. Longer than the kernel's ARP retransmit time (1 s): a fix
+     * that re-attaches a pod's veth or restores an address finds neighbors INCOMPLETE from the broken phase, and their
+     * next ARP request may be up to a second away (the kernel tier saw an 800 ms probe lose that race).
+     */
+    public static final Duration VERIFY_TIMEOUT = Duration.ofMillis(1500);
 
     public FlannelConfig flannelConfig() {
         var spec = lab.spec();

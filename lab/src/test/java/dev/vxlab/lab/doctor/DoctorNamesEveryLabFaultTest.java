@@ -70,7 +70,7 @@ class DoctorNamesEveryLabFaultTest {
             // A new counter baseline: replies retransmitted from the broken phase (SYN-ACKs to a stale MAC) may still
             // have been dropped until the fix; only drops during the proof below count.
             doctor.examine();
-            ConnectivityMatrix after = lab.matrix(TIMEOUT);
+            ConnectivityMatrix after = lab.matrix(LabDoctor.VERIFY_TIMEOUT);
             assertThat(after.failures()).as("traffic after " + plans.stream().map(FixPlan::fix).toList()).isEmpty();
             assertThat(named(doctor.examine())).as("the doctor after the fix").isEmpty();
         }

@@ -178,7 +178,7 @@ public abstract class BackendContract {
         // A new counter baseline: replies to the fault's traffic (SYN-ACK retransmissions) may still have been
         // dropped until the fix; only drops during the proof below count.
         doctor.examine();
-        ConnectivityMatrix after = lab.matrix(TIMEOUT);
+        ConnectivityMatrix after = lab.matrix(LabDoctor.VERIFY_TIMEOUT);
         assertThat(after.failures()).as("traffic after fixing " + id + " with "
                 + plans.stream().map(FixPlan::fix).toList() + "\n" + after.render()).isEmpty();
         assertThat(named(doctor.examine())).as("the doctor after fixing " + id).isEmpty();

@@ -178,7 +178,7 @@ class KernelTierTest {
             doctor.examine();
             current = doctor.examine();
         }
-        ConnectivityMatrix after = lab.matrix(ClusterPool.TIMEOUT);
+        ConnectivityMatrix after = lab.matrix(LabDoctor.VERIFY_TIMEOUT);
         assertThat(after.failures()).as("property 3: every probe passes after the doctor's fixes " + applied
                 + " under " + c).isEmpty();
         assertThat(ClusterPool.impairing(doctor.examine())).as("property 3: the doctor after its fixes under " + c)

@@ -173,14 +173,17 @@ final class NetnsClusterBuilder {
                 List.of("ip", "route", "add", "default", "via", gateway().toString(), "dev", "eth0"));
     }
 
-    /** What the CNI bridge plugin does on the node for each of its pods: a veth on cni0, the far end the pod's eth0. */
+    /**
+     * What the CNI bridge plugin does on the node for each of its pods: a veth on cni0, the far end the pod's eth0, both
+     * ends at flannel's MTU (a pod at 1500 would send what flannel.1 cannot carry and lean on path-MTU discovery).
+     */
     private List<List<String>> podVeths(NodePlan node) {
         String mtu = Integer.toString(spec.vxlanMtu());
         List<List<String>> commands = new ArrayList<>();
         for (PodPlan pod : spec.podsOn(node.name())) {
             commands.addAll(List.of(
                     List.of("ip", "link", "add", pod.hostVeth(), "mtu", mtu, "type", "veth", "peer", "name", "eth0",
-                            "netns", names.pod(node, pod)),
+                            "mtu", mtu, "netns", names.pod(node, pod)),
                     List.of("ip", "link", "set", "dev", pod.hostVeth(), "master", "cni0"),
                     List.of("ip", "link", "set", "dev", pod.hostVeth(), "up")));
         }
