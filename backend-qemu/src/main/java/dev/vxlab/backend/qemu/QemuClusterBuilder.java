@@ -182,7 +182,7 @@ final class QemuClusterBuilder {
             script.append("/usr/sbin/ip netns exec ").append(ns)
                     .append(" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1\n");
             script.append("/usr/sbin/ip link add ").append(pod.hostVeth()).append(" mtu ").append(mtu)
-                    .append(" type veth peer name eth0 netns ").append(ns).append('\n');
+                    .append(" type veth peer name eth0 mtu ").append(mtu).append(" netns ").append(ns).append('\n');
             script.append("/usr/sbin/ip link set dev ").append(pod.hostVeth()).append(" master cni0 up\n");
             script.append("/usr/sbin/ip -n ").append(ns).append(" link set dev lo up\n");
             script.append("/usr/sbin/ip -n ").append(ns).append(" addr add ").append(pod.ip()).append('/')
