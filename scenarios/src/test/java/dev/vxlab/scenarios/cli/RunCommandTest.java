@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vxlab.lab.backend.Backends;
 import dev.vxlab.lab.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ class RunCommandTest {
         assertThat(Main.run("reproduce", "--nodes", "1")).isEqualTo(Main.USAGE);
         assertThat(Main.run("reproduce", "--nodes", "five")).isEqualTo(Main.USAGE);
         assertThat(stderr().lines().toList()).containsExactly("vxlab: unknown backend 'kind'; available here: "
-                        + String.join(", ", dev.vxlab.lab.backend.Backends.names()),
+                        + String.join(", ", Backends.names()),
                 "vxlab: --nodes must be from 2 to 256 (one /24 flannel lease per node in the field's 10.187.0.0/16 pod network), not 1", stderr().lines().toList().get(2));
         assertThat(stderr().lines().toList().get(2)).startsWith("vxlab: ").contains("'five'").contains("--nodes");
         assertThat(Main.run("reproduce", "--help")).isZero();

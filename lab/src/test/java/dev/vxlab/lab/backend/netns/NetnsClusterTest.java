@@ -77,6 +77,12 @@ class NetnsClusterTest {
             ClusterNode node0 = cluster.node("0");
             assertThat(ip(node0, "link", "show", "dev", "eth0").get(0).get("mtu").asInt()).isEqualTo(9000);
             assertThat(ip(node0, "link", "show", "dev", "flannel.1").get(0).get("mtu").asInt()).isEqualTo(8950);
+            // both ends of every pod's veth at flannel's MTU, as the CNI bridge plugin sets them
+            for (var pod : cluster.pods()) {
+                JsonNode eth0 = JSON.readTree(pod.remote().run("ip", "-j", "link", "show", "dev", "eth0").orThrow()
+                        .stdout());
+                assertThat(eth0.get(0).get("mtu").asInt()).as(pod.plan().label()).isEqualTo(8950);
+            }
         }
     }
 
