@@ -33,6 +33,12 @@ public final class QemuBackend implements ClusterBackend {
         return NAME;
     }
 
+    /** Three VMs: every field symptom needs only two nodes and a third peer, and each VM is a TCG-emulated CPU. */
+    @Override
+    public int defaultNodes() {
+        return 3;
+    }
+
     /** Outside the sandbox (where the network is): build the image if needed, then run the CLI inside. */
     @Override
     public Optional<Integer> enter(List<String> cliArguments) throws LabException {

@@ -16,6 +16,11 @@ public interface ClusterBackend {
     /** The name used on the command line ({@code --backend NAME}) and in {@code @VxLab(backend = ...)}. */
     String name();
 
+    /** How many nodes {@code vxlab reproduce} builds when not told: the field's 5, fewer where a node is a whole VM. */
+    default int defaultNodes() {
+        return 5;
+    }
+
     /** What this backend can do here, or the one-sentence reason it cannot run at all. */
     BackendInfo info() throws LabException;
 

@@ -136,6 +136,11 @@ final class HtmlReport {
         fact("backend", escape(report.backend()));
         fact("profile", escape(report.profile()));
         fact("nodes", Integer.toString(report.nodes()));
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        report.systems().forEach(system -> kinds.add(system.machine() + ", Linux " + system.kernel()));
+        if (!kinds.isEmpty()) {
+            fact("node kernels", escape(String.join("; ", kinds)));
+        }
         fact("expectations", held + " of " + report.expectations().size() + " held");
         fact("started", escape(report.started()));
         fact("took", "%.1f s".formatted(report.seconds()));

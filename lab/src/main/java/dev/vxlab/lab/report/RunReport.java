@@ -28,6 +28,7 @@ import java.util.List;
  * }</pre>
  * The JSON is this record's components by name, in this order; lists keep the order they were added in.
  *
+ * @param systems      each node's architecture and kernel, as the node itself said
  * @param started      when the run started, ISO-8601
  * @param seconds      how long it took; every {@code atSeconds} in the report counts from its start
  * @param passed       whether every expectation held (and there was at least one)
@@ -43,6 +44,7 @@ public record RunReport(
         String backend,
         String profile,
         int nodes,
+        List<NodeSystem> systems,
         String started,
         double seconds,
         boolean passed,
@@ -57,6 +59,7 @@ public record RunReport(
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public RunReport {
+        systems = List.copyOf(systems);
         steps = List.copyOf(steps);
         expectations = List.copyOf(expectations);
         faults = List.copyOf(faults);
@@ -95,6 +98,10 @@ public record RunReport(
                 .append(profile).append("`, ").append(nodes).append(" nodes, started ").append(started)
                 .append(", took ").append("%.1f".formatted(seconds)).append(" s. Result: **")
                 .append(passed ? "every expectation held" : "an expectation FAILED").append("**.\n\n");
+        for (NodeSystem system : systems) {
+            md.append("- node ").append(system.summary()).append('\n');
+        }
+        md.append(systems.isEmpty() ? "" : "\n");
         for (FaultWindow f : faults) {
             md.append("- fault `").append(f.fault()).append("` on ").append(f.node()).append(" from ")
                     .append("%.1f".formatted(f.fromSeconds())).append(" s to ").append("%.1f".formatted(f.toSeconds()))
@@ -170,6 +177,7 @@ public record RunReport(
         private String backend = "";
         private String profile = "";
         private int nodes;
+        private final List<NodeSystem> systems = new ArrayList<>();
         private String started = Instant.EPOCH.toString();
         private final List<Step> steps = new ArrayList<>();
         private final List<Expectation> expectations = new ArrayList<>();
@@ -200,6 +208,11 @@ public record RunReport(
 
         public Builder nodes(int nodes) {
             this.nodes = nodes;
+            return this;
+        }
+
+        public Builder system(NodeSystem system) {
+            systems.add(system);
             return this;
         }
 
@@ -256,7 +269,7 @@ public record RunReport(
         /** The report of a run that took this many seconds; it passed when every expectation (of at least one) held. */
         public RunReport build(double seconds) {
             boolean passed = !expectations.isEmpty() && expectations.stream().allMatch(Expectation::held);
-            return new RunReport(title, run, backend, profile, nodes, started, seconds, passed, steps, expectations,
+            return new RunReport(title, run, backend, profile, nodes, systems, started, seconds, passed, steps, expectations,
                     faults, matrices, examinations, fixes, captures);
         }
     }

@@ -40,6 +40,9 @@ public final class Sandbox {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Dvxlab.home=" + home());
+        // The person's home, not the one the sandbox's uid 0 would look up (/root): caches (the qemu node image) and
+        // lab state are found where the outside wrote them.
+        command.add("-Duser.home=" + System.getProperty("user.home"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.vxlab.lab.cli.Main");

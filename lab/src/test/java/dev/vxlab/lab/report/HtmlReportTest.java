@@ -40,6 +40,8 @@ class HtmlReportTest {
                 "NetworkManager may touch flannel.1", Severity.RISK, List.of());
         return RunReport.builder("a run " + HOSTILE)
                 .run("vx123456").backend("netns").profile("field").nodes(2).started(Instant.parse("2026-01-02T03:04:05Z"))
+                .system(new NodeSystem("node a", "aarch64", "6.1.0-28-arm64 " + HOSTILE))
+                .system(new NodeSystem("node b", "aarch64", "6.1.0-28-arm64 " + HOSTILE))
                 .step(new Step("cluster up", 0.5, List.of(), List.of("node a", "node b")))
                 .step(new Step("inject " + HOSTILE, 1.0, List.of("ip link set dev flannel.1 address " + HOSTILE),
                         List.of(), List.of("broken")))
@@ -122,6 +124,7 @@ class HtmlReportTest {
         assertThat(page.select("tr.expectation").eachText()).anyMatch(t -> t.contains("failed healthy after the fix"));
 
         assertThat(page.select("#captures a").eachAttr("href")).containsExactly("node-a-flannel.1.pcap");
+        assertThat(page.select("dl.facts").text()).contains("node kernels aarch64, Linux 6.1.0-28-arm64 " + HOSTILE);
         assertThat(page.select("#captures").text()).contains("SYN resent " + HOSTILE, "Flags [S] <x>");
     }
 
@@ -133,8 +136,9 @@ class HtmlReportTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode tree = json.readTree(dir.resolve("report.json").toFile());
         assertThat(tree.fieldNames()).toIterable().containsExactly("title", "run", "backend", "profile", "nodes",
-                "started", "seconds", "passed", "steps", "expectations", "faults", "matrices", "examinations", "fixes",
+                "systems", "started", "seconds", "passed", "steps", "expectations", "faults", "matrices", "examinations", "fixes",
                 "captures");
+        assertThat(tree.get("systems").get(0).get("machine").asText()).isEqualTo("aarch64");
         JsonNode during = tree.get("matrices").get(1);
         assertThat(during.get("phase").asText()).isEqualTo("during vtep-mac-drift");
         assertThat(during.get("sources").get(0).asText()).isEqualTo("node a");

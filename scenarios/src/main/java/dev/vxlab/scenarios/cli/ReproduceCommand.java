@@ -33,9 +33,9 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Number of nodes, " + ClusterSpec.NODES_RANGE
-            + "; the field had ${DEFAULT-VALUE}.")
-    int nodes;
+    @Option(names = "--nodes", description = "Number of nodes, " + ClusterSpec.NODES_RANGE
+            + "; the field had 5 (default: 5, or what the backend can afford, e.g. 3 arm64 VMs on qemu).")
+    Integer nodes;
 
     @Option(names = "--report", description = "Report directory (default: vxlab-reports/<date-time>).")
     Path report;
@@ -47,6 +47,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws LabException {
         ClusterBackend chosen = Backends.byName(backend);
+        int nodes = this.nodes != null ? this.nodes : chosen.defaultNodes();
         if (nodes < 2 || nodes > ClusterSpec.MAX_NODES) {
             throw new LabException("--nodes must be from 2 to " + ClusterSpec.MAX_NODES + " (" + ClusterSpec.MAX_NODES_WHY
                     + "), not " + nodes);

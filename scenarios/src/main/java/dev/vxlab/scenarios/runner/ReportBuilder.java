@@ -40,6 +40,7 @@ final class ReportBuilder {
     private final List<AppliedFix> fixes = new ArrayList<>();
     private final List<Capture> captures = new ArrayList<>();
     private final List<FaultWindow> faults = new ArrayList<>();
+    private final List<dev.vxlab.lab.report.NodeSystem> systems = new ArrayList<>();
     /** Faults injected and not yet healed: "fault@node" to the second it went in. */
     private final Map<String, Double> open = new LinkedHashMap<>();
 
@@ -51,6 +52,11 @@ final class ReportBuilder {
 
     double elapsed() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Records what a node's uname said. */
+    void system(dev.vxlab.lab.report.NodeSystem system) {
+        systems.add(system);
     }
 
     /** Records a step (and tells it: its time, title, the commands it ran and what it showed). */
@@ -148,6 +154,7 @@ final class ReportBuilder {
         RunReport.Builder report = RunReport.builder(titlePrefix + ": " + scenario.description())
                 .run(run).backend(scenario.backend()).profile(scenario.cluster().profile())
                 .nodes(scenario.cluster().nodes().size()).started(started);
+        systems.forEach(report::system);
         steps.forEach(report::step);
         expectations.forEach(report::expectation);
         faults.forEach(report::fault);

@@ -32,6 +32,7 @@ import dev.vxlab.lab.probe.ProbeSource;
 import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.probe.Prober;
 import dev.vxlab.lab.report.Expectation;
+import dev.vxlab.lab.report.NodeSystem;
 import dev.vxlab.lab.report.RunReport;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.spec.PodPlan;
@@ -234,9 +235,34 @@ public final class ScenarioRunner {
                 lines.add("Service kube-dns %s -> %s (nftables DNAT on every node)".formatted(spec.dnsServiceIp(),
                         spec.dnsPods().stream().map(p -> p.ip().toString()).toList()));
             }
+            List<NodeSystem> systems = systems();
+            systems.forEach(system -> lines.add("node " + system.summary()));
             report.step("cluster up: %d nodes, %d pods, %s VNI %d UDP %d MTU %d".formatted(spec.nodes().size(),
-                    spec.pods().size(), spec.vtepDevice(), spec.vni(), spec.vxlanPort(), spec.vxlanMtu()), List.of(),
-                    lines);
+                    spec.pods().size(), spec.vtepDevice(), spec.vni(), spec.vxlanPort(), spec.vxlanMtu()),
+                    List.of("uname -r -m"), lines);
+            // The backend says where its nodes run; the nodes' own uname has the last word (an arm64 run proves it).
+            String declared = lab.cluster().info().architecture();
+            List<String> elsewhere = systems.stream().filter(system -> !system.machine().equals(declared))
+                    .map(NodeSystem::summary).toList();
+            report.expect("cluster-architecture", "every node runs on " + declared + " as the "
+                    + lab.cluster().info().name() + " backend says", "every node is " + declared, elsewhere.isEmpty(),
+                    elsewhere.isEmpty() ? systems.size() + " nodes: uname -m = " + declared
+                            : "uname -m differs: " + String.join("; ", elsewhere));
+        }
+
+        /** Each node's {@code uname -r -m}, through its remote: the kernel and machine the dataplane runs on. */
+        private List<NodeSystem> systems() {
+            List<NodeSystem> systems = new ArrayList<>();
+            for (ClusterNode node : lab.cluster().nodes()) {
+                CommandResult uname = node.remote().run("uname", "-r", "-m");
+                String[] words = uname.stdout().strip().split("\\s+");
+                NodeSystem system = uname.ok() && words.length == 2
+                        ? new NodeSystem(node.name(), words[1], words[0])
+                        : new NodeSystem(node.name(), "unknown", "unknown (uname exited " + uname.exitCode() + ": " + uname.stderr().strip() + ")");
+                systems.add(system);
+                report.system(system);
+            }
+            return systems;
         }
 
         private ConnectivityMatrix matrix(ScenarioStep step) throws LabException {
