@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vxlab.detectors.model.DataplaneModel;
 import dev.vxlab.detectors.model.Exchange;
 import dev.vxlab.detectors.model.Transfer;
+import dev.vxlab.detectors.state.Link;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.detectors.testkit.ClusterPlan;
 import dev.vxlab.detectors.testkit.HealthyNodes;
@@ -15,6 +16,7 @@ import dev.vxlab.lab.spec.ClusterSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +24,11 @@ import org.junit.jupiter.api.Test;
 class PathMtuExemptionTest {
     private static final ClusterSpec SPEC = ClusterSpec.field(3);
 
-    /** Node 0 fetches 19 KB from node 1's cni0 address while node 0's eth0 is at 1400: the replies die at its eth0. */
+    /**
+     * Node 0 fetches 19 KB from node 1's cni0 address while node 0's eth0 (a veth, as on the netns backend) is at 1400:
+     * the replies die at its eth0. A veth is what drops a received frame over its MTU; the seeded plan may make eth0 a
+     * NIC, so the test says which.
+     */
     private static Exchange fetchOverALoweredEth0() {
         HealthyNodes cluster = HealthyNodes.of(ClusterPlan.field(3));
         Map<String, NodeState> states = new LinkedHashMap<>();
@@ -30,7 +36,10 @@ class PathMtuExemptionTest {
             states.put(node, cluster.state(node));
         }
         String source = cluster.names().getFirst();
-        states.put(source, KernelEdits.setMtu(states.get(source), "eth0", 1400));
+        NodeState vethEth0 = KernelEdits.mapLink(states.get(source), "eth0", link -> new Link(link.index(), link.name(),
+                Optional.of("veth"), link.mac(), link.mtu(), link.flags(), link.operState(), link.master(), link.vxlan(),
+                link.counters()));
+        states.put(source, KernelEdits.setMtu(vethEth0, "eth0", 1400));
         return DataplaneModel.of(states, Map.of(), List.of()).exchange(source,
                 cluster.view().nodes().get(1).podCidr().host(1), Transfer.LARGE_REPLY);
     }
