@@ -77,7 +77,7 @@ class NetnsClusterTest {
             ClusterNode node0 = cluster.node("0");
             assertThat(ip(node0, "link", "show", "dev", "eth0").get(0).get("mtu").asInt()).isEqualTo(9000);
             assertThat(ip(node0, "link", "show", "dev", "flannel.1").get(0).get("mtu").asInt()).isEqualTo(8950);
-            // both ends of every pod's veth at flannel's MTU, as the CNI bridge plugin sets them
+            // every pod's eth0 at flannel's MTU, as the CNI bridge plugin sets it
             for (var pod : cluster.pods()) {
                 JsonNode eth0 = JSON.readTree(pod.remote().run("ip", "-j", "link", "show", "dev", "eth0").orThrow()
                         .stdout());
