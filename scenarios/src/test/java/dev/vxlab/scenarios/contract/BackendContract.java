@@ -123,9 +123,8 @@ public abstract class BackendContract {
         assertThat(named(doctor.examine())).as("the doctor finds nothing on a new cluster").isEmpty();
     }
 
-    /** Every lab fault, with its default parameters. */
     /**
-     * Every catalog fault, or those named by {@code -Dvxlab.contract.faults=a,b} (a slow backend's CI subset); a name
+     * Every catalog fault (default parameters), or those named by {@code -Dvxlab.contract.faults=a,b} (a slow backend's CI subset); a name
      * that is not in the catalog fails, so a subset cannot shrink to nothing by a typo.
      */
     static Stream<String> faults() {
