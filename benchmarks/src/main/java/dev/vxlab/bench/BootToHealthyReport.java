@@ -30,7 +30,7 @@ record BootToHealthyReport(String date, String loadBefore, String loadAfter, boo
         return List.copyOf(rows);
     }
 
-    String markdown() {
+    String markdown(int cores) {
         StringBuilder md = new StringBuilder(HEADING).append("\n\n");
         md.append("From nothing to a healthy ").append(BootToHealthyBench.NODES).append("-node cluster of the field's")
                 .append(" profile: the backend builds its nodes, flannel programs them, the pods' servers start, and")
@@ -40,7 +40,13 @@ record BootToHealthyReport(String date, String loadBefore, String loadAfter, boo
                 .append(" otherwise); single shot, one boot per operation, the cluster removed after each. Measured ")
                 .append(date).append(" UTC").append(smoke ? " (smoke run: figures are meaningless)" : "")
                 .append(", load average ").append(loadBefore).append(" at the start and ").append(loadAfter)
-                .append(" at the end.\n\n| backend | median | slowest | boots timed |\n|---|---|---|---|\n");
+                .append(" at the end");
+        if (load1(loadBefore) > cores / 2.0 || load1(loadAfter) > cores / 2.0) {
+            md.append(": **a loaded machine**, shared with other engineers' builds and tests; a TCG guest's one vCPU")
+                    .append(" then waits for a core, and a boot includes measuring the matrix again until it passes,")
+                    .append(" so a VM backend's figure is far slower than a quiet machine's");
+        }
+        md.append(".\n\n| backend | median | slowest | boots timed |\n|---|---|---|---|\n");
         for (Row r : rows) {
             md.append("| ").append(r.backend()).append(" | ").append(seconds(r.medianMillis())).append(" | ")
                     .append(seconds(r.maxMillis())).append(" | ").append(r.boots()).append(" |\n");
@@ -52,8 +58,8 @@ record BootToHealthyReport(String date, String loadBefore, String loadAfter, boo
     }
 
     /** Puts this section in place of the old one in a RESULTS.md page (before "## Method" when there was none). */
-    String replaceIn(String page) {
-        String section = markdown();
+    String replaceIn(String page, int cores) {
+        String section = markdown(cores);
         int start = page.indexOf(HEADING);
         if (start >= 0) {
             int end = page.indexOf("\n## ", start + HEADING.length());
@@ -61,6 +67,14 @@ record BootToHealthyReport(String date, String loadBefore, String loadAfter, boo
         }
         int method = page.indexOf("## Method");
         return method < 0 ? page + "\n" + section : page.substring(0, method) + section + page.substring(method);
+    }
+
+    private static double load1(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static String seconds(double millis) {

@@ -131,7 +131,7 @@ public final class Suite {
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        Files.writeString(out, section.replaceIn(page));
+        Files.writeString(out, section.replaceIn(page, Machine.describe().cores()));
         System.out.println("vxlab bench: wrote the boot-to-healthy section of " + out.toAbsolutePath());
         return section;
     }

@@ -70,7 +70,7 @@ class SuiteSmokeTest {
         BootToHealthyReport fresh = new BootToHealthyReport("2026-01-01T00:00:00", "0.1 0.1 0.1", "0.2 0.2 0.2", false,
                 java.util.List.of(new BootToHealthyReport.Row("qemu", 61_000, 70_000, 3)),
                 java.util.Map.of("kind", "kind not found on PATH"));
-        String replaced = fresh.replaceIn(page);
+        String replaced = fresh.replaceIn(page, 2);
         assertThat(replaced).contains("| qemu | 61.0 s | 70.0 s | 3 |", "| kind | not measured: kind not found on PATH",
                 "## Method\n\nhow").doesNotContain("old boots");
     }
