@@ -19,7 +19,7 @@ import java.util.Map;
  * </ul>
  */
 record KindOptions(String nodeImage, String arch, String flannelImage, String flannelVersion, String flannelCniImage,
-        String cniPluginsVersion, String cniPluginsUrl, String installerImage, String toolsImage, String wait) {
+        String cniPluginsVersion, String cniPluginsUrl, String installerImage, String toolsImage, String kindWait) {
 
     static final String FLANNEL_IMAGE = "ghcr.io/flannel-io/flannel";
     static final String FLANNEL_VERSION = "v0.26.7";
@@ -32,8 +32,8 @@ record KindOptions(String nodeImage, String arch, String flannelImage, String fl
         if (!arch.equals("amd64") && !arch.equals("arm64")) {
             throw new IllegalArgumentException("VXLAB_KIND_ARCH is amd64 or arm64, not '" + arch + "'");
         }
-        if (!wait.matches("[0-9]+[smh]")) {
-            throw new IllegalArgumentException("VXLAB_KIND_WAIT is a duration like 300s or 5m, not '" + wait + "'");
+        if (!kindWait.matches("[0-9]+[smh]")) {
+            throw new IllegalArgumentException("VXLAB_KIND_WAIT is a duration like 300s or 5m, not '" + kindWait + "'");
         }
     }
 

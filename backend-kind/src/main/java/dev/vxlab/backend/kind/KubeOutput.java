@@ -118,6 +118,18 @@ final class KubeOutput {
         return Ipv4.parse(ip);
     }
 
+    /** "IP NAMESPACE" lines (the node's netns scan) as a map; lines that are not an IPv4 and a name are skipped. */
+    static Map<Ipv4, String> netnsByIp(String stdout) {
+        Map<Ipv4, String> byIp = new LinkedHashMap<>();
+        for (String line : stdout.lines().toList()) {
+            String[] parts = line.strip().split("\\s+");
+            if (parts.length == 2 && parts[0].matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                byIp.put(Ipv4.parse(parts[0]), parts[1]);
+            }
+        }
+        return byIp;
+    }
+
     private static JsonNode tree(String json, String what) throws LabException {
         try {
             JsonNode root = Yaml.JSON.readTree(json);
