@@ -15,6 +15,8 @@ final class Yaml {
     static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // "9153" in a command must stay a string: unquoted, Kubernetes would read a number and refuse the pod.
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
             .build());
     static final ObjectMapper JSON = new ObjectMapper();
