@@ -54,8 +54,14 @@ final class KindFlannel implements FlannelControl {
         }
     }
 
+    /** nodes.json as the cluster publishes it now (read again: flanneld re-annotates nodes on its own). */
     @Override
     public Path nodeListFile() {
+        try {
+            refresh();
+        } catch (LabException e) {
+            // the last copy stays; whoever reads it compares it with the devices and says what differs
+        }
         return nodeList;
     }
 
