@@ -66,7 +66,7 @@ final class KindClusterBuilder {
 
         String flannel = FlannelManifest.of(options).render();
         write("kube-flannel.yaml", flannel);
-        tools.check("installing flannel", commands.apply(), flannel, STEP);
+        applyWhenApiAnswers("installing flannel", flannel);
         tools.check("placing CoreDNS on the workers", commands.patchCoreDns(WorkloadManifest.coreDnsPatch()), STEP);
         String workload = new WorkloadManifest(options.toolsImage(), MetricsServer.body()).render();
         write("workload.yaml", workload);
@@ -103,6 +103,25 @@ final class KindClusterBuilder {
         System.err.printf("kind: cluster %s with %d nodes created in %.1f s, flannel and workload ready in %.1f s "
                 + "(kubeconfig %s)%n", run.prefix(), nodes.size(), created, seconds(started), commands.kubeconfig());
         return new KindCluster(real, run, actual, nodes, pods, flannelControl, owner);
+    }
+
+    /**
+     * kubectl apply, retried for a minute: with {@code --wait 0s} kind returns as soon as kubeadm is done, and the API
+     * server may still refuse a moment (connection refused, or RBAC not yet bootstrapped).
+     */
+    private void applyWhenApiAnswers(String what, String manifest) throws LabException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                tools.check(what, commands.apply(), manifest, STEP);
+                return;
+            } catch (LabException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(Duration.ofSeconds(2));
+            }
+        }
     }
 
     /** Every node Ready (which needs flannel's CNI config); the node names in kind's order. */
@@ -196,12 +215,11 @@ final class KindClusterBuilder {
         }
     }
 
-    /** Running pods with an IP as the lab's PodPlans: the short name, numbered when a node runs two. */
+    /** Serving pods as the lab's PodPlans: the short name, numbered when a node runs two. */
     static List<PodPlan> podPlans(List<KubeOutput.PodInfo> pods, String name, List<String> nodes, boolean dns) {
         List<PodPlan> plans = new ArrayList<>();
         for (String node : nodes) {
-            List<KubeOutput.PodInfo> here = pods.stream().filter(p -> p.node().equals(node) && p.ip().isPresent()
-                    && p.phase().equals("Running")).sorted(java.util.Comparator.comparing(KubeOutput.PodInfo::name))
+            List<KubeOutput.PodInfo> here = pods.stream().filter(p -> p.node().equals(node) && p.serving()).sorted(java.util.Comparator.comparing(KubeOutput.PodInfo::name))
                     .toList();
             for (int i = 0; i < here.size(); i++) {
                 plans.add(new PodPlan(node, i == 0 ? name : name + (i + 1), here.get(i).ip().orElseThrow(), dns));

@@ -17,7 +17,13 @@ final class KubeOutput {
 
     /** A pod as {@code kubectl get pods -o json} shows it. */
     record PodInfo(String namespace, String name, String node, Optional<Ipv4> ip, String phase, boolean ready,
-            Map<String, String> labels) {}
+            Map<String, String> labels, boolean terminating) {
+
+        /** Serving now and staying: Running, Ready, not being deleted (a rollout's old pods linger a while). */
+        boolean serving() {
+            return phase.equals("Running") && ready && !terminating && ip.isPresent();
+        }
+    }
 
     /** {@code kind get clusters}: one name a line; kind says "No kind clusters found." when there are none. */
     static List<String> clusters(String stdout) {
@@ -47,7 +53,7 @@ final class KubeOutput {
             }
             pods.add(new PodInfo(meta.path("namespace").asText(), meta.path("name").asText(),
                     item.path("spec").path("nodeName").asText(""), ip, item.path("status").path("phase").asText(""),
-                    ready, Map.copyOf(labels)));
+                    ready, Map.copyOf(labels), meta.hasNonNull("deletionTimestamp")));
         }
         return List.copyOf(pods);
     }

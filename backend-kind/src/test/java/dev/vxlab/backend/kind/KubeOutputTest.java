@@ -45,7 +45,11 @@ class KubeOutputTest {
               "spec":{"nodeName":"vx1-worker"},
               "status":{"phase":"Running","podIP":"10.187.1.2","conditions":[{"type":"Ready","status":"False"}]}},
              {"metadata":{"namespace":"kube-system","name":"coredns-668d6bf9bc-pending","labels":{"k8s-app":"kube-dns"}},
-              "spec":{},"status":{"phase":"Pending"}}]}
+              "spec":{},"status":{"phase":"Pending"}},
+             {"metadata":{"namespace":"kube-system","name":"coredns-5d78c9869d-old","labels":{"k8s-app":"kube-dns"},
+               "deletionTimestamp":"2026-12-06T01:40:00Z"},
+              "spec":{"nodeName":"vx1-worker"},
+              "status":{"phase":"Running","podIP":"10.187.1.9","conditions":[{"type":"Ready","status":"True"}]}}]}
             """;
 
     @Test
@@ -68,20 +72,31 @@ class KubeOutputTest {
     @Test
     void podsAreReadWithNodeIpPhaseAndReadiness() throws Exception {
         List<KubeOutput.PodInfo> pods = KubeOutput.pods(PODS);
-        assertThat(pods).hasSize(3);
+        assertThat(pods).hasSize(4);
+        assertThat(pods.get(3).terminating()).isTrue();
         assertThat(pods.getFirst()).isEqualTo(new KubeOutput.PodInfo("kube-system", "coredns-668d6bf9bc-abcde",
                 "vx1-worker", java.util.Optional.of(Ipv4.parse("10.187.1.3")), "Running", true,
-                Map.of("k8s-app", "kube-dns")));
+                Map.of("k8s-app", "kube-dns"), false));
         assertThat(pods.get(2).ip()).isEmpty();
         assertThat(pods.get(2).node()).isEmpty();
     }
 
     @Test
-    void runningPodsBecomePlansNamedPerNode() throws Exception {
+    void servingPodsBecomePlansNamedPerNode() throws Exception {
         List<PodPlan> plans = KindClusterBuilder.podPlans(KubeOutput.pods(PODS), "coredns",
                 List.of("vx1-control-plane", "vx1-worker"), true);
-        assertThat(plans).containsExactly(new PodPlan("vx1-worker", "coredns", Ipv4.parse("10.187.1.3"), true),
-                new PodPlan("vx1-worker", "coredns2", Ipv4.parse("10.187.1.2"), true));
+        // Only pods serving now: not the unready one, not the one a rollout is deleting.
+        assertThat(plans).containsExactly(new PodPlan("vx1-worker", "coredns", Ipv4.parse("10.187.1.3"), true));
+        String two = """
+                {"items":[
+                 {"metadata":{"name":"app-b"},"spec":{"nodeName":"vx1-worker"},
+                  "status":{"phase":"Running","podIP":"10.187.1.7","conditions":[{"type":"Ready","status":"True"}]}},
+                 {"metadata":{"name":"app-a"},"spec":{"nodeName":"vx1-worker"},
+                  "status":{"phase":"Running","podIP":"10.187.1.8","conditions":[{"type":"Ready","status":"True"}]}}]}
+                """;
+        assertThat(KindClusterBuilder.podPlans(KubeOutput.pods(two), "app", List.of("vx1-worker"), false))
+                .containsExactly(new PodPlan("vx1-worker", "app", Ipv4.parse("10.187.1.8"), false),
+                        new PodPlan("vx1-worker", "app2", Ipv4.parse("10.187.1.7"), false));
     }
 
     @Test
