@@ -96,6 +96,7 @@ final class KindClusterBuilder {
                 throw new LabException("pod " + pod.label() + " (" + pod.ip() + ") has no network namespace on node "
                         + pod.node());
             }
+            nameHostVeth(remotes.get(pod.node()), ns, pod);
             pods.add(new KindCluster.Pod(pod, remotes.get(pod.node()).inNamespace(pod.label(), ns)));
         }
         String arch = remotes.get(order.getFirst()).run("uname", "-m").stdout().strip();
@@ -180,6 +181,33 @@ final class KindClusterBuilder {
     private static Map<Ipv4, String> podNamespaces(KindNodeRemote node) {
         CommandResult result = node.run("sh", "-c", NETNS_SCRIPT);
         return KubeOutput.netnsByIp(result.stdout());
+    }
+
+    /**
+     * Gives the pod's node-side veth the lab's name for it ({@link PodPlan#hostVeth()}, what the dataplane model and
+     * the bridge-port faults use). The bridge plugin names it at random; a link is renamed only while down, so it is
+     * taken down for that moment, before any probe runs. It stays on cni0, and CNI's DEL removes the pair from the
+     * pod's side, by the pod's interface name, so the pod's teardown is unchanged.
+     */
+    private static void nameHostVeth(KindNodeRemote node, String namespace, PodPlan pod) throws LabException {
+        CommandResult inPod = node.run("ip", "-n", namespace, "-o", "link", "show", "eth0");
+        int peer = KubeOutput.peerIndex(inPod.stdout()).orElseThrow(() -> new LabException("pod " + pod.label()
+                + "'s eth0 is not a veth (" + KindTools.firstLine(inPod.stdout() + inPod.stderr()) + ")"));
+        CommandResult links = node.run("ip", "-o", "link", "show");
+        String current = KubeOutput.linkName(links.stdout(), peer).orElseThrow(() -> new LabException("pod "
+                + pod.label() + "'s veth peer (ifindex " + peer + ") is not on node " + node.name()));
+        if (current.equals(pod.hostVeth())) {
+            return;
+        }
+        for (List<String> step : List.of(List.of("ip", "link", "set", "dev", current, "down"),
+                List.of("ip", "link", "set", "dev", current, "name", pod.hostVeth()),
+                List.of("ip", "link", "set", "dev", pod.hostVeth(), "up"))) {
+            CommandResult result = node.run(step);
+            if (!result.ok()) {
+                throw new LabException("cannot name pod " + pod.label() + "'s veth " + pod.hostVeth() + " on node "
+                        + node.name() + " (" + result.commandLine() + "): " + KindTools.firstLine(result.stderr()));
+            }
+        }
     }
 
     static final String NETNS_SCRIPT = "for ns in $(ip netns list | cut -d' ' -f1); do "

@@ -136,6 +136,21 @@ final class KubeOutput {
         return byIp;
     }
 
+    private static final java.util.regex.Pattern PEER = java.util.regex.Pattern.compile("^\\d+: [^:@]+@if(\\d+):");
+    private static final java.util.regex.Pattern LINK = java.util.regex.Pattern.compile("^(\\d+): ([^:@]+)(@[^:]+)?:");
+
+    /** The ifindex of a veth's peer from {@code ip -o link show DEV} ("3: eth0@if7: ..."), if it names one. */
+    static Optional<Integer> peerIndex(String ipOLink) {
+        return ipOLink.lines().map(l -> PEER.matcher(l.strip())).filter(java.util.regex.Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1))).findFirst();
+    }
+
+    /** The name of the link with this ifindex in {@code ip -o link show} output. */
+    static Optional<String> linkName(String ipOLink, int index) {
+        return ipOLink.lines().map(l -> LINK.matcher(l.strip())).filter(java.util.regex.Matcher::find)
+                .filter(m -> Integer.parseInt(m.group(1)) == index).map(m -> m.group(2)).findFirst();
+    }
+
     private static JsonNode tree(String json, String what) throws LabException {
         try {
             JsonNode root = Yaml.JSON.readTree(json);

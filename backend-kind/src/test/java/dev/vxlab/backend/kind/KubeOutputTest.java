@@ -113,6 +113,24 @@ class KubeOutputTest {
     }
 
     @Test
+    void aPodsHostVethIsFoundThroughItsPeersIfindex() {
+        String inPod = "3: eth0@if7: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP mode DEFAULT "
+                + "group default \\    link/ether 5a:1f:00:00:00:01 brd ff:ff:ff:ff:ff:ff link-netnsid 0\n";
+        assertThat(KubeOutput.peerIndex(inPod)).contains(7);
+        assertThat(KubeOutput.peerIndex("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n")).isEmpty();
+        String onNode = """
+                1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN
+                5: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN
+                6: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UP
+                7: veth3a1b2c4d@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue master cni0 state UP
+                17: eth0@if18: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP
+                """;
+        assertThat(KubeOutput.linkName(onNode, 7)).contains("veth3a1b2c4d");
+        assertThat(KubeOutput.linkName(onNode, 17)).contains("eth0");
+        assertThat(KubeOutput.linkName(onNode, 70)).isEmpty();
+    }
+
+    @Test
     void outputThatIsNotJsonIsOneSentence() {
         assertThatThrownBy(() -> KubeOutput.pods("error: You must be logged in"))
                 .isInstanceOf(LabException.class).hasMessageStartingWith("kubectl get pods -o json printed something that is not JSON");
