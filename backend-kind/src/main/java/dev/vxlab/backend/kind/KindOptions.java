@@ -44,6 +44,11 @@ record KindOptions(String nodeImage, String arch, String flannelImage, String fl
     static KindOptions from(Map<String, String> env) {
         String arch = env.getOrDefault("VXLAB_KIND_ARCH", hostArch());
         String plugins = env.getOrDefault("VXLAB_CNI_PLUGINS_VERSION", CNI_PLUGINS_VERSION);
+        if (!arch.equals(hostArch()) && env.getOrDefault("VXLAB_KIND_NODE_IMAGE", "").isEmpty()) {
+            // kindest/node images are multi-arch: by tag, Docker pulls this host's variant.
+            throw new IllegalArgumentException("VXLAB_KIND_ARCH=" + arch + " on an " + hostArch() + " host needs "
+                    + "VXLAB_KIND_NODE_IMAGE set to a " + arch + " node image by its " + arch + " digest");
+        }
         return new KindOptions(env.getOrDefault("VXLAB_KIND_NODE_IMAGE", ""), arch,
                 env.getOrDefault("VXLAB_FLANNEL_IMAGE", FLANNEL_IMAGE),
                 env.getOrDefault("VXLAB_FLANNEL_VERSION", FLANNEL_VERSION),

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class FlannelManifestTest {
     private static final KindOptions OPTIONS = KindOptions.from(Map.of("VXLAB_FLANNEL_IMAGE", "example.org/flannel",
-            "VXLAB_FLANNEL_VERSION", "v9.9.9", "VXLAB_KIND_ARCH", "arm64"));
+            "VXLAB_FLANNEL_VERSION", "v9.9.9", "VXLAB_KIND_ARCH", "arm64", "VXLAB_KIND_NODE_IMAGE",
+            "kindest/node:v1.32.2@sha256:0123"));
 
     static List<JsonNode> documents(String yaml) throws Exception {
         List<JsonNode> docs = new ArrayList<>();

@@ -52,17 +52,21 @@ class KindToolsTest {
 
     @Test
     void optionsComeFromTheEnvironmentWithOneSentenceForNonsense() {
-        KindOptions defaults = KindOptions.from(Map.of("VXLAB_KIND_ARCH", "amd64"));
+        KindOptions defaults = KindOptions.from(Map.of());
         assertThat(defaults.nodeImage()).isEmpty();
         assertThat(defaults.flannel()).isEqualTo(KindOptions.FLANNEL_IMAGE + ":" + KindOptions.FLANNEL_VERSION);
         assertThat(defaults.kindWait()).isEqualTo("0s");
-        assertThat(defaults.unameMachine()).isEqualTo("x86_64");
+        assertThat(defaults.unameMachine()).isEqualTo(KindOptions.hostArch().equals("arm64") ? "aarch64" : "x86_64");
         KindOptions arm = KindOptions.from(Map.of("VXLAB_KIND_ARCH", "arm64", "VXLAB_KIND_NODE_IMAGE",
                 "kindest/node:v1.32.2@sha256:abc"));
         assertThat(arm.unameMachine()).isEqualTo("aarch64");
         assertThat(arm.cniPluginsUrl()).contains("cni-plugins-linux-arm64-");
         assertThat(arm.nodeImage()).isEqualTo("kindest/node:v1.32.2@sha256:abc");
-        assertThatThrownBy(() -> KindOptions.from(Map.of("VXLAB_KIND_ARCH", "riscv64")))
+        String other = KindOptions.hostArch().equals("amd64") ? "arm64" : "amd64";
+        assertThatThrownBy(() -> KindOptions.from(Map.of("VXLAB_KIND_ARCH", other)))
+                .hasMessage("VXLAB_KIND_ARCH=" + other + " on an " + KindOptions.hostArch() + " host needs "
+                        + "VXLAB_KIND_NODE_IMAGE set to a " + other + " node image by its " + other + " digest");
+        assertThatThrownBy(() -> KindOptions.from(Map.of("VXLAB_KIND_ARCH", "riscv64", "VXLAB_KIND_NODE_IMAGE", "x")))
                 .hasMessage("VXLAB_KIND_ARCH is amd64 or arm64, not 'riscv64'");
         assertThatThrownBy(() -> KindOptions.from(Map.of("VXLAB_KIND_WAIT", "soon")))
                 .hasMessage("VXLAB_KIND_WAIT is a duration like 300s or 5m, not 'soon'");
