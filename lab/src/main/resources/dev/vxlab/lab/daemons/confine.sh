@@ -4,12 +4,13 @@
 # mount below lands in a mount namespace of its own and vanishes with the program. Every program of the node gets the
 # same bind mounts, so they share one private /run (and with it one private system bus) and one set of config files.
 #
-# Usage: confine.sh STATE_DIR HOSTNAME NODE_NETNS_ID OUTER_NETNS_ID OUTER_MNTNS_ID PROGRAM [ARG...]
-# STATE_DIR holds run/, nm-state/, nm-etc/, fw-etc/, fw-state/, log/, resolv.conf and kmod (a stub for modprobe).
+# Usage: confine.sh STATE_DIR NM_ETC FW_ETC HOSTNAME NODE_NETNS_ID OUTER_NETNS_ID OUTER_MNTNS_ID PROGRAM [ARG...]
+# STATE_DIR holds run/, nm-state/, fw-state/, log/, resolv.conf and kmod (a stub for modprobe); NM_ETC and FW_ETC
+# are the node's own /etc/NetworkManager and /etc/firewalld (where the doctor reads and fixes write).
 # The ids are readlink(/proc/self/ns/...) values read outside: the node's netns, and the launcher's own namespaces.
 set -eu
-state=$1 host=$2 node_net=$3 outer_net=$4 outer_mnt=$5
-shift 5
+state=$1 nm_etc=$2 fw_etc=$3 host=$4 node_net=$5 outer_net=$6 outer_mnt=$7
+shift 7
 
 refuse() { echo "vxlab-confine: refusing to start $1: $2" >&2; exit 97; }
 
@@ -17,9 +18,8 @@ refuse() { echo "vxlab-confine: refusing to start $1: $2" >&2; exit 97; }
 mount --make-rprivate /
 mount --bind "$state/run" /run
 mount --bind "$state/nm-state" /var/lib/NetworkManager
-mount --bind "$state/nm-etc" /etc/NetworkManager
-mount --bind "$state/fw-etc" /etc/firewalld
-mkdir -p /var/lib/firewalld 2>/dev/null || true
+mount --bind "$nm_etc" /etc/NetworkManager
+mount --bind "$fw_etc" /etc/firewalld
 mount --bind "$state/fw-state" /var/lib/firewalld
 mount --bind "$state/log" /var/log
 mount --bind "$state/resolv.conf" /etc/resolv.conf
