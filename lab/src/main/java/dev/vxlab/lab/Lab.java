@@ -216,6 +216,13 @@ public final class Lab implements AutoCloseable {
         return new LabNode(this, found.name(), own != null ? own.remote() : found.remote());
     }
 
+    /** The node's remote; once it runs real daemons, bus clients (nmcli, firewall-cmd) reach them in its confinement. */
+    public dev.vxlab.detectors.remote.Remote remote(String node) throws LabException {
+        ClusterNode found = cluster.node(node);
+        var own = daemons.get(found.name());
+        return own != null ? own.remote() : found.remote();
+    }
+
     /** The node's real daemons (docs/networkmanager.md), confined to it; none runs until one is started. */
     public synchronized dev.vxlab.lab.daemons.NodeDaemons daemons(String node) throws LabException {
         ClusterNode found = cluster.node(node);

@@ -142,7 +142,37 @@ public final class NodeDaemons implements AutoCloseable {
     /** Runs a command inside the node's confinement (nmcli, firewall-cmd, ...), against its private bus. */
     public CommandResult run(List<String> argv) throws LabException {
         prepare();
-        return remote.run(Command.of(confined(argv)).withTimeout(Duration.ofSeconds(60)));
+        CommandResult result = remote.run(Command.of(confined(argv)).withTimeout(Duration.ofSeconds(60)));
+        if (result.ok() && argv.size() == 6 && argv.subList(0, 3).equals(List.of("nmcli", "device", "set"))
+                && argv.get(4).equals("managed")) {
+            awaitManaged(argv.get(3), argv.get(5).equals("yes"));
+        }
+        return result;
+    }
+
+    /**
+     * {@code nmcli device set DEV managed yes} returns before NetworkManager has taken the device over; a connect
+     * right after it fails ("cannot get interface name"). Wait (briefly: a device that stays unmanaged, as the
+     * unmanaged-devices drop-in keeps it, is an answer too) the way a person would look at {@code nmcli device}.
+     */
+    private void awaitManaged(String device, boolean managed) throws LabException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            CommandResult state = remote.run(Command.of(confined(List.of("nmcli", "-g", "GENERAL.STATE", "device",
+                    "show", device))));
+            // Managed, a device with addresses of its own settles at "connected (externally)" once NetworkManager has
+            // generated the profile that describes it; before that (unavailable, disconnected) a connect fails.
+            if (state.ok() && (managed ? state.stdout().contains("connected") && !state.stdout().contains("disconnected")
+                    : state.stdout().contains("unmanaged"))) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** What a daemon printed so far (its log: the daemons log to their console here). */
@@ -175,6 +205,8 @@ public final class NodeDaemons implements AutoCloseable {
             return;
         }
         try {
+            // Fresh for every lab: a report directory may be reused, and a stale socket or lease must not survive.
+            remote.run("rm", "-rf", processPath(STATE));
             for (String dir : List.of("run/dbus", "nm-state", "fw-state", "log")) {
                 CommandResult mk = remote.run("mkdir", "-p", processPath(STATE + "/" + dir));
                 if (!mk.ok()) {
@@ -201,7 +233,10 @@ public final class NodeDaemons implements AutoCloseable {
     /** The node's own copy of a package's configuration directory, made once from this machine's package files. */
     private void seed(String etc, String marker) throws RemoteException, LabException {
         String target = processPath(etc);
-        if (remote.run("test", "-e", target + "/" + marker).ok()) {
+        if (!target.equals(etc)) {
+            // The lab's own copy of the node's /etc (a namespace node): fresh from the package for every lab.
+            remote.run("rm", "-rf", target);
+        } else if (remote.run("test", "-e", target + "/" + marker).ok()) {
             return;
         }
         remote.run("mkdir", "-p", target);
