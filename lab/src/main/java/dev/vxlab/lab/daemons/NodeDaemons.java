@@ -241,6 +241,15 @@ public final class NodeDaemons implements AutoCloseable {
         }
         remote.run("mkdir", "-p", target);
         CommandResult copy = remote.run("cp", "-a", etc + "/.", target + "/");
+        if (!copy.ok() && etc.equals(FW_ETC)) {
+            // Debian's /etc/firewalld is 0750: a rootless launcher cannot read it. Its package defaults do instead.
+            remote.run("rm", "-rf", target);
+            for (String dir : List.of("zones", "services", "policies", "ipsets", "icmptypes", "helpers")) {
+                remote.run("mkdir", "-p", target + "/" + dir);
+            }
+            remote.put(FW_ETC + "/firewalld.conf", resource("firewalld.conf"));
+            return;
+        }
         if (!copy.ok()) {
             throw new LabException("cannot copy " + etc + " for node " + node() + " (is its package installed?): "
                     + copy.stderr().strip());
