@@ -623,8 +623,9 @@ public final class ScenarioRunner {
                 return;
             }
             CommandResult result = daemons.run(step.command());
-            String output = (result.stdout() + result.stderr()).strip();
-            output.lines().filter(l -> !l.isBlank()).map(l -> l.replace("\u001b[2K", "")).forEach(lines::add);
+            // nmcli clears its progress line with an escape sequence; the report keeps the text only.
+            String output = (result.stdout() + result.stderr()).replace("\u001b[2K", "").strip();
+            output.lines().filter(l -> !l.isBlank()).forEach(lines::add);
             typed.add(String.join(" ", step.command()));
             report.step(title, typed, lines);
             String shown = "`" + String.join(" ", step.command()) + "` on node " + step.node();
