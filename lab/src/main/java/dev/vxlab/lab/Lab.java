@@ -43,6 +43,8 @@ public final class Lab implements AutoCloseable {
     private final Map<String, NetnsExecutor> executors = new LinkedHashMap<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final Actuator actuator = new Actuator();
+    /** Each node's confined real daemons (NetworkManager, firewalld, their bus), made on first use. */
+    private final Map<String, dev.vxlab.lab.daemons.NodeDaemons> daemons = new LinkedHashMap<>();
 
     private Lab(Cluster cluster) {
         this.cluster = cluster;
@@ -204,10 +206,28 @@ public final class Lab implements AutoCloseable {
         return new FaultContext(spec(), cluster.node(node).plan(), flannel().leases());
     }
 
-    /** The node as the actuator reaches it. */
+    /**
+     * The node as the actuator reaches it; where the node runs its real daemons, bus clients (a fix's nmcli, a
+     * fault's firewall-cmd) reach them inside the node's confinement.
+     */
     public NodeHandle handle(String node) throws LabException {
         ClusterNode found = cluster.node(node);
-        return new LabNode(this, found.name(), found.remote());
+        var own = daemons.get(found.name());
+        return new LabNode(this, found.name(), own != null ? own.remote() : found.remote());
+    }
+
+    /** The node's remote; once it runs real daemons, bus clients (nmcli, firewall-cmd) reach them in its confinement. */
+    public dev.vxlab.detectors.remote.Remote remote(String node) throws LabException {
+        ClusterNode found = cluster.node(node);
+        var own = daemons.get(found.name());
+        return own != null ? own.remote() : found.remote();
+    }
+
+    /** The node's real daemons (docs/networkmanager.md), confined to it; none runs until one is started. */
+    public synchronized dev.vxlab.lab.daemons.NodeDaemons daemons(String node) throws LabException {
+        ClusterNode found = cluster.node(node);
+        return daemons.computeIfAbsent(found.name(),
+                name -> new dev.vxlab.lab.daemons.NodeDaemons(found.remote(), name));
     }
 
     private List<Applied> act(String what, String node, java.util.function.Function<FaultContext, List<NodeAction>> plan)
@@ -243,6 +263,7 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
+        daemons.values().forEach(dev.vxlab.lab.daemons.NodeDaemons::close);
         for (AutoCloseable server : servers) {
             try {
                 server.close();

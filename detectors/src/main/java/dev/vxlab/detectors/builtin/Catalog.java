@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.builtin;
 
+import dev.vxlab.detectors.spi.FixIds;
 import static dev.vxlab.detectors.spi.FixIds.FLANNEL_RESYNC;
 import static dev.vxlab.detectors.spi.FixIds.LINK_UP;
 import static dev.vxlab.detectors.spi.FixIds.NM_UNMANAGED_DEVICES;
@@ -51,6 +52,11 @@ final class Catalog {
     static final FaultKind RP_FILTER_STRICT = kind(FaultIds.RP_FILTER_STRICT, RISK, RESTORE_SYSCTL);
     static final FaultKind NM_MANAGES_CNI_DEVICES = kind(FaultIds.NM_MANAGES_CNI_DEVICES, RISK, NM_UNMANAGED_DEVICES);
     static final FaultKind OTHERHOST_DROPS = kind(FaultIds.OTHERHOST_DROPS, WARNING, FLANNEL_RESYNC);
+
+    static final FaultKind FIREWALL_DROPS_VXLAN = kind(FaultIds.FIREWALL_DROPS_VXLAN, CRITICAL,
+            FixIds.FIREWALL_ALLOW_FLANNEL);
+    static final FaultKind FIREWALL_DROPS_POD_FORWARDING = kind(FaultIds.FIREWALL_DROPS_POD_FORWARDING, CRITICAL,
+            FixIds.FIREWALL_ALLOW_FLANNEL);
 
     private Catalog() {}
 

@@ -131,6 +131,11 @@ public final class ProcessRunner {
         }
 
         @Override
+        public java.util.OptionalLong pid() {
+            return java.util.OptionalLong.of(process.pid());
+        }
+
+        @Override
         public String stderrSoFar() {
             return err.toString();
         }

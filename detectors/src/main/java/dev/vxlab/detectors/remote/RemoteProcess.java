@@ -10,6 +10,14 @@ public interface RemoteProcess extends AutoCloseable {
 
     boolean alive();
 
+    /**
+     * Its PID as the node's /proc names it, where the remote knows it (a process of this machine; a guest's agent
+     * reports one too). Whoever stops a daemon checks /proc/PID on the node against it first.
+     */
+    default java.util.OptionalLong pid() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** What it printed so far on stderr (tcpdump's "listening on", a server's error). */
     String stderrSoFar();
 

@@ -31,6 +31,10 @@ public final class FaultIds {
     public static final String RP_FILTER_STRICT = "rp-filter-strict";
     /** A risk: NetworkManager runs and its unmanaged-devices leave flannel*, cni0 or veth* managed. */
     public static final String NM_MANAGES_CNI_DEVICES = "nm-manages-cni-devices";
+    /** The node's nftables ruleset (firewalld's default zone) drops VXLAN's UDP port from the peers. */
+    public static final String FIREWALL_DROPS_VXLAN = "firewall-drops-vxlan";
+    /** The node's nftables ruleset drops pod traffic forwarded between flannel.1 and cni0. */
+    public static final String FIREWALL_DROPS_POD_FORWARDING = "firewall-drops-pod-forwarding";
     /** A symptom: flannel.1's rx_otherhost_dropped counter rose between two snapshots. */
     public static final String OTHERHOST_DROPS = "otherhost-drops";
 
@@ -39,7 +43,7 @@ public final class FaultIds {
             WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
             BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
-            OTHERHOST_DROPS);
+            OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING);
 
     private FaultIds() {}
 }

@@ -21,8 +21,12 @@ public final class FixIds {
     /** The field report's permanent fix: a NetworkManager drop-in leaving flannel*, cni0 and veth* unmanaged. */
     public static final String NM_UNMANAGED_DEVICES = "nm-unmanaged-devices";
 
+    /** firewalld's permanent rules for VXLAN's port and the pod network (trusted zone), then a reload. */
+    public static final String FIREWALL_ALLOW_FLANNEL = "firewall-allow-flannel";
+
     public static final List<String> ALL = List.of(FLANNEL_RESYNC, RESTORE_VTEP_MAC, RESTORE_ROUTES, RESTORE_ADDRESS,
-            LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES);
+            LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES,
+            FIREWALL_ALLOW_FLANNEL);
 
     private FixIds() {}
 }

@@ -24,9 +24,23 @@ import java.util.Set;
  * @param fdb         the forwarding-database entries of the devices of kind vxlan (only those)
  * @param sysctls     forwarding and reverse-path filtering
  * @param networkManager NetworkManager's facts, or {@link NmFacts#NOT_INSPECTED}
+ * @param firewall    the node's nftables ruleset, or {@link dev.vxlab.detectors.firewall.Ruleset#NOT_INSPECTED}
  */
 public record NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
-                        List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager) {
+                        List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
+                        dev.vxlab.detectors.firewall.Ruleset firewall) {
+
+    /** A snapshot whose firewall nobody read (the sources of the dataplane do not read nftables). */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager,
+                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED);
+    }
+
+    /** The same snapshot with the node's nftables ruleset read beside it. */
+    public NodeState withFirewall(dev.vxlab.detectors.firewall.Ruleset ruleset) {
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset);
+    }
 
     public NodeState {
         links = sorted(links, Comparator.comparingInt(Link::index));
@@ -36,6 +50,7 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         fdb = sorted(fdb, FdbEntry.ORDER);
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(networkManager, "networkManager");
+        Objects.requireNonNull(firewall, "firewall");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < links.size(); i++) {
             Link link = links.get(i);
@@ -111,6 +126,6 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
      */
     public NodeState withoutCounters() {
         return new NodeState(links.stream().map(Link::withoutCounters).toList(), addresses, routes, neighbors, fdb,
-                sysctls, networkManager);
+                sysctls, networkManager, firewall);
     }
 }

@@ -55,6 +55,7 @@ class EachFaultTest {
             all.add(new Mutation.VxlanConfig(attribute));
         }
         all.add(new Mutation.RpFilterStrict("all"));
+        all.add(new Mutation.FirewalldDefaultZone());
         return all;
     }
 
@@ -101,6 +102,8 @@ class EachFaultTest {
         assertThat(fixesOf(all, FaultIds.IP_FORWARD_DISABLED)).containsExactly("restore-sysctl");
         assertThat(fixesOf(all, FaultIds.RP_FILTER_STRICT)).containsExactly("restore-sysctl");
         assertThat(fixesOf(all, FaultIds.NM_MANAGES_CNI_DEVICES)).containsExactly("nm-unmanaged-devices");
+        assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_VXLAN)).containsExactly("firewall-allow-flannel");
+        assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_POD_FORWARDING)).containsExactly("firewall-allow-flannel");
         assertThat(fixesOf(all, FaultIds.MTU_MISMATCH)).containsExactly("restore-mtu");
         assertThat(fixesOf(all, FaultIds.BRIDGE_PORT_DETACHED)).containsExactly("reattach-bridge-port");
         assertThat(fixesOf(all, FaultIds.VXLAN_DEVICE_MISSING)).containsExactly("flannel-resync");

@@ -502,4 +502,22 @@ public sealed interface Mutation {
             return KernelEdits.networkManager(s, new NmFacts(true, true, unmanaged));
         }
     }
+
+    // ---- the firewall ---------------------------------------------------------------------------------------------
+
+    /** firewalld 1.3 starts with Debian's default zone (public): its ruleset, as nft -j printed it on a lab node. */
+    record FirewalldDefaultZone() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_DROPS_VXLAN, Finding.NODE_WIDE, Needs.NOTHING),
+                    new Expected(FaultIds.FIREWALL_DROPS_POD_FORWARDING, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.FIREWALLD_DEFAULT);
+        }
+    }
 }

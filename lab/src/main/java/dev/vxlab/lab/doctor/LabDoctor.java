@@ -16,6 +16,7 @@ import dev.vxlab.detectors.source.NetworkManagerProcess;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.RemoteSources;
 import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.RemoteException;
 import dev.vxlab.lab.flannel.FlannelControl;
@@ -27,6 +28,7 @@ import dev.vxlab.detectors.spi.FlannelConfig;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
+import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
 import java.io.IOException;
@@ -82,7 +84,23 @@ public final class LabDoctor implements AutoCloseable {
         NmFactsSource nm = netns.isPresent()
                 ? NmFactsSource.fromConfigDirectory(nodeFile(node, NM_CONFIG), () -> NetworkManagerProcess.runsIn(netns.get()))
                 : RemoteSources.networkManager(node.remote(), NM_CONFIG);
-        return snapshot("node " + node.name(), netns, node.remote(), nm);
+        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()));
+    }
+
+    /**
+     * The node's nftables ruleset ({@code nft -j list ruleset} through its remote), beside the dataplane snapshot:
+     * the firewall detector asks it what happens to flannel's packets. Not inspected where nft is missing.
+     */
+    private static Ruleset firewall(Remote remote) {
+        CommandResult result = remote.run("nft", "-j", "list", "ruleset");
+        if (!result.ok()) {
+            return Ruleset.NOT_INSPECTED;
+        }
+        try {
+            return Ruleset.parse(result.stdout());
+        } catch (IllegalArgumentException e) {
+            return Ruleset.NOT_INSPECTED;
+        }
     }
 
     private NodeState snapshot(String label, Optional<Path> netns, Remote remote, NmFactsSource nm)

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
         + "and its recovery on a throw-away cluster (plays scenarios/catalog/" + ReproduceCommand.STORY + ".yaml).")
 final class ReproduceCommand implements Callable<Integer> {
     static final String STORY = "field-story";
+    /** The same story with the real NetworkManager changing the MAC (docs/networkmanager.md). */
+    static final String NM_STORY = "field-story-networkmanager";
 
     @Option(names = "--backend", defaultValue = "netns", description = "Cluster backend (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -44,6 +46,10 @@ final class ReproduceCommand implements Callable<Integer> {
             + "tcpdump and real clients on the nodes, pod servers as processes), as a backend without a fast path does.")
     boolean noFastPath;
 
+    @Option(names = "--with-networkmanager", description = "Let the real NetworkManager, confined to the node, change "
+            + "flannel.1's MAC (plays scenarios/catalog/" + NM_STORY + ".yaml; needs network-manager and dbus).")
+    boolean withNetworkManager;
+
     @Override
     public Integer call() throws LabException {
         ClusterBackend chosen = Backends.byName(backend);
@@ -53,12 +59,16 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "), not " + nodes);
         }
         // Parsed before entering the backend's place, so a broken story costs no cluster.
-        Scenario story = ScenarioParser.parse(Catalog.shipped().resolve(STORY), OptionalInt.of(nodes));
+        Scenario story = ScenarioParser.parse(Catalog.shipped().resolve(withNetworkManager ? NM_STORY : STORY),
+                OptionalInt.of(nodes));
         Path dir = ReportDirectories.defaultFor(null, report);
         List<String> again = new ArrayList<>(List.of("reproduce", "--backend", backend, "--nodes",
                 Integer.toString(nodes), "--report", dir.toString()));
         if (noFastPath) {
             again.add("--no-fast-path");
+        }
+        if (withNetworkManager) {
+            again.add("--with-networkmanager");
         }
         Optional<Integer> there = chosen.enter(again);
         if (there.isPresent()) {

@@ -4,6 +4,8 @@ import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.FixIds;
+import dev.vxlab.lab.daemons.FirewalldConfig;
+import dev.vxlab.lab.daemons.NmConfig;
 import dev.vxlab.lab.fault.FaultCatalog;
 import dev.vxlab.lab.probe.ProbeOutcome;
 import dev.vxlab.lab.spec.ClusterSpec;
@@ -30,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ScenarioParser {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(800);
     private static final List<String> STEPS = List.of("probe", "inject", "capture", "doctor", "fix", "wait",
-            "expect-healthy", "stop-captures", "run", "counter", "advertised-mac", "trace");
+            "expect-healthy", "stop-captures", "run", "counter", "advertised-mac", "trace", "networkmanager", "firewalld");
 
     private final Set<String> countersRead = new HashSet<>();
     private boolean captureStarted;
@@ -173,6 +175,7 @@ public final class ScenarioParser {
             case "doctor" -> doctor(line, schema.map(body, "doctor"));
             case "fix" -> fix(line, body);
             case "wait" -> new ScenarioStep.Wait(line, schema.duration(body, "wait"));
+            case "networkmanager", "firewalld" -> daemon(line, kind, schema.map(body, kind));
             default -> throw schema.error(item, "unknown step " + Excerpt.quote(kind) + " (known: " + String.join(", ", STEPS) + ")");
         };
     }
@@ -297,6 +300,62 @@ public final class ScenarioParser {
             }
         }
         return new ScenarioStep.Run(line, node, argv, contains, matches, lines);
+    }
+
+    private ScenarioStep daemon(int line, String daemon, YamlNode.Mapping body) throws ScenarioFileException {
+        String client = daemon.equals("networkmanager") ? "nmcli" : "firewall-cmd";
+        schema.allowOnly(body, daemon, "node", "config", "action", client, "fails");
+        String node = refs.node(schema.require(body, "node", daemon));
+        List<String> config = new ArrayList<>();
+        if (schema.get(body, "config").isPresent()) {
+            for (YamlNode item : schema.oneOrMany(body.entries().get("config").value())) {
+                String id = schema.text(item, "config");
+                try {
+                    if (daemon.equals("networkmanager")) {
+                        NmConfig.byId(id).orElseThrow(() -> new IllegalArgumentException("unknown NetworkManager"
+                                + " configuration " + Excerpt.quote(id) + " (known: " + NmConfig.ids() + ")"));
+                    } else {
+                        FirewalldConfig.parse(id, spec.podNetwork());
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw schema.error(item, e.getMessage());
+                }
+                config.add(id);
+            }
+        }
+        if (daemon.equals("firewalld") && config.size() > 1) {
+            throw schema.error(body, "firewalld takes one config (default, flannel-allowed or user:DIR)");
+        }
+        Optional<String> action = Optional.empty();
+        if (schema.get(body, "action").isPresent()) {
+            YamlNode actionNode = body.entries().get("action").value();
+            String text = schema.text(actionNode, "action");
+            if (!ScenarioStep.Daemon.ACTIONS.contains(text)) {
+                throw schema.error(actionNode, "unknown " + daemon + " action " + Excerpt.quote(text) + " (known: "
+                        + String.join(", ", ScenarioStep.Daemon.ACTIONS) + ")");
+            }
+            action = Optional.of(text);
+        }
+        List<String> command = new ArrayList<>();
+        if (schema.get(body, client).isPresent()) {
+            YamlNode words = body.entries().get(client).value();
+            command.add(client);
+            if (words instanceof YamlNode.Sequence list) {
+                for (YamlNode word : list.items()) {
+                    command.add(schema.text(word, "a word of " + client));
+                }
+            } else {
+                command.addAll(Arrays.asList(schema.text(words, client).strip().split("\\s+")));
+            }
+            if (action.isPresent()) {
+                throw schema.error(words, "a " + daemon + " step has an action or a " + client + " command, not both");
+            }
+        }
+        if (config.isEmpty() && action.isEmpty() && command.isEmpty()) {
+            throw schema.error(body, "a " + daemon + " step needs config, action or " + client);
+        }
+        boolean fails = schema.get(body, "fails").isPresent() && schema.bool(body.entries().get("fails").value(), "fails");
+        return new ScenarioStep.Daemon(line, daemon, node, config, action, command, fails);
     }
 
     private ScenarioStep counter(int line, YamlNode.Mapping body) throws ScenarioFileException {

@@ -168,4 +168,29 @@ public sealed interface ScenarioStep {
             return "wait";
         }
     }
+
+    /**
+     * The node's real NetworkManager or firewalld (docs/networkmanager.md, docs/firewalld.md), confined to it: write
+     * its configuration variants ({@code config}), then start, stop, restart or reload it ({@code action}), or run its
+     * client ({@code nmcli}/{@code firewall-cmd} words, {@code command}) against the node's private bus, which must
+     * succeed unless {@code fails} is true.
+     */
+    record Daemon(int line, String daemon, String node, List<String> config, Optional<String> action,
+            List<String> command, boolean fails) implements ScenarioStep {
+        public static final List<String> ACTIONS = List.of("start", "stop", "restart", "reload");
+
+        public Daemon {
+            config = List.copyOf(config);
+            command = List.copyOf(command);
+        }
+
+        public String kind() {
+            return daemon;
+        }
+
+        /** The client that drives it: nmcli or firewall-cmd. */
+        public String client() {
+            return daemon.equals("networkmanager") ? "nmcli" : "firewall-cmd";
+        }
+    }
 }

@@ -16,6 +16,10 @@ import dev.vxlab.lab.backend.ClusterBackend;
 import dev.vxlab.lab.backend.LabOptions;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.daemons.Daemon;
+import dev.vxlab.lab.daemons.FirewalldConfig;
+import dev.vxlab.lab.daemons.NmConfig;
+import dev.vxlab.lab.daemons.NodeDaemons;
 import dev.vxlab.lab.capture.CaptureAvailability;
 import dev.vxlab.lab.capture.CaptureException;
 import dev.vxlab.lab.capture.CaptureFile;
@@ -208,6 +212,7 @@ public final class ScenarioRunner {
                 case ScenarioStep.Counter counter -> counter(counter);
                 case ScenarioStep.AdvertisedMac mac -> advertisedMac(mac);
                 case ScenarioStep.Trace trace -> trace(trace);
+                case ScenarioStep.Daemon daemon -> daemon(daemon);
             }
         }
 
@@ -569,7 +574,7 @@ public final class ScenarioRunner {
         }
 
         private void run(ScenarioStep.Run step) throws LabException {
-            CommandResult result = lab.cluster().node(step.node()).remote().run(step.argv());
+            CommandResult result = lab.remote(step.node()).run(step.argv());
             String output = (result.ok() ? result.stdout() : result.stderr() + result.stdout()).strip();
             List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
             report.step(heading(step, step.commandLine() + " on node " + step.node()), List.of(step.commandLine()),
@@ -583,6 +588,68 @@ public final class ScenarioRunner {
                     Pattern.compile(regex, Pattern.MULTILINE).matcher(output).find(), evidence));
             step.lines().ifPresent(n -> expect(step, shown + " prints " + n + " line(s)", lines.size() == n,
                     lines.size() + " line(s): " + evidence));
+        }
+
+        /**
+         * The node's real NetworkManager or firewalld: configuration written into the node's own /etc, the daemon
+         * started/stopped/restarted/reloaded in its confinement, or its client run against the node's private bus.
+         */
+        private void daemon(ScenarioStep.Daemon step) throws LabException {
+            NodeDaemons daemons = lab.daemons(step.node());
+            boolean nm = step.daemon().equals("networkmanager");
+            Daemon daemon = nm ? Daemon.NETWORK_MANAGER : Daemon.FIREWALLD;
+            String service = nm ? "NetworkManager" : "firewalld";
+            List<String> typed = new ArrayList<>();
+            List<String> lines = new ArrayList<>();
+            if (!step.config().isEmpty()) {
+                if (nm) {
+                    List<NmConfig> configs = step.config().stream().map(id -> NmConfig.byId(id).orElseThrow()).toList();
+                    daemons.configure(configs);
+                    configs.stream().filter(c -> c != NmConfig.DEFAULT)
+                            .forEach(c -> lines.add(c.dropIn() + ": " + c.content().strip().replace("\n", " ")));
+                } else {
+                    FirewalldConfig config = FirewalldConfig.parse(step.config().getFirst(), lab.spec().podNetwork());
+                    daemons.configure(config);
+                    lines.add("/etc/firewalld: " + config.id());
+                }
+            }
+            if (step.action().isPresent()) {
+                String action = step.action().get();
+                long started = System.nanoTime();
+                switch (action) {
+                    case "start" -> daemons.start(daemon);
+                    case "stop" -> daemons.stop(daemon);
+                    case "restart" -> daemons.restart(daemon);
+                    default -> {
+                        List<String> reload = nm ? List.of("nmcli", "general", "reload") : List.of("firewall-cmd", "--reload");
+                        CommandResult result = daemons.run(reload);
+                        if (!result.ok()) {
+                            throw new LabException(String.join(" ", reload) + " on node " + step.node() + " failed: "
+                                    + result.stderr().strip());
+                        }
+                    }
+                }
+                typed.add("systemctl " + action + " " + service);
+                lines.add(service + " " + action + (action.endsWith("p") ? "ped" : "ed") + " in "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms"
+                        + (daemons.running(daemon) ? " (confined: node's netns, private mount/UTS ns and bus)" : ""));
+            }
+            String title = heading(step, step.daemon() + " on node " + step.node()
+                    + (step.command().isEmpty() ? step.action().map(a -> ": " + a).orElse(": configured")
+                            : ": " + String.join(" ", step.command())));
+            if (step.command().isEmpty()) {
+                report.step(title, typed, lines);
+                return;
+            }
+            CommandResult result = daemons.run(step.command());
+            // nmcli clears its progress line with an escape sequence; the report keeps the text only.
+            String output = (result.stdout() + result.stderr()).replace("\u001b[2K", "").strip();
+            output.lines().filter(l -> !l.isBlank()).forEach(lines::add);
+            typed.add(String.join(" ", step.command()));
+            report.step(title, typed, lines);
+            String shown = "`" + String.join(" ", step.command()) + "` on node " + step.node();
+            expect(step, shown + (step.fails() ? " is refused" : " succeeds"), result.ok() != step.fails(),
+                    "exit " + result.exitCode() + (output.isEmpty() ? "" : ": " + Evidence.list(output.lines().toList())));
         }
 
         private void counter(ScenarioStep.Counter step) throws LabException {

@@ -46,6 +46,15 @@ class CatalogPlaysGreenTest {
     @MethodSource("names")
     void playsGreen(String name, @TempDir Path dir) throws Exception {
         Scenario scenario = ScenarioParser.parse(Catalog.shipped().resolve(name));
+        // The real daemons' scenarios need them (docs/networkmanager.md, docs/firewalld.md); CI installs them.
+        for (var step : scenario.steps()) {
+            if (step instanceof dev.vxlab.scenarios.file.ScenarioStep.Daemon daemon) {
+                String program = daemon.daemon().equals("networkmanager") ? "NetworkManager" : "firewalld";
+                dev.vxlab.lab.testkit.RequiredTool.require(program, dev.vxlab.lab.testkit.RequiredTool.onPath(program)
+                        && dev.vxlab.lab.testkit.RequiredTool.onPath("dbus-daemon"),
+                        "apt-get install --no-install-recommends network-manager firewalld dbus");
+            }
+        }
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ScenarioResult result;
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {

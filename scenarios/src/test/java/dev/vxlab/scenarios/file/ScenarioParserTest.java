@@ -178,7 +178,16 @@ class ScenarioParserTest {
                 Arguments.of("bad YAML indentation", "description: x\n cluster: y\n", 2, "not valid YAML"),
                 Arguments.of("unknown step", HEAD + "  - expect-healthy\n  - pause: 1s\n", 7,
                         "unknown step 'pause' (known: probe, inject, capture, doctor, fix, wait, expect-healthy, stop-captures, "
-                                + "run, counter, advertised-mac, trace)"),
+                                + "run, counter, advertised-mac, trace, networkmanager, firewalld)"),
+                Arguments.of("unknown NetworkManager config", HEAD + "  - expect-healthy\n"
+                        + "  - networkmanager: {node: 0, config: [cloned-mac]}\n", 7,
+                        "unknown NetworkManager configuration 'cloned-mac' (known: default, unmanaged-flannel, "),
+                Arguments.of("unknown firewalld action", HEAD + "  - expect-healthy\n"
+                        + "  - firewalld: {node: 0, action: boot}\n", 7,
+                        "unknown firewalld action 'boot' (known: start, stop, restart, reload)"),
+                Arguments.of("a daemon step with nothing to do", HEAD + "  - expect-healthy\n"
+                        + "  - networkmanager: {node: 0}\n", 7,
+                        "a networkmanager step needs config, action or nmcli"),
                 Arguments.of("unknown fault", HEAD + "  - expect-healthy\n  - inject:\n      node: 0\n"
                         + "      fault: vtep-mac-drif\n", 9, "unknown fault 'vtep-mac-drif' (known: vtep-mac-drift, "),
                 Arguments.of("unknown node", HEAD + "  - inject: {fault: routes-flushed, node: 7}\n", 6,

@@ -1,0 +1,23 @@
+package dev.vxlab.lab.daemons;
+
+import dev.vxlab.lab.Lab;
+import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.backend.netns.NetnsBackend;
+import dev.vxlab.lab.spec.ClusterSpec;
+import java.nio.file.Path;
+
+/** A lab with NetworkManager and firewalld running on a node, held until killed (KilledRunLeavesNothingTest). */
+public final class DaemonsHoldMain {
+    private DaemonsHoldMain() {}
+
+    public static void main(String[] args) throws Exception {
+        ClusterSpec spec = ClusterSpec.field(2);
+        Lab lab = Lab.start(new NetnsBackend(), spec, LabRun.random(Path.of(args[0])));
+        NodeDaemons daemons = lab.daemons(spec.nodes().getFirst().name());
+        daemons.start(Daemon.NETWORK_MANAGER);
+        daemons.start(Daemon.FIREWALLD);
+        System.out.println("ready");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
