@@ -25,7 +25,7 @@ public final class FirewallAllowFlannel implements Fix {
 
     @Override
     public int rank() {
-        return CONFIGURATION;
+        return CONFIGURATION + 10; // configuration, after NetworkManager's drop-in (ranks are unique)
     }
 
     @Override
