@@ -159,7 +159,9 @@ final class NodeImage {
             progress.accept(String.format("containers: node image: debootstrap took %.0f s; tar ...", seconds(t0)));
             long t1 = System.nanoTime();
             Path partial = cache.resolve("node-" + key() + ".tar.partial");
-            CommandResult packed = ProcessRunner.run(List.of("tar", "--numeric-owner", "-C", rootfs.toString(), "-cf",
+            // apt's downloaded packages and lists are half the tree and no node needs them
+            CommandResult packed = ProcessRunner.run(List.of("tar", "--numeric-owner", "-C", rootfs.toString(),
+                    "--exclude=./var/cache/apt/archives/*.deb", "--exclude=./var/lib/apt/lists/*", "-cf",
                     partial.toString(), "."), Duration.ofMinutes(5));
             if (!packed.ok()) {
                 Files.deleteIfExists(partial);
