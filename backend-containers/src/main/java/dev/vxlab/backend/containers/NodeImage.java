@@ -16,10 +16,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -206,22 +204,5 @@ final class NodeImage {
     private static String lastLines(CommandResult result) {
         List<String> lines = (result.stderr() + "\n" + result.stdout()).lines().filter(l -> !l.isBlank()).toList();
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    static Optional<String> keyOf(Path tar) {
-        String name = tar.getFileName().toString();
-        return name.startsWith("node-") && name.endsWith(".tar")
-                ? Optional.of(name.substring(5, name.length() - 4)) : Optional.empty();
     }
 }
