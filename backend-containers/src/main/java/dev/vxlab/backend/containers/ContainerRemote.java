@@ -123,7 +123,11 @@ final class ContainerRemote implements Remote {
             return new CommandResult(command.argv(), 125, "", "docker exec on node " + name + " failed: " + e.getMessage());
         } finally {
             if (stdinFile != null) {
-                startDetached(List.of("rm", "-f", stdinFile), List.of());
+                try {
+                    startDetached(List.of("rm", "-f", stdinFile), List.of());
+                } catch (DockerException ignored) {
+                    // the container is gone, and the file with it
+                }
             }
         }
     }

@@ -46,7 +46,7 @@ public final class ContainersBackend implements ClusterBackend {
     public Optional<Integer> enter(List<String> cliArguments) throws LabException {
         if (!Sandbox.inside()) {
             try (DockerEngine engine = DockerEngine.connect()) {
-                new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine);
+                new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine, true);
             }
         }
         return Optional.empty();
@@ -75,7 +75,8 @@ public final class ContainersBackend implements ClusterBackend {
         ContainersClusterBuilder builder;
         try {
             // Inside the sandbox there is no network for debootstrap: the image must be cached (or in the engine).
-            new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine);
+            new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine, !Sandbox.inside());
+            removeOrphans(engine);
             builder = new ContainersClusterBuilder(spec, run,
                     new BackendInfo(NAME, EnumSet.of(Capability.PACKET_CAPTURE), architecture()), engine);
         } catch (LabException | RuntimeException e) {
@@ -87,6 +88,31 @@ public final class ContainersBackend implements ClusterBackend {
         } catch (LabException | RuntimeException e) {
             builder.removeEverything();
             throw e;
+        }
+    }
+
+    /**
+     * Runs whose reaper is gone but whose containers or network are still here (the engine stopped while a run's
+     * reaper waited, or someone removed the reaper): every live run has its reaper from its first step, so these are
+     * removed, and their underlay no longer blocks the field's subnet.
+     */
+    private void removeOrphans(DockerEngine engine) throws LabException {
+        TreeSet<String> reaped = new TreeSet<>();
+        try {
+            for (Container c : engine.client().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(List.of(ContainersNames.REAPER_LABEL)).exec()) {
+                if ("running".equals(c.getState()) || "created".equals(c.getState())) { // created: a run starting now
+                    reaped.add(c.getLabels().get(ContainersNames.REAPER_LABEL));
+                }
+            }
+        } catch (DockerException e) {
+            throw new LabException("cannot list the engine's containers: " + e.getMessage(), e);
+        }
+        for (String prefix : list()) {
+            if (!reaped.contains(prefix)) {
+                System.err.println("containers: removing run " + prefix + ", left behind without its reaper");
+                delete(prefix);
+            }
         }
     }
 

@@ -173,10 +173,18 @@ final class NodeImage {
         }
     }
 
-    /** Makes sure the engine has the image: imports the cached tar when it does not (building it if need be). */
-    void ensureIn(DockerEngine engine) throws LabException {
+    /**
+     * Makes sure the engine has the image: imports the cached tar when it does not, building it first if need be and
+     * {@code mayBuild} (not inside the sandbox, which has no network for debootstrap).
+     */
+    void ensureIn(DockerEngine engine, boolean mayBuild) throws LabException {
         if (present(engine)) {
             return;
+        }
+        if (!mayBuild && !Files.isRegularFile(tar())) {
+            throw new LabException("the node image " + tag() + " is not built yet; vxlab builds it outside the sandbox "
+                    + "(debootstrap needs the network) when a command enters the containers backend, and the Maven "
+                    + "build's node-image step builds it too");
         }
         Path tar = ensureTar();
         long t0 = System.nanoTime();

@@ -12,7 +12,7 @@ public final class NodeImageMain {
     public static void main(String[] args) {
         boolean optional = args.length > 0 && args[0].equals("--if-engine-present");
         try (DockerEngine engine = DockerEngine.connect()) {
-            new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine);
+            new NodeImage(NodeImage.defaultCache(), System.err::println).ensureIn(engine, true);
         } catch (LabException e) {
             System.err.println("containers: " + e.getMessage() + (optional ? "; no node image built" : ""));
             if (!optional) {

@@ -36,7 +36,7 @@ class ContainerRemoteTest {
                 + "process-test-classes");
         String name = "vxt" + ProcessHandle.current().pid() + "-remote";
         container = engine.client().createContainerCmd(NodeImage.tag()).withName(name)
-                .withLabels(Map.of(ContainersNames.RUN_LABEL, "vxtest"))
+                .withLabels(Map.of("dev.vxlab.test", ContainerRemoteTest.class.getSimpleName()))
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")).exec().getId();
         engine.client().startContainerCmd(container).exec();
         node = new ContainerRemote("n0", container, engine);
