@@ -16,7 +16,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A node container's remote against a real engine: exits, outputs, stdin, env, timeouts, files and processes. */
+/**
+ * A node container's remote against a real engine: exits, outputs, stdin, env, timeouts, files and processes. Needs
+ * an engine and the node image (skipped without them, failed under CI=true or -Dvxlab.requireAll=true); tagged
+ * "kernel" so that {@code -Dvxlab.unit} leaves it out with the other tests that need more than a JVM.
+ */
+@org.junit.jupiter.api.Tag("kernel")
 class ContainerRemoteTest {
     private static DockerEngine engine;
     private static String container;
