@@ -20,7 +20,7 @@ import org.openjdk.jmh.util.Statistics;
  */
 public record Report(boolean smoke, Instant started, Duration took, Machine.Description machine, String loadBefore,
                      String loadAfter, List<Row> rows, List<DetectionLatency.Result> latency, IdleCpu.Result cpu,
-                     ClusterUpReport clusterUp) {
+                     ClusterUpReport clusterUp, BootToHealthyReport boot) {
 
     /**
      * One JMH benchmark at one size.
@@ -107,6 +107,7 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
         latency(md);
         cpu(md);
         md.append(clusterUp.markdown(machine.cores()));
+        md.append(boot.markdown(machine.cores()));
         md.append("## Method\n\n");
         md.append("JMH 1.37, sample-time mode (every operation timed), ").append(smoke
                 ? "no fork, no warm-up, one 200 ms iteration" : "one fork, 2 x 1 s warm-up, 3 x 2 s measurement")

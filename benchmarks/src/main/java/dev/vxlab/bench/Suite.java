@@ -21,10 +21,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * (sample time, with the GC profiler's allocation per operation), the detection-latency harness, and the idle-CPU
  * measurement; then {@code RESULTS.md}. {@code --smoke} runs one short iteration of each at the smallest size (in
  * CI, to keep the benchmarks compiling and running; its figures mean nothing). {@code --cluster-up} measures only the
- * cluster build times (seconds per build, minutes in all) and replaces that section of an existing page. Must run
- * inside bin/vxlab-sandbox.
+ * cluster build times (seconds per build, minutes in all) and replaces that section of an existing page;
+ * {@code --boot} likewise for the boot-to-healthy time of every backend that can run here. Must run inside
+ * bin/vxlab-sandbox.
  *
- * <p>Usage: {@code Suite [--smoke] [--cluster-up [--nodes N,N...]] [--out FILE]} (default
+ * <p>Usage: {@code Suite [--smoke] [--cluster-up [--nodes N,N...] | --boot] [--out FILE]} (default
  * {@code benchmarks/RESULTS.md}); {@code --nodes} picks the cluster sizes (default 5, 32, 100, 250).
  */
 public final class Suite {
@@ -35,12 +36,14 @@ public final class Suite {
     public static void main(String[] args) throws Exception {
         boolean smoke = false;
         boolean clusterUpOnly = false;
+        boolean bootOnly = false;
         String sizes = null;
         Path out = Path.of("benchmarks/RESULTS.md");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
                 case "--cluster-up" -> clusterUpOnly = true;
+                case "--boot" -> bootOnly = true;
                 case "--nodes" -> {
                     if (i + 1 == args.length || !args[i + 1].matches("\\d+(,\\d+)*")) {
                         usage("--nodes needs cluster sizes like 100,250");
@@ -64,15 +67,20 @@ public final class Suite {
         if (sizes != null && !clusterUpOnly) {
             usage("--nodes goes with --cluster-up");
         }
+        if (clusterUpOnly && bootOnly) {
+            usage("--cluster-up and --boot each re-measure one section; give one of them");
+        }
         if (clusterUpOnly) {
             runClusterUp(smoke, sizes == null ? null : sizes.split(","), out);
+        } else if (bootOnly) {
+            runBoot(smoke, out);
         } else {
             run(smoke, out);
         }
     }
 
     private static void usage(String problem) {
-        System.err.println("vxlab bench: " + problem + " (usage: vxlab bench [--smoke] [--cluster-up [--nodes N,N...]] [--out FILE])");
+        System.err.println("vxlab bench: " + problem + " (usage: vxlab bench [--smoke] [--cluster-up [--nodes N,N...] | --boot] [--out FILE])");
         System.exit(2);
     }
 
@@ -93,8 +101,9 @@ public final class Suite {
                 : IdleCpu.measure(warmUp, Duration.ofSeconds(3), Duration.ofSeconds(60));
 
         ClusterUpReport clusterUp = clusterUp(smoke, null);
+        BootToHealthyReport boot = bootToHealthy(smoke);
         Report report = new Report(smoke, started, Duration.between(started, Instant.now()), Machine.describe(),
-                loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu, clusterUp);
+                loadBefore, Machine.loadAverage(), Report.rows(jmh), latency, cpu, clusterUp, boot);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
@@ -113,6 +122,48 @@ public final class Suite {
         Files.writeString(out, section.replaceIn(page, Machine.describe().cores()));
         System.out.println("vxlab bench: wrote the cluster build section of " + out.toAbsolutePath());
         return section;
+    }
+
+    /** Measures only the boot-to-healthy times and puts their section in place of the old one in {@code out}. */
+    public static BootToHealthyReport runBoot(boolean smoke, Path out) throws Exception {
+        BootToHealthyReport section = bootToHealthy(smoke);
+        String page = Files.exists(out) ? Files.readString(out) : "# Benchmark results\n\n";
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, section.replaceIn(page, Machine.describe().cores()));
+        System.out.println("vxlab bench: wrote the boot-to-healthy section of " + out.toAbsolutePath());
+        return section;
+    }
+
+    /**
+     * BootToHealthyBench on every backend that can run here (its {@code info()} answers; the others are listed with
+     * their reason); the smoke run boots netns once.
+     */
+    private static BootToHealthyReport bootToHealthy(boolean smoke) throws Exception {
+        String date = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                Instant.now().atOffset(java.time.ZoneOffset.UTC).withNano(0));
+        String loadBefore = Machine.loadAverage();
+        List<String> runnable = new ArrayList<>();
+        java.util.Map<String, String> notMeasured = new java.util.TreeMap<>();
+        for (dev.vxlab.lab.backend.ClusterBackend backend : dev.vxlab.lab.backend.Backends.all()) {
+            if (smoke && !backend.name().equals(dev.vxlab.lab.backend.Backends.DEFAULT)) {
+                continue;
+            }
+            try {
+                backend.info();
+                runnable.add(backend.name());
+            } catch (dev.vxlab.lab.LabException cannotRun) {
+                notMeasured.put(backend.name(), cannotRun.getMessage());
+            }
+        }
+        ChainedOptionsBuilder b = new OptionsBuilder().include("dev\\.vxlab\\.bench\\.BootToHealthyBench\\.")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx2g").shouldFailOnError(true)
+                .param("backend", runnable.toArray(String[]::new));
+        b = smoke ? b.forks(0).warmupIterations(0).measurementIterations(1).verbosity(VerboseMode.SILENT)
+                : b.forks(1).warmupIterations(1).measurementIterations(3);
+        List<BootToHealthyReport.Row> rows = BootToHealthyReport.rows(new Runner(b.build()).run());
+        return new BootToHealthyReport(date, loadBefore, Machine.loadAverage(), smoke, rows, notMeasured);
     }
 
     /**

@@ -44,8 +44,11 @@ class SuiteSmokeTest {
         assertThat(report.cpu().passes()).as("the idle watcher's timer passes").isPositive();
         assertThat(report.clusterUp().rows()).extracting(r -> r.method() + "@" + r.size())
                 .as("the smoke run builds only the smallest cluster").containsExactly("up@5");
+        assertThat(report.boot().rows()).extracting(BootToHealthyReport.Row::backend)
+                .as("the smoke run boots only the default backend, once").containsExactly("netns");
+        assertThat(report.boot().rows().getFirst().boots()).isEqualTo(1);
         assertThat(Files.readString(out)).contains("## Targets (issue 5)", "SnapshotBench", "Detection latency",
-                ClusterUpReport.HEADING);
+                ClusterUpReport.HEADING, BootToHealthyReport.HEADING);
     }
 
     @Test
@@ -59,5 +62,16 @@ class SuiteSmokeTest {
         assertThat(replaced).contains("old figures", "## Method\n\nhow", "| a 100-node netns cluster up in <= 10 s | 8.00 s")
                 .doesNotContain("old build times");
         assertThat(replaced.indexOf(ClusterUpReport.HEADING)).isEqualTo(replaced.lastIndexOf(ClusterUpReport.HEADING));
+    }
+
+    @Test
+    void theBootSectionReplacesItsOldSelfAndNamesTheBackendsItCouldNotMeasure() {
+        String page = "# Benchmark results\n\n" + BootToHealthyReport.HEADING + "\n\nold boots\n\n## Method\n\nhow\n";
+        BootToHealthyReport fresh = new BootToHealthyReport("2026-01-01T00:00:00", "0.1 0.1 0.1", "0.2 0.2 0.2", false,
+                java.util.List.of(new BootToHealthyReport.Row("qemu", 61_000, 70_000, 3)),
+                java.util.Map.of("kind", "kind not found on PATH"));
+        String replaced = fresh.replaceIn(page, 2);
+        assertThat(replaced).contains("| qemu | 61.0 s | 70.0 s | 3 |", "| kind | not measured: kind not found on PATH",
+                "## Method\n\nhow").doesNotContain("old boots");
     }
 }

@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param probeTimeout each probe's deadline
  * @param sayings what the file says at a step ({@code say:}), by the step's line: the step's title when the run is
  *                told as a story, and the phase name of the matrix it measures
+ * @param text the file's text, so the scenario can be read again against the cluster a backend really made
+ *             ({@link ScenarioParser#onCluster})
  */
 public record Scenario(String name, String description, String source, String backend, ClusterSpec cluster,
-        Duration probeTimeout, List<ScenarioStep> steps, Map<Integer, String> sayings) {
+        Duration probeTimeout, List<ScenarioStep> steps, Map<Integer, String> sayings, String text) {
 
     public Scenario {
         steps = List.copyOf(steps);

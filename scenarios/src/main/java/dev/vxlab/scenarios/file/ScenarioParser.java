@@ -39,6 +39,9 @@ public final class ScenarioParser {
     private final OptionalInt nodes;
     private ClusterSpec spec;
     private References refs;
+    /** The cluster to check against instead of the file's own (a backend that names its nodes itself). */
+    private ClusterSpec fixed;
+    private String text = "";
 
     private ScenarioParser(String file, OptionalInt nodes) {
         this.schema = new Schema(file);
@@ -61,13 +64,38 @@ public final class ScenarioParser {
             throw new ScenarioFileException(file.toString(), 1, "cannot read the file: " + e.getMessage());
         }
         String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return new ScenarioParser(file.getFileName().toString(), nodes).scenario(
-                YamlReader.read(text, file.getFileName().toString()), name);
+        ScenarioParser parser = new ScenarioParser(file.getFileName().toString(), nodes);
+        parser.text = text;
+        return parser.scenario(YamlReader.read(text, file.getFileName().toString()), name);
     }
 
     /** Parses text; {@code file} names it in errors, {@code name} is the scenario's name. */
     public static Scenario parse(String text, String file, String name) throws ScenarioFileException {
-        return new ScenarioParser(file, OptionalInt.empty()).scenario(YamlReader.read(text, file), name);
+        ScenarioParser parser = new ScenarioParser(file, OptionalInt.empty());
+        parser.text = text;
+        return parser.scenario(YamlReader.read(text, file), name);
+    }
+
+    /**
+     * The scenario on the cluster a backend really made, when that is not the planned one (kind names its nodes and
+     * Kubernetes allocates leases and pod IPs): the file's names, addresses and MACs are renamed node by node and pod
+     * by pod ({@link ClusterRenaming}) and the renamed text is checked against the real cluster. The same scenario
+     * when the cluster is the planned one.
+     */
+    public static Scenario onCluster(Scenario scenario, ClusterSpec real) throws ScenarioFileException {
+        if (real.equals(scenario.cluster())) {
+            return scenario;
+        }
+        ClusterRenaming renaming;
+        try {
+            renaming = ClusterRenaming.between(scenario.cluster(), real);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioFileException(scenario.source(), 1, e.getMessage());
+        }
+        ScenarioParser parser = new ScenarioParser(scenario.source(), OptionalInt.of(scenario.cluster().nodes().size()));
+        parser.fixed = real;
+        parser.text = renaming.apply(scenario.text());
+        return parser.scenario(YamlReader.read(parser.text, scenario.source()), scenario.name());
     }
 
     private Scenario scenario(YamlNode root, String name) throws ScenarioFileException {
@@ -80,6 +108,9 @@ public final class ScenarioParser {
         spec = clusterReader.spec();
         if (schema.get(top, "workload").isPresent()) {
             spec = clusterReader.workload(schema.map(top.entries().get("workload").value(), "workload"));
+        }
+        if (fixed != null) {
+            spec = fixed;
         }
         refs = new References(schema, spec);
         Duration timeout = schema.get(top, "probe-timeout").isPresent()
@@ -94,7 +125,7 @@ public final class ScenarioParser {
             ScenarioStep step = step(item, sayings);
             parsed.add(step);
         }
-        return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed, sayings);
+        return new Scenario(name, description, schema.file(), backend, spec, timeout, parsed, sayings, text);
     }
 
     private ScenarioStep step(YamlNode item, Map<Integer, String> sayings) throws ScenarioFileException {

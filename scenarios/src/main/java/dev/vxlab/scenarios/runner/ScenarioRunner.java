@@ -96,6 +96,24 @@ public final class ScenarioRunner {
     }
 
     /**
+     * The scenario on the cluster the backend really made: the same one, unless the backend names its nodes and
+     * addresses itself (kind), where the file is read again with the cluster's own names ({@code ClusterRenaming}).
+     */
+    private Scenario onCluster(Scenario scenario, Lab lab) throws LabException {
+        try {
+            Scenario renamed = dev.vxlab.scenarios.file.ScenarioParser.onCluster(scenario, lab.spec());
+            if (renamed != scenario) {
+                out.printf("the %s backend made its own names and addresses: the scenario is read on them (node 0 is %s)%n",
+                        backend.name(), lab.spec().nodes().getFirst().name());
+            }
+            return renamed;
+        } catch (dev.vxlab.scenarios.file.ScenarioFileException e) {
+            throw new LabException("the scenario does not fit the cluster the " + backend.name() + " backend made: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Plays the scenario and writes report.json and report.md (and the pcaps) into the report directory. Throws when
      * the cluster cannot be built or a step cannot run (after writing the report of what ran).
      */
@@ -114,10 +132,11 @@ public final class ScenarioRunner {
         Map<PacketCapture, ScenarioStep.Capture> captures = new LinkedHashMap<>();
         LabException stopped = null;
         try (Lab lab = Lab.start(backend, scenario.cluster(), run, options); LabDoctor doctor = new LabDoctor(lab)) {
-            Play play = new Play(scenario, lab, doctor, report, captures);
+            Scenario played = onCluster(scenario, lab);
+            Play play = new Play(played, lab, doctor, report, captures);
             play.clusterUp();
             try {
-                for (ScenarioStep step : scenario.steps()) {
+                for (ScenarioStep step : played.steps()) {
                     try {
                         play.step(step);
                     } catch (LabException e) {

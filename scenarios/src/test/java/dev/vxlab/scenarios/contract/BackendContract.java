@@ -23,6 +23,7 @@ import dev.vxlab.lab.fault.FaultCatalog;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
 import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeOutcome;
+import dev.vxlab.lab.probe.ProbeResult;
 import dev.vxlab.lab.probe.ProbeTarget;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +66,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class BackendContract {
     private static final Duration TIMEOUT = Duration.ofMillis(1500);
+    /** How many times a matrix is measured at most before a failed cell counts as a broken path (see settled). */
+    private static final int MEASUREMENTS = 3;
     private static final ClusterSpec SPEC = ClusterSpec.field(3);
-    private static final String F = SPEC.nodes().getFirst().name();
     /** Faults that leave every matrix path working: a detour, or a risk that this traffic does not trip. */
     private static final Set<String> HARMLESS_TO_THE_MATRIX = Set.of("peer-route-wrong", "rp-filter-strict");
 
@@ -118,14 +121,13 @@ public abstract class BackendContract {
             assertThat(node.remote().run("uname", "-m").stdout().strip()).as("node " + node.name() + "'s architecture")
                     .isEqualTo(info.architecture());
         }
-        ConnectivityMatrix matrix = lab.matrix(TIMEOUT);
+        ConnectivityMatrix matrix = settled(TIMEOUT, m -> m.failures().isEmpty());
         assertThat(matrix.failures()).as("a new cluster is healthy:\n" + matrix.render()).isEmpty();
         assertThat(named(doctor.examine())).as("the doctor finds nothing on a new cluster").isEmpty();
     }
 
-    /** Every lab fault, with its default parameters. */
     /**
-     * Every catalog fault, or those named by {@code -Dvxlab.contract.faults=a,b} (a slow backend's CI subset); a name
+     * Every catalog fault (default parameters), or those named by {@code -Dvxlab.contract.faults=a,b} (a slow backend's CI subset); a name
      * that is not in the catalog fails, so a subset cannot shrink to nothing by a typo.
      */
     static Stream<String> faults() {
@@ -142,27 +144,17 @@ public abstract class BackendContract {
     @MethodSource("faults")
     @Order(2)
     void aFaultBreaksWhatTheModelPredictsTheDoctorNamesItAndItsFixHealsIt(String id) throws Exception {
-        assertThat(lab.matrix(TIMEOUT).failures()).as("healthy before " + id).isEmpty();
-        Fault fault = FaultCatalog.create(id, F, Map.of(), SPEC);
+        assertThat(settled(TIMEOUT, m -> m.failures().isEmpty()).failures()).as("healthy before " + id).isEmpty();
+        Fault fault = FaultCatalog.create(id, faulty(), Map.of(), lab.spec());
         Set<String> expected = new TreeSet<>();
-        fault.expectedFindings(lab.faultContext(F)).forEach(e -> expected.add(e.node() + " " + e.fault()));
+        fault.expectedFindings(lab.faultContext(faulty())).forEach(e -> expected.add(e.node() + " " + e.fault()));
         lab.inject(fault);
         try {
-            ConnectivityMatrix during = lab.matrix(TIMEOUT);
             DataplaneModel model = doctor.model();
-            Set<String> kernelBroken = new TreeSet<>();
-            Set<String> modelBroken = new TreeSet<>();
-            cells(during).forEach((flow, label) -> {
-                String[] ends = label.split(" -> ");
-                boolean kernelOk = during.outcome(ends[0], ends[1]) == ProbeOutcome.OK;
-                boolean modelOk = model.reachability(List.of(flow)).get(flow);
-                if (kernelOk && !modelOk && model.exchange(flow.source(), flow.destination(), flow.transfer())
-                        .dependsOnLearnedPathMtu()) {
-                    return; // the kernel learned a path MTU while the matrix was measured (see Exchange)
-                }
-                (kernelOk ? new TreeSet<String>() : kernelBroken).add(label);
-                (modelOk ? new TreeSet<String>() : modelBroken).add(label);
-            });
+            ConnectivityMatrix during = settled(TIMEOUT, m -> BrokenPaths.of(m, model).agree());
+            BrokenPaths broken = BrokenPaths.of(during, model);
+            Set<String> kernelBroken = broken.byKernel();
+            Set<String> modelBroken = broken.byModel();
             assertThat(kernelBroken).as(id + " breaks exactly what the model predicts from the nodes' snapshots")
                     .isEqualTo(modelBroken);
             if (!harmlessToTheMatrix().contains(id)) {
@@ -181,8 +173,16 @@ public abstract class BackendContract {
     @Order(3)
     void aCaptureOfTheMacDriftShowsTheFieldSignature() throws Exception {
         assumeTrue(lab.cluster().info().has(Capability.PACKET_CAPTURE), "the backend cannot capture here");
-        ContractCapture.fieldSignature(lab, directory, F);
+        ContractCapture.fieldSignature(lab, directory, faulty());
         heal("vtep-mac-drift");
+    }
+
+    /**
+     * The node faults go to: the cluster's first node as the backend built it (kind names its nodes itself, so the
+     * plan's names are not the cluster's).
+     */
+    private String faulty() {
+        return lab.spec().nodes().getFirst().name();
     }
 
     /** Applies the doctor's plans and proves the whole matrix healthy again. */
@@ -193,10 +193,68 @@ public abstract class BackendContract {
         // A new counter baseline: replies to the fault's traffic (SYN-ACK retransmissions) may still have been
         // dropped until the fix; only drops during the proof below count.
         doctor.examine();
-        ConnectivityMatrix after = lab.matrix(LabDoctor.VERIFY_TIMEOUT);
+        ConnectivityMatrix after = settled(LabDoctor.VERIFY_TIMEOUT, m -> m.failures().isEmpty());
         assertThat(after.failures()).as("traffic after fixing " + id + " with "
                 + plans.stream().map(FixPlan::fix).toList() + "\n" + after.render()).isEmpty();
         assertThat(named(doctor.examine())).as("the doctor after fixing " + id).isEmpty();
+    }
+
+    /**
+     * The matrix, measured again (up to {@value #MEASUREMENTS} times in all) while it is not what the test expects,
+     * a cell counting as passed once it passed in any measurement. A probe can fail without a broken path when its
+     * answer comes late (a TCG guest's one vCPU starved on a busy 2-core machine); a broken path fails every time,
+     * and a passed probe proves the path, so this never hides a fault, and costs nothing when the first matrix is as
+     * expected.
+     */
+    private ConnectivityMatrix settled(Duration timeout, Predicate<ConnectivityMatrix> expected) throws Exception {
+        ConnectivityMatrix matrix = lab.matrix(timeout);
+        for (int measured = 1; measured < MEASUREMENTS && !expected.test(matrix); measured++) {
+            matrix = passedInEither(matrix, lab.matrix(timeout));
+        }
+        return matrix;
+    }
+
+    private static ConnectivityMatrix passedInEither(ConnectivityMatrix first, ConnectivityMatrix second) {
+        assertThat(second.sources()).isEqualTo(first.sources());
+        assertThat(second.targets()).isEqualTo(first.targets());
+        List<List<ProbeResult>> cells = new ArrayList<>();
+        for (int row = 0; row < first.cells().size(); row++) {
+            List<ProbeResult> merged = new ArrayList<>();
+            for (int column = 0; column < first.cells().get(row).size(); column++) {
+                ProbeResult a = first.cells().get(row).get(column);
+                merged.add(a.outcome() == ProbeOutcome.OK ? a : second.cells().get(row).get(column));
+            }
+            cells.add(merged);
+        }
+        return new ConnectivityMatrix(first.sources(), first.targets(), cells);
+    }
+
+    /** The pod paths ("source -> target") the kernel broke, and those the model predicts broken. */
+    private record BrokenPaths(Set<String> byKernel, Set<String> byModel) {
+        static BrokenPaths of(ConnectivityMatrix matrix, DataplaneModel model) {
+            Set<String> kernelBroken = new TreeSet<>();
+            Set<String> modelBroken = new TreeSet<>();
+            cells(matrix).forEach((flow, label) -> {
+                String[] ends = label.split(" -> ");
+                boolean kernelOk = matrix.outcome(ends[0], ends[1]) == ProbeOutcome.OK;
+                boolean modelOk = model.reachability(List.of(flow)).get(flow);
+                if (kernelOk && !modelOk && model.exchange(flow.source(), flow.destination(), flow.transfer())
+                        .dependsOnLearnedPathMtu()) {
+                    return; // the kernel learned a path MTU while the matrix was measured (see Exchange)
+                }
+                if (!kernelOk) {
+                    kernelBroken.add(label);
+                }
+                if (!modelOk) {
+                    modelBroken.add(label);
+                }
+            });
+            return new BrokenPaths(kernelBroken, modelBroken);
+        }
+
+        boolean agree() {
+            return byKernel.equals(byModel);
+        }
     }
 
     /** Every (source, pod target) cell of the matrix as the flow the model plays, with its "source -> target" label. */
