@@ -74,10 +74,10 @@ class RunCommandTest {
 
     @Test
     void reproduceRejectsBadInputInOneLineWithExitTwo() {
-        assertThat(Main.run("reproduce", "--backend", "kind")).isEqualTo(Main.USAGE);
+        assertThat(Main.run("reproduce", "--backend", "no-such-backend")).isEqualTo(Main.USAGE);
         assertThat(Main.run("reproduce", "--nodes", "1")).isEqualTo(Main.USAGE);
         assertThat(Main.run("reproduce", "--nodes", "five")).isEqualTo(Main.USAGE);
-        assertThat(stderr().lines().toList()).containsExactly("vxlab: unknown backend 'kind'; available here: "
+        assertThat(stderr().lines().toList()).containsExactly("vxlab: unknown backend 'no-such-backend'; available here: "
                         + String.join(", ", Backends.names()),
                 "vxlab: --nodes must be from 2 to 256 (one /24 flannel lease per node in the field's 10.187.0.0/16 pod network), not 1", stderr().lines().toList().get(2));
         assertThat(stderr().lines().toList().get(2)).startsWith("vxlab: ").contains("'five'").contains("--nodes");
