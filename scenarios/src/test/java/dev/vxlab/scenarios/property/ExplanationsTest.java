@@ -13,6 +13,7 @@ import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.Severity;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,11 @@ class ExplanationsTest {
         for (var field : FaultIds.class.getFields()) {
             if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
                 String id = (String) field.get(null);
-                if (!id.equals(FaultIds.NM_MANAGES_CNI_DEVICES)) { // a risk: it drops nothing by itself
+                // nm-manages-cni-devices is a risk: it drops nothing by itself. The firewall's drops are netfilter
+                // verdicts, which the model does not play yet (no Verdict.Cause for them; issue 12 adds filters to it),
+                // so no model drop is theirs to explain, and the property tiers do not generate firewall faults.
+                if (!Set.of(FaultIds.NM_MANAGES_CNI_DEVICES, FaultIds.FIREWALL_DROPS_VXLAN,
+                        FaultIds.FIREWALL_DROPS_POD_FORWARDING).contains(id)) {
                     assertThat(Explanations.causes(id)).as(id + " accounts for some drop").isNotEmpty();
                 }
             }
