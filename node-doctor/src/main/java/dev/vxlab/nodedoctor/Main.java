@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
         description = {
                 "Examine this node for the faults host network managers cause to flannel's VXLAN dataplane, and fix them.",
                 "vxlab-node-doctor (--host | --netns NAME) --node-name NAME --nodes NODES.json "
-                        + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch]",
+                        + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch] [--npd]",
                 "Exit codes: 0 healthy, 1 findings, 2 bad input or environment."})
 public final class Main implements Callable<Integer> {
     @Mixin

@@ -17,6 +17,9 @@ public final class NodeDoctorRun {
     private NodeDoctorRun() {}
 
     public static int run(NodeOptions options, PrintStream out) throws NodeDoctorException {
+        if (options.npd) {
+            return NpdPlugin.run(options, out);
+        }
         if (options.where == null || options.nodesFile == null || options.nodeName == null) {
             throw new NodeDoctorException(
                     "on a real node, give --host or --netns NAME, and --node-name NAME and --nodes NODES.json");

@@ -54,12 +54,17 @@ public final class NodeOptions {
             + "--interval-ms for counters) and print each finding that appears or clears.")
     public boolean watch;
 
+    @Option(names = "--npd", description = "Run as a node-problem-detector custom plugin: one short line on stdout "
+            + "and NPD's exit codes (0 OK, 1 NonOK: a finding, 2 Unknown: the doctor could not look). "
+            + "See docs/npd.md.")
+    public boolean npd;
+
     @Option(names = "--interval-ms", defaultValue = "1000", description = "--watch: how often counters (otherhost "
             + "drops) are read again (default: ${DEFAULT-VALUE}).")
     public long intervalMillis;
 
     /** Whether any real-node option was given (else {@code vxlab doctor} examines a lab). */
     public boolean aimsAtANode() {
-        return where != null || nodesFile != null || nodeName != null;
+        return where != null || nodesFile != null || nodeName != null || npd;
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         "Examine nodes for the faults host network managers cause to flannel's VXLAN dataplane, and fix them.",
         "On a lab: vxlab doctor [--lab NAME] [--node N] [--json] [--fix [--apply]]",
         "On a real node: vxlab doctor (--host | --netns NAME) --node-name NAME --nodes NODES.json "
-                + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch]",
+                + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch] [--npd]",
         "Exit codes: 0 healthy, 1 findings, 2 bad input or environment."})
 final class DoctorCommand extends InLabCommand {
 
