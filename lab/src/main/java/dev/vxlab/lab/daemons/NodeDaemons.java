@@ -66,10 +66,12 @@ public final class NodeDaemons implements AutoCloseable {
 
     /**
      * Writes NetworkManager's configuration variants (a trigger and a prevention may go together); ours not listed are
-     * removed, the user's own files stay. A running NetworkManager reads them at its next restart or reload.
+     * removed, the user's own files stay. A running NetworkManager reads them at its next restart or reload. Returns
+     * what was written, node path to text.
      */
-    public void configure(List<NmConfig> configs) throws LabException {
+    public Map<String, String> configure(List<NmConfig> configs) throws LabException {
         prepare();
+        Map<String, String> written = new java.util.LinkedHashMap<>();
         try {
             for (NmConfig other : NmConfig.values()) {
                 if (!configs.contains(other)) {
@@ -77,14 +79,38 @@ public final class NodeDaemons implements AutoCloseable {
                 }
             }
             for (NmConfig config : configs) {
-                if (config != NmConfig.DEFAULT) {
-                    remote.put(config.dropIn(), config.content());
+                if (config == NmConfig.DEFAULT) {
+                    continue;
                 }
+                String text = config == NmConfig.UNDERLAY_PROFILE ? underlayProfile() : config.content();
+                remote.put(config.dropIn(), text);
+                if (config == NmConfig.UNDERLAY_PROFILE) {
+                    // NetworkManager ignores a keyfile that others may read.
+                    remote.run("chmod", "600", remote.processPath(config.dropIn())).orThrow();
+                }
+                written.put(config.dropIn(), text);
             }
+            return written;
+        } catch (dev.vxlab.detectors.remote.CommandFailedException e) {
+            throw new LabException("cannot write NetworkManager's configuration on node " + node() + ": "
+                    + e.getMessage(), e);
         } catch (RemoteException e) {
             throw new LabException("cannot write NetworkManager's configuration on node " + node() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The underlay's profile for this node: eth0's IPv4 address and default gateway as the node has them now. */
+    private String underlayProfile() throws LabException {
+        String device = "eth0";
+        String address = remote.run("ip", "-o", "-4", "addr", "show", "dev", device).stdout().lines()
+                .map(l -> l.replaceAll(".*\\binet ([0-9./]+).*", "$1")).filter(a -> a.matches("[0-9./]+")).findFirst()
+                .orElseThrow(() -> new LabException("node " + node() + " has no IPv4 address on " + device
+                        + " to write its NetworkManager profile from"));
+        Optional<String> gateway = remote.run("ip", "-o", "-4", "route", "show", "default", "dev", device).stdout()
+                .lines().map(l -> l.replaceAll(".*\\bvia ([0-9.]+).*", "$1")).filter(g -> g.matches("[0-9.]+"))
+                .findFirst();
+        return NmConfig.UNDERLAY_PROFILE.render(device, address, gateway);
     }
 
     /** Writes firewalld's configuration variant into the node's /etc/firewalld. */

@@ -604,9 +604,8 @@ public final class ScenarioRunner {
             if (!step.config().isEmpty()) {
                 if (nm) {
                     List<NmConfig> configs = step.config().stream().map(id -> NmConfig.byId(id).orElseThrow()).toList();
-                    daemons.configure(configs);
-                    configs.stream().filter(c -> c != NmConfig.DEFAULT)
-                            .forEach(c -> lines.add(c.dropIn() + ": " + c.content().strip().replace("\n", " ")));
+                    daemons.configure(configs).forEach((path, text) -> lines.add(path + ": "
+                            + text.strip().replace("\n\n", "\n").replace("\n", " ")));
                 } else {
                     FirewalldConfig config = FirewalldConfig.parse(step.config().getFirst(), lab.spec().podNetwork());
                     daemons.configure(config);
