@@ -96,7 +96,9 @@ public final class NodeDoctor {
         CommandRunner runner = netns == null ? CommandRunner.local() : CommandRunner.netns(netns);
         Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
         Path nsForNm = nsFile;
-        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm));
+        // Which devices NetworkManager activated itself: nmcli on the node (the fix restarts it instead of reloading).
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm))
+                .withActivatedDevices(() -> shell);
         try {
             return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile, nmConfig);
         } catch (SnapshotException e) {

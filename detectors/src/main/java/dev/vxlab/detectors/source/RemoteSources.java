@@ -32,9 +32,18 @@ public final class RemoteSources {
         };
     }
 
-    /** NetworkManager's configuration under the node's {@code configDirectory} and whether its process runs there. */
+    /**
+     * NetworkManager's configuration under the node's {@code configDirectory}, whether its process runs there, and
+     * which devices it activated itself.
+     */
     public static NmFactsSource networkManager(Remote remote, String configDirectory) {
-        return () -> {
+        return networkManager(remote, configDirectory, () -> remote);
+    }
+
+    /** The same, asking NetworkManager over the remote {@code bus} gives at the time of each read. */
+    public static NmFactsSource networkManager(Remote remote, String configDirectory,
+            java.util.function.Supplier<Remote> bus) {
+        NmFactsSource configured = () -> {
             try {
                 List<String> texts = new ArrayList<>();
                 remote.getText(configDirectory + "/NetworkManager.conf").ifPresent(texts::add);
@@ -51,6 +60,7 @@ public final class RemoteSources {
                         + e.getMessage(), e);
             }
         };
+        return configured.withActivatedDevices(bus);
     }
 
     /** A snapshot source for the node behind the remote. */
