@@ -63,6 +63,31 @@ public final class RemoteSources {
         return configured.withActivatedDevices(bus);
     }
 
+    /**
+     * udev's facts for the node behind the remote: its /etc/machine-id and the .link files in its
+     * /etc/systemd/network. Not inspected where the node has no readable machine id (a lab node before it ran any of
+     * its daemons' tools has none of its own).
+     */
+    public static dev.vxlab.detectors.state.UdevFacts udev(Remote remote) {
+        try {
+            Optional<String> machineId = remote.getText("/etc/machine-id").map(String::strip)
+                    .filter(id -> id.matches("[0-9a-fA-F]{32}"));
+            if (machineId.isEmpty()) {
+                return dev.vxlab.detectors.state.UdevFacts.NOT_INSPECTED;
+            }
+            List<dev.vxlab.detectors.state.UdevFacts.LinkFile> files = new ArrayList<>();
+            for (String name : remote.list("/etc/systemd/network")) {
+                if (name.endsWith(".link")) {
+                    remote.getText("/etc/systemd/network/" + name)
+                            .ifPresent(text -> files.add(dev.vxlab.detectors.state.UdevFacts.LinkFile.parse(name, text)));
+                }
+            }
+            return new dev.vxlab.detectors.state.UdevFacts(true, machineId, files);
+        } catch (RemoteException | RuntimeException e) {
+            return dev.vxlab.detectors.state.UdevFacts.NOT_INSPECTED;
+        }
+    }
+
     /** A snapshot source for the node behind the remote. */
     public static SnapshotSource snapshots(Remote remote, NmFactsSource nm) throws SnapshotException {
         return IpJsonSource.of(commands(remote), nm);

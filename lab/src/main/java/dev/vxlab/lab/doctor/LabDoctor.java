@@ -87,7 +87,8 @@ public final class LabDoctor implements AutoCloseable {
                 ? NmFactsSource.fromConfigDirectory(nodeFile(node, NM_CONFIG), () -> NetworkManagerProcess.runsIn(netns.get()))
                         .withActivatedDevices(() -> labRemote(node))
                 : RemoteSources.networkManager(node.remote(), NM_CONFIG, () -> labRemote(node));
-        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()));
+        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()))
+                .withUdev(RemoteSources.udev(node.remote()));
     }
 
     private Remote labRemote(ClusterNode node) {

@@ -188,9 +188,13 @@ public sealed interface ScenarioStep {
             return daemon;
         }
 
-        /** The client that drives it: nmcli or firewall-cmd. */
+        /** The client that drives it: nmcli, firewall-cmd, or udevadm (udev: no daemon, its builtin run confined). */
         public String client() {
-            return daemon.equals("networkmanager") ? "nmcli" : "firewall-cmd";
+            return switch (daemon) {
+                case "networkmanager" -> "nmcli";
+                case "udev" -> "udevadm";
+                default -> "firewall-cmd";
+            };
         }
     }
 }

@@ -640,7 +640,7 @@ public final class ScenarioRunner {
                 report.step(title, typed, lines);
                 return;
             }
-            CommandResult result = daemons.run(step.command());
+            CommandResult result = step.daemon().equals("udev") ? daemons.udev(step.command()) : daemons.run(step.command());
             // nmcli clears its progress line with an escape sequence; the report keeps the text only.
             String output = (result.stdout() + result.stderr()).replace("\u001b[2K", "").strip();
             output.lines().filter(l -> !l.isBlank()).forEach(lines::add);
