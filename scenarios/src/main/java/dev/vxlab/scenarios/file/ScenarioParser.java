@@ -310,7 +310,7 @@ public final class ScenarioParser {
      * uevents.
      */
     private ScenarioStep udev(int line, YamlNode.Mapping body) throws ScenarioFileException {
-        schema.allowOnly(body, "udev", "node", "udevadm");
+        schema.allowOnly(body, "udev", "node", "udevadm", "expect");
         String node = refs.node(schema.require(body, "node", "udev"));
         YamlNode words = schema.require(body, "udevadm", "udev");
         List<String> command = new ArrayList<>(List.of("udevadm"));
@@ -322,7 +322,15 @@ public final class ScenarioParser {
             throw schema.error(words, "a udev step runs 'test-builtin net_setup_link /sys/class/net/DEV' or 'info ...',"
                     + " not " + Excerpt.quote(String.join(" ", command.subList(1, command.size()))));
         }
-        return new ScenarioStep.Daemon(line, "udev", node, List.of(), Optional.empty(), command, false);
+        List<String> contains = new ArrayList<>();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
+            schema.allowOnly(expect, "a udev step's expect", "contains");
+            for (YamlNode text : schema.oneOrMany(schema.require(expect, "contains", "a udev step's expect"))) {
+                contains.add(schema.text(text, "contains"));
+            }
+        }
+        return new ScenarioStep.Daemon(line, "udev", node, List.of(), Optional.empty(), command, false, contains);
     }
 
     private ScenarioStep daemon(int line, String daemon, YamlNode.Mapping body) throws ScenarioFileException {

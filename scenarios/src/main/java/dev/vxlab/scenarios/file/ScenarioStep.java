@@ -176,12 +176,19 @@ public sealed interface ScenarioStep {
      * succeed unless {@code fails} is true.
      */
     record Daemon(int line, String daemon, String node, List<String> config, Optional<String> action,
-            List<String> command, boolean fails) implements ScenarioStep {
+            List<String> command, boolean fails, List<String> contains) implements ScenarioStep {
         public static final List<String> ACTIONS = List.of("start", "stop", "restart", "reload");
 
         public Daemon {
             config = List.copyOf(config);
             command = List.copyOf(command);
+            contains = List.copyOf(contains);
+        }
+
+        /** A step whose command's output is not checked. */
+        public Daemon(int line, String daemon, String node, List<String> config, Optional<String> action,
+                List<String> command, boolean fails) {
+            this(line, daemon, node, config, action, command, fails, List.of());
         }
 
         public String kind() {

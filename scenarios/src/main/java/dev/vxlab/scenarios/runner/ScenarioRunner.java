@@ -649,6 +649,10 @@ public final class ScenarioRunner {
             String shown = "`" + String.join(" ", step.command()) + "` on node " + step.node();
             expect(step, shown + (step.fails() ? " is refused" : " succeeds"), result.ok() != step.fails(),
                     "exit " + result.exitCode() + (output.isEmpty() ? "" : ": " + Evidence.list(output.lines().toList())));
+            for (String text : step.contains()) {
+                expect(step, shown + " shows '" + text + "'", output.contains(text),
+                        output.isEmpty() ? "(no output)" : Evidence.list(output.lines().toList()));
+            }
         }
 
         private void counter(ScenarioStep.Counter step) throws LabException {
