@@ -29,7 +29,12 @@ record ConfinedRemote(Remote node, NodeDaemons daemons) implements Remote {
     public CommandResult run(Command command) {
         Optional<Daemon> restart = restartOf(command.argv());
         if (restart.isPresent()) {
-            // A fix's `systemctl restart NetworkManager`: the node's confined daemon is the one to restart.
+            // A fix's `systemctl restart NetworkManager`: the node's confined daemon is the one to restart (never the
+            // machine's: one that does not run here is an error, not a command passed on).
+            if (!daemons.running(restart.get())) {
+                return new CommandResult(command.argv(), 1, "", restart.get().comm() + " does not run on node "
+                        + name());
+            }
             try {
                 daemons.restart(restart.get());
                 return new CommandResult(command.argv(), 0, "", "");
@@ -55,7 +60,7 @@ record ConfinedRemote(Remote node, NodeDaemons daemons) implements Remote {
             return Optional.empty();
         }
         return java.util.Arrays.stream(Daemon.values())
-                .filter(d -> d != Daemon.DBUS && d.comm().equals(argv.get(2)) && daemons.running(d)).findFirst();
+                .filter(d -> d != Daemon.DBUS && d.comm().equals(argv.get(2))).findFirst();
     }
 
     @Override
