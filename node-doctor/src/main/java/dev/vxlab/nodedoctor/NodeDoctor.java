@@ -61,6 +61,7 @@ public final class NodeDoctor {
     private final Optional<SubnetEnv> subnetEnv;
     private final SnapshotSource source;
     private final RealNode node;
+    private final Remote shell;
     private final Path namespaceFile;
     private final Path nmConfig;
     private final Doctor doctor = Doctor.load();
@@ -72,6 +73,7 @@ public final class NodeDoctor {
             Remote shell, Path namespaceFile, Path nmConfig) {
         // kubectl (the flanneld restart) runs where the doctor runs, with the user's kubeconfig.
         this.node = new RealNode(shell, LocalRemote.host("this machine"), this::onThisNode);
+        this.shell = shell;
         this.nodeName = nodeName;
         this.advertised = advertised;
         this.subnetEnv = subnetEnv;
@@ -96,7 +98,9 @@ public final class NodeDoctor {
         CommandRunner runner = netns == null ? CommandRunner.local() : CommandRunner.netns(netns);
         Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
         Path nsForNm = nsFile;
-        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm));
+        // Which devices NetworkManager activated itself: nmcli on the node (the fix restarts it instead of reloading).
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm))
+                .withActivatedDevices(() -> shell);
         try {
             return new NodeDoctor(nodeName, view, env, IpJsonSource.of(runner, nm), shell, nsFile, nmConfig);
         } catch (SnapshotException e) {
@@ -136,7 +140,8 @@ public final class NodeDoctor {
     public Examined examine() throws NodeDoctorException {
         NodeState state;
         try {
-            state = source.snapshot();
+            // udev's facts (machine id, .link files) from the node's files: whether udev gave flannel.1 its MAC.
+            state = source.snapshot().withUdev(dev.vxlab.detectors.source.RemoteSources.udev(shell));
         } catch (SnapshotException e) {
             throw new NodeDoctorException(e.getMessage(), e);
         }

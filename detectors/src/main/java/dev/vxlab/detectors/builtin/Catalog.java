@@ -57,6 +57,7 @@ final class Catalog {
             FixIds.FIREWALL_ALLOW_FLANNEL);
     static final FaultKind FIREWALL_DROPS_POD_FORWARDING = kind(FaultIds.FIREWALL_DROPS_POD_FORWARDING, CRITICAL,
             FixIds.FIREWALL_ALLOW_FLANNEL);
+    static final FaultKind UDEV_MAC_POLICY = kind(FaultIds.UDEV_MAC_POLICY, RISK, FixIds.UDEV_LINK_MAC_NONE);
 
     private Catalog() {}
 

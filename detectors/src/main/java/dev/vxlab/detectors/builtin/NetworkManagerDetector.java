@@ -44,7 +44,8 @@ public final class NetworkManagerDetector implements Detector {
                 "NetworkManager unmanaged-devices covers interface-name:flannel*, interface-name:" + bridge
                         + ", interface-name:veth*",
                 "NetworkManager runs; unmanaged-devices misses " + String.join(", ", uncovered) + " (" + configured
-                        + ")",
+                        + ")" + (nm.activatedDevices().isEmpty() ? ""
+                                : "; it activated " + String.join(", ", nm.activatedDevices()) + " itself"),
                 "NetworkManager on " + in.self().publicIp() + " may manage " + String.join(", ", uncovered)
                         + ": a restart or re-activation can change flannel.1's MAC, drop its address and routes, or"
                         + " detach pods (the field bug)"));

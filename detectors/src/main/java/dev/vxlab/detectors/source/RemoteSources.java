@@ -32,9 +32,18 @@ public final class RemoteSources {
         };
     }
 
-    /** NetworkManager's configuration under the node's {@code configDirectory} and whether its process runs there. */
+    /**
+     * NetworkManager's configuration under the node's {@code configDirectory}, whether its process runs there, and
+     * which devices it activated itself.
+     */
     public static NmFactsSource networkManager(Remote remote, String configDirectory) {
-        return () -> {
+        return networkManager(remote, configDirectory, () -> remote);
+    }
+
+    /** The same, asking NetworkManager over the remote {@code bus} gives at the time of each read. */
+    public static NmFactsSource networkManager(Remote remote, String configDirectory,
+            java.util.function.Supplier<Remote> bus) {
+        NmFactsSource configured = () -> {
             try {
                 List<String> texts = new ArrayList<>();
                 remote.getText(configDirectory + "/NetworkManager.conf").ifPresent(texts::add);
@@ -51,6 +60,32 @@ public final class RemoteSources {
                         + e.getMessage(), e);
             }
         };
+        return configured.withActivatedDevices(bus);
+    }
+
+    /**
+     * udev's facts for the node behind the remote: its /etc/machine-id and the .link files in its
+     * /etc/systemd/network. Not inspected where the node has no readable machine id (a lab node before it ran any of
+     * its daemons' tools has none of its own).
+     */
+    public static dev.vxlab.detectors.state.UdevFacts udev(Remote remote) {
+        try {
+            Optional<String> machineId = remote.getText("/etc/machine-id").map(String::strip)
+                    .filter(id -> id.matches("[0-9a-fA-F]{32}"));
+            if (machineId.isEmpty()) {
+                return dev.vxlab.detectors.state.UdevFacts.NOT_INSPECTED;
+            }
+            List<dev.vxlab.detectors.state.UdevFacts.LinkFile> files = new ArrayList<>();
+            for (String name : remote.list("/etc/systemd/network")) {
+                if (name.endsWith(".link")) {
+                    remote.getText("/etc/systemd/network/" + name)
+                            .ifPresent(text -> files.add(dev.vxlab.detectors.state.UdevFacts.LinkFile.parse(name, text)));
+                }
+            }
+            return new dev.vxlab.detectors.state.UdevFacts(true, machineId, files);
+        } catch (RemoteException | RuntimeException e) {
+            return dev.vxlab.detectors.state.UdevFacts.NOT_INSPECTED;
+        }
     }
 
     /** A snapshot source for the node behind the remote. */

@@ -24,9 +24,12 @@ public final class FixIds {
     /** firewalld's permanent rules for VXLAN's port and the pod network (trusted zone), then a reload. */
     public static final String FIREWALL_ALLOW_FLANNEL = "firewall-allow-flannel";
 
+    /** A .link file keeping flannel*'s MAC from udev's MACAddressPolicy (/etc/systemd/network/10-flannel.link). */
+    public static final String UDEV_LINK_MAC_NONE = "udev-link-mac-none";
+
     public static final List<String> ALL = List.of(FLANNEL_RESYNC, RESTORE_VTEP_MAC, RESTORE_ROUTES, RESTORE_ADDRESS,
             LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES,
-            FIREWALL_ALLOW_FLANNEL);
+            FIREWALL_ALLOW_FLANNEL, UDEV_LINK_MAC_NONE);
 
     private FixIds() {}
 }

@@ -15,13 +15,29 @@ import java.util.Objects;
  * @param inspected        false when nobody looked (see {@link #NOT_INSPECTED}); the other fields are then meaningless
  * @param running          whether the NetworkManager service runs on the node
  * @param unmanagedDevices the effective unmanaged-devices specs, in configuration order
+ * @param activatedDevices the devices NetworkManager has activated (or is activating) with a profile of its own, as
+ *                         {@code nmcli -t -f DEVICE,STATE device} says "connected" or "connecting (...)"; not those
+ *                         it merely found configured ("connected (externally)"). Reloading a configuration that makes
+ *                         such a device unmanaged makes NetworkManager deconfigure it (docs/networkmanager.md)
  */
-public record NmFacts(boolean inspected, boolean running, List<String> unmanagedDevices) {
+public record NmFacts(boolean inspected, boolean running, List<String> unmanagedDevices,
+        List<String> activatedDevices) {
     /** Nothing is known about NetworkManager on this node. */
     public static final NmFacts NOT_INSPECTED = new NmFacts(false, false, List.of());
 
     public NmFacts {
         unmanagedDevices = List.copyOf(Objects.requireNonNull(unmanagedDevices, "unmanagedDevices"));
+        activatedDevices = List.copyOf(Objects.requireNonNull(activatedDevices, "activatedDevices"));
+    }
+
+    /** Facts where nobody asked NetworkManager which devices it activated. */
+    public NmFacts(boolean inspected, boolean running, List<String> unmanagedDevices) {
+        this(inspected, running, unmanagedDevices, List.of());
+    }
+
+    /** These facts with the devices NetworkManager activated itself. */
+    public NmFacts withActivatedDevices(List<String> devices) {
+        return new NmFacts(inspected, running, unmanagedDevices, devices);
     }
 
     /** Whether the configuration marks a device of this name unmanaged. */

@@ -25,10 +25,22 @@ import java.util.Set;
  * @param sysctls     forwarding and reverse-path filtering
  * @param networkManager NetworkManager's facts, or {@link NmFacts#NOT_INSPECTED}
  * @param firewall    the node's nftables ruleset, or {@link dev.vxlab.detectors.firewall.Ruleset#NOT_INSPECTED}
+ * @param udev        the node's machine id and .link files, or {@link UdevFacts#NOT_INSPECTED}
  */
 public record NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
                         List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
-                        dev.vxlab.detectors.firewall.Ruleset firewall) {
+                        dev.vxlab.detectors.firewall.Ruleset firewall, UdevFacts udev) {
+
+    /** A snapshot whose udev facts nobody read. */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager, dev.vxlab.detectors.firewall.Ruleset firewall) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, UdevFacts.NOT_INSPECTED);
+    }
+
+    /** The same snapshot with the node's udev facts read beside it. */
+    public NodeState withUdev(UdevFacts facts) {
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, facts);
+    }
 
     /** A snapshot whose firewall nobody read (the sources of the dataplane do not read nftables). */
     public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
@@ -39,7 +51,7 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
 
     /** The same snapshot with the node's nftables ruleset read beside it. */
     public NodeState withFirewall(dev.vxlab.detectors.firewall.Ruleset ruleset) {
-        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset);
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, udev);
     }
 
     public NodeState {
@@ -51,6 +63,7 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(networkManager, "networkManager");
         Objects.requireNonNull(firewall, "firewall");
+        Objects.requireNonNull(udev, "udev");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < links.size(); i++) {
             Link link = links.get(i);
@@ -126,6 +139,6 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
      */
     public NodeState withoutCounters() {
         return new NodeState(links.stream().map(Link::withoutCounters).toList(), addresses, routes, neighbors, fdb,
-                sysctls, networkManager, firewall);
+                sysctls, networkManager, firewall, udev);
     }
 }

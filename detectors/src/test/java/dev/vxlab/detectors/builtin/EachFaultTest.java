@@ -56,6 +56,7 @@ class EachFaultTest {
         }
         all.add(new Mutation.RpFilterStrict("all"));
         all.add(new Mutation.FirewalldDefaultZone());
+        all.add(new Mutation.UdevPersistentMac("e802195cf2fbf8e48a79b30e68079193"));
         return all;
     }
 
@@ -105,6 +106,7 @@ class EachFaultTest {
         assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_VXLAN)).containsExactly("firewall-allow-flannel");
         assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_POD_FORWARDING)).containsExactly("firewall-allow-flannel");
         assertThat(fixesOf(all, FaultIds.MTU_MISMATCH)).containsExactly("restore-mtu");
+        assertThat(fixesOf(all, FaultIds.UDEV_MAC_POLICY)).containsExactly("udev-link-mac-none");
         assertThat(fixesOf(all, FaultIds.BRIDGE_PORT_DETACHED)).containsExactly("reattach-bridge-port");
         assertThat(fixesOf(all, FaultIds.VXLAN_DEVICE_MISSING)).containsExactly("flannel-resync");
         assertThat(fixesOf(all, FaultIds.VTEP_ADDRESS_MISSING)).containsExactly("flannel-resync", "restore-address");

@@ -92,6 +92,26 @@ public sealed interface Mutation {
         }
     }
 
+    /**
+     * udev's MACAddressPolicy=persistent gives flannel.1 the MAC it derives from the node's machine id (no .link file
+     * keeps it), after flanneld advertised the kernel's: the drift, and udev named as its cause.
+     */
+    record UdevPersistentMac(String machineId) implements Mutation {
+        public String slot() {
+            return "mac";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.VTEP_MAC_DRIFT, t.vtep(), Needs.VTEP),
+                    new Expected(FaultIds.UDEV_MAC_POLICY, t.vtep(), Needs.VTEP));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            var udev = new dev.vxlab.detectors.state.UdevFacts(true, Optional.of(machineId), List.of());
+            return KernelEdits.setMac(s, t.vtep(), udev.persistentMac(t.vtep()).orElseThrow()).withUdev(udev);
+        }
+    }
+
     record DeleteVxlan() implements Mutation {
         public String slot() {
             return "vxlan";

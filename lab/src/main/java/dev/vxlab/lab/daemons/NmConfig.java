@@ -29,6 +29,25 @@ public enum NmConfig {
     KEEP_CONFIGURATION_NO("keep-configuration-no", """
             [device]
             keep-configuration=no
+            """),
+    /**
+     * Not a drop-in: the node's underlay (eth0) as a node's installer configures it, a keyfile profile with its static
+     * address and gateway (filled in from the node, see {@link #render}). Without one, NetworkManager started with
+     * keep-configuration=no would take eth0's address too (it tries DHCP), which no real node's profile does.
+     */
+    UNDERLAY_PROFILE("underlay-profile", """
+            [connection]
+            id=vxlab-underlay
+            type=ethernet
+            interface-name=%DEVICE%
+            autoconnect=true
+
+            [ipv4]
+            method=manual
+            address1=%ADDRESS%
+
+            [ipv6]
+            method=disabled
             """);
 
     private final String id;
@@ -48,9 +67,24 @@ public enum NmConfig {
         return content;
     }
 
-    /** The drop-in's node path: numbered so the field's unmanaged-devices file reads last and wins. */
+    /**
+     * The drop-in's node path: numbered so the field's unmanaged-devices file reads last and wins; the underlay's
+     * profile is a connection keyfile instead.
+     */
     public String dropIn() {
+        if (this == UNDERLAY_PROFILE) {
+            return "/etc/NetworkManager/system-connections/vxlab-underlay.nmconnection";
+        }
         return "/etc/NetworkManager/conf.d/" + (this == UNMANAGED_FLANNEL ? "90" : "50") + "-vxlab-" + id + ".conf";
+    }
+
+    /**
+     * The file's text for a node whose underlay is {@code device} with {@code address} (CIDR) and, if any,
+     * {@code gateway}; the drop-ins are the same on every node.
+     */
+    public String render(String device, String address, Optional<String> gateway) {
+        return content.replace("%DEVICE%", device)
+                .replace("%ADDRESS%", address + gateway.map(g -> "," + g).orElse(""));
     }
 
     public static Optional<NmConfig> byId(String id) {

@@ -33,6 +33,9 @@ public final class NodeDaemons implements AutoCloseable {
     public static final String STATE = "/var/lib/vxlab/daemons";
     public static final String NM_ETC = "/etc/NetworkManager";
     public static final String FW_ETC = "/etc/firewalld";
+    /** Where udev reads the node's .link files (confined runs of udevadm see the node's own). */
+    public static final String NETWORK_ETC = "/etc/systemd/network";
+    public static final String MACHINE_ID = "/etc/machine-id";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** Commands that talk to a daemon over the system bus: the node's remote runs them inside the confinement. */
@@ -66,10 +69,12 @@ public final class NodeDaemons implements AutoCloseable {
 
     /**
      * Writes NetworkManager's configuration variants (a trigger and a prevention may go together); ours not listed are
-     * removed, the user's own files stay. A running NetworkManager reads them at its next restart or reload.
+     * removed, the user's own files stay. A running NetworkManager reads them at its next restart or reload. Returns
+     * what was written, node path to text.
      */
-    public void configure(List<NmConfig> configs) throws LabException {
+    public Map<String, String> configure(List<NmConfig> configs) throws LabException {
         prepare();
+        Map<String, String> written = new java.util.LinkedHashMap<>();
         try {
             for (NmConfig other : NmConfig.values()) {
                 if (!configs.contains(other)) {
@@ -77,14 +82,38 @@ public final class NodeDaemons implements AutoCloseable {
                 }
             }
             for (NmConfig config : configs) {
-                if (config != NmConfig.DEFAULT) {
-                    remote.put(config.dropIn(), config.content());
+                if (config == NmConfig.DEFAULT) {
+                    continue;
                 }
+                String text = config == NmConfig.UNDERLAY_PROFILE ? underlayProfile() : config.content();
+                remote.put(config.dropIn(), text);
+                if (config == NmConfig.UNDERLAY_PROFILE) {
+                    // NetworkManager ignores a keyfile that others may read.
+                    remote.run("chmod", "600", remote.processPath(config.dropIn())).orThrow();
+                }
+                written.put(config.dropIn(), text);
             }
+            return written;
+        } catch (dev.vxlab.detectors.remote.CommandFailedException e) {
+            throw new LabException("cannot write NetworkManager's configuration on node " + node() + ": "
+                    + e.getMessage(), e);
         } catch (RemoteException e) {
             throw new LabException("cannot write NetworkManager's configuration on node " + node() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The underlay's profile for this node: eth0's IPv4 address and default gateway as the node has them now. */
+    private String underlayProfile() throws LabException {
+        String device = "eth0";
+        String address = remote.run("ip", "-o", "-4", "addr", "show", "dev", device).stdout().lines()
+                .map(l -> l.replaceAll(".*\\binet ([0-9./]+).*", "$1")).filter(a -> a.matches("[0-9./]+")).findFirst()
+                .orElseThrow(() -> new LabException("node " + node() + " has no IPv4 address on " + device
+                        + " to write its NetworkManager profile from"));
+        Optional<String> gateway = remote.run("ip", "-o", "-4", "route", "show", "default", "dev", device).stdout()
+                .lines().map(l -> l.replaceAll(".*\\bvia ([0-9.]+).*", "$1")).filter(g -> g.matches("[0-9.]+"))
+                .findFirst();
+        return NmConfig.UNDERLAY_PROFILE.render(device, address, gateway);
     }
 
     /** Writes firewalld's configuration variant into the node's /etc/firewalld. */
@@ -221,6 +250,7 @@ public final class NodeDaemons implements AutoCloseable {
             remote.put(STATE + "/resolv.conf", "# node " + hostname + "'s own resolv.conf (vxlab)\n");
             seed(NM_ETC, "NetworkManager.conf");
             seed(FW_ETC, "firewalld.conf");
+            ownSystemdNetwork();
             nodeNet = remote.run("readlink", "/proc/self/ns/net").orThrow().stdout().strip();
             launcher = List.of("unshare", "--mount", "--uts", "--propagation", "private", "--", "sh",
                     processPath(STATE + "/confine.sh"), processPath(STATE), processPath(NM_ETC), processPath(FW_ETC),
@@ -228,6 +258,23 @@ public final class NodeDaemons implements AutoCloseable {
         } catch (RemoteException | dev.vxlab.detectors.remote.CommandFailedException e) {
             throw new LabException("cannot prepare node " + node() + " for its daemons: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A namespace node's own /etc/systemd/network (empty: the node's .link files, which udev's net_setup_link reads and
+     * the doctor's udev fix writes) and /etc/machine-id (fresh for every lab, so each node's "persistent" MACs are its
+     * own, as on real machines). A node whose files are its own (a VM) keeps its own.
+     */
+    private void ownSystemdNetwork() throws RemoteException, LabException {
+        String network = processPath(NETWORK_ETC);
+        if (network.equals(NETWORK_ETC)) {
+            return;
+        }
+        remote.run("rm", "-rf", network);
+        remote.run("mkdir", "-p", network);
+        byte[] id = new byte[16];
+        new java.security.SecureRandom().nextBytes(id);
+        remote.put(MACHINE_ID, java.util.HexFormat.of().formatHex(id) + "\n");
     }
 
     /** The node's own copy of a package's configuration directory, made once from this machine's package files. */
@@ -261,17 +308,7 @@ public final class NodeDaemons implements AutoCloseable {
      * uses the bus, the node's private bus, the one whose id was read when it started).
      */
     private void preflight(Daemon daemon) throws LabException {
-        CommandResult inside = run(List.of("ip", "-o", "link", "show"));
-        if (!inside.ok()) {
-            throw new LabException("refusing to start " + daemon.comm() + " on node " + node() + ": "
-                    + inside.stderr().strip());
-        }
-        Set<String> seen = linkNames(inside.stdout());
-        Set<String> node = linkNames(remote.run("ip", "-o", "link", "show").stdout());
-        if (!seen.equals(node)) {
-            throw new LabException("refusing to start " + daemon.comm() + " on node " + node() + ": it would see links "
-                    + seen + ", the node has " + node);
-        }
+        seesOnlyTheNodesLinks(daemon.comm());
         if (daemon != Daemon.DBUS) {
             Optional<String> id = busId();
             if (id.isEmpty() || !id.get().equals(busId)) {
@@ -279,6 +316,40 @@ public final class NodeDaemons implements AutoCloseable {
                         + ": the system bus it would reach is not the node's private one");
             }
         }
+    }
+
+    /** Refuses unless a confined program sees exactly the node's links, in the kernel and in /sys/class/net. */
+    private void seesOnlyTheNodesLinks(String what) throws LabException {
+        CommandResult inside = run(List.of("ip", "-o", "link", "show"));
+        if (!inside.ok()) {
+            throw new LabException("refusing to start " + what + " on node " + node() + ": " + inside.stderr().strip());
+        }
+        Set<String> seen = linkNames(inside.stdout());
+        Set<String> node = linkNames(remote.run("ip", "-o", "link", "show").stdout());
+        if (!seen.equals(node)) {
+            throw new LabException("refusing to start " + what + " on node " + node() + ": it would see links "
+                    + seen + ", the node has " + node);
+        }
+        // udev works on /sys: its view of the network devices must be the node's too (ip netns exec remounts it).
+        CommandResult sys = run(List.of("ls", "/sys/class/net"));
+        Set<String> inSys = new TreeSet<>(sys.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+        if (!sys.ok() || !inSys.equals(node)) {
+            throw new LabException("refusing to start " + what + " on node " + node() + ": /sys/class/net shows "
+                    + inSys + ", the node has " + node);
+        }
+    }
+
+    /**
+     * Runs udev's own code confined to the node ({@code udevadm test-builtin net_setup_link /sys/class/net/DEV}: what
+     * systemd-udevd does on a network device's add event), after checking it sees only the node's devices. Nothing
+     * of udev runs on: no udevd, no uevents; the node's /run, .link files and machine-id are its own.
+     */
+    public CommandResult udev(List<String> argv) throws LabException {
+        if (argv.isEmpty() || !argv.getFirst().equals("udevadm")) {
+            throw new LabException("not a udevadm command: " + argv);
+        }
+        seesOnlyTheNodesLinks("udevadm");
+        return run(argv);
     }
 
     private Optional<String> busId() throws LabException {

@@ -81,10 +81,22 @@ public final class LabDoctor implements AutoCloseable {
      */
     public NodeState snapshot(ClusterNode node) throws LabException {
         Optional<Path> netns = node.netnsFastPath();
+        // nmcli (which devices NetworkManager activated) goes through the lab's remote: into the node's confinement
+        // where it runs the real daemon.
         NmFactsSource nm = netns.isPresent()
                 ? NmFactsSource.fromConfigDirectory(nodeFile(node, NM_CONFIG), () -> NetworkManagerProcess.runsIn(netns.get()))
-                : RemoteSources.networkManager(node.remote(), NM_CONFIG);
-        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()));
+                        .withActivatedDevices(() -> labRemote(node))
+                : RemoteSources.networkManager(node.remote(), NM_CONFIG, () -> labRemote(node));
+        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()))
+                .withUdev(RemoteSources.udev(node.remote()));
+    }
+
+    private Remote labRemote(ClusterNode node) {
+        try {
+            return lab.remote(node.name());
+        } catch (LabException e) {
+            return node.remote();
+        }
     }
 
     /**

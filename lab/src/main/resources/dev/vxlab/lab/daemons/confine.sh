@@ -20,11 +20,20 @@ mount --bind "$state/run" /run
 mount --bind "$state/nm-state" /var/lib/NetworkManager
 mount --bind "$nm_etc" /etc/NetworkManager
 mount --bind "$fw_etc" /etc/firewalld
-mount --bind "$state/fw-state" /var/lib/firewalld
+# firewalld 1.3 keeps nothing in /var/lib/firewalld and its package does not create it: bind it only where it exists.
+[ ! -d /var/lib/firewalld ] || mount --bind "$state/fw-state" /var/lib/firewalld
 mount --bind "$state/log" /var/log
 mount --bind "$state/resolv.conf" /etc/resolv.conf
 # firewalld loads kernel modules through modprobe: the stub logs the request and loads nothing.
-mount --bind "$state/kmod" "$(readlink -f /sbin/modprobe)"
+# Without kmod installed there is no modprobe to cover (and none to load anything with).
+modprobe=$(command -v modprobe || true)
+[ -z "$modprobe" ] || mount --bind "$state/kmod" "$(readlink -f "$modprobe")"
+# udev's net_setup_link (udevadm test-builtin, docs/networkmanager.md) reads .link files from /etc/systemd/network and
+# derives "persistent" MACs from /etc/machine-id: the node's own, next to its /etc/NetworkManager. On a node whose
+# files are its own (a VM), these are the same paths and the binds change nothing.
+node_etc=$(dirname "$nm_etc")
+[ ! -d "$node_etc/systemd/network" ] || [ ! -d /etc/systemd/network ] || mount --bind "$node_etc/systemd/network" /etc/systemd/network
+[ ! -f "$node_etc/machine-id" ] || [ ! -f /etc/machine-id ] || mount --bind "$node_etc/machine-id" /etc/machine-id
 # NetworkManager waits for udev forever where /sys is writable and no udev runs; read-only /sys tells it so.
 mount -o remount,bind,ro /sys 2>/dev/null || mount -t sysfs -o ro sysfs /sys
 hostname "$host"

@@ -114,6 +114,50 @@ class ConfinedDaemonsTest {
         assertThat(HostFacts.daemonProcesses()).isEmpty();
     }
 
+    /**
+     * udev's own net_setup_link, confined to node 0, gives a device created there without a MAC exactly the MAC the
+     * doctor derives from the node's machine id; the other node and the machine keep theirs; the fix's link file makes
+     * the same action keep the kernel's MAC.
+     */
+    @Test
+    void udevsNetSetupLinkReMacsOnlyItsNodesDeviceAndTheLinkFileStopsIt() throws Exception {
+        RequiredTool.require("udevadm", RequiredTool.onPath("udevadm"), "apt-get install --no-install-recommends udev");
+        HostFacts before = HostFacts.read();
+        String hostUdev = HostFacts.sh("ls -A /etc/systemd/network; cat /etc/machine-id; ls -d /run/udev 2>&1");
+        try (Lab lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir))) {
+            Remote node = lab.cluster().node(N0).remote();
+            Remote other = lab.cluster().node(SPEC.nodes().get(1).name()).remote();
+            String otherLinks = other.run("ip", "-br", "link").stdout();
+            NodeDaemons daemons = lab.daemons(N0);
+            List<String> setupLink = List.of("udevadm", "test-builtin", "net_setup_link", "/sys/class/net/flannel.9");
+
+            assertThat(node.run("ip", "link", "add", "flannel.9", "type", "vxlan", "id", "9", "dstport", "8472",
+                    "nolearning").ok()).isTrue();
+            String kernels = node.run("cat", "/sys/class/net/flannel.9/address").stdout().strip();
+            var udev = daemons.udev(setupLink);
+            assertThat(udev.ok()).as(udev.stderr()).isTrue();
+            var facts = dev.vxlab.detectors.source.RemoteSources.udev(node);
+            assertThat(facts.inspected()).isTrue();
+            String persistent = facts.persistentMac("flannel.9").orElseThrow().toString();
+            assertThat(udev.stdout() + udev.stderr()).contains("Applying persistent MAC address: " + persistent);
+            assertThat(node.run("cat", "/sys/class/net/flannel.9/address").stdout().strip())
+                    .isEqualTo(persistent).isNotEqualTo(kernels);
+            assertThat(other.run("ip", "-br", "link").stdout()).isEqualTo(otherLinks);
+
+            node.put(dev.vxlab.detectors.fix.builtin.UdevLinkMacNone.LINK_FILE,
+                    dev.vxlab.detectors.fix.builtin.UdevLinkMacNone.CONTENT);
+            node.run("ip", "link", "del", "flannel.9");
+            node.run("ip", "link", "add", "flannel.9", "type", "vxlan", "id", "9", "dstport", "8472", "nolearning");
+            String again = node.run("cat", "/sys/class/net/flannel.9/address").stdout().strip();
+            var kept = daemons.udev(setupLink);
+            assertThat(kept.stdout() + kept.stderr()).contains("10-flannel.link is applied");
+            assertThat(node.run("cat", "/sys/class/net/flannel.9/address").stdout().strip()).isEqualTo(again);
+        }
+        assertThat(HostFacts.read()).isEqualTo(before);
+        assertThat(HostFacts.sh("ls -A /etc/systemd/network; cat /etc/machine-id; ls -d /run/udev 2>&1"))
+                .isEqualTo(hostUdev);
+    }
+
     @Test
     void aStopChecksThePidIsTheDaemonFirst() throws Exception {
         try (Lab lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir))) {
@@ -192,7 +236,7 @@ class ConfinedDaemonsTest {
             }
         }
 
-        private static String sh(String line) {
+        static String sh(String line) {
             return ProcessRunner.run(new Command(List.of("sh", "-c", line), "", java.util.Map.of(),
                     java.time.Duration.ofSeconds(20))).stdout();
         }

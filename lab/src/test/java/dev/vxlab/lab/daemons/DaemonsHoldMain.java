@@ -6,7 +6,10 @@ import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.nio.file.Path;
 
-/** A lab with NetworkManager and firewalld running on a node, held until killed (KilledRunLeavesNothingTest). */
+/**
+ * A lab with NetworkManager and firewalld running on a node (and udev's builtin run once there), held until killed
+ * (KilledRunLeavesNothingTest).
+ */
 public final class DaemonsHoldMain {
     private DaemonsHoldMain() {}
 
@@ -16,6 +19,12 @@ public final class DaemonsHoldMain {
         NodeDaemons daemons = lab.daemons(spec.nodes().getFirst().name());
         daemons.start(Daemon.NETWORK_MANAGER);
         daemons.start(Daemon.FIREWALLD);
+        // udev's builtin, confined the same way (a short-lived program: it must leave no mount either).
+        var udev = daemons.udev(java.util.List.of("udevadm", "test-builtin", "net_setup_link",
+                "/sys/class/net/" + spec.vtepDevice()));
+        if (!udev.ok()) {
+            throw new IllegalStateException("udevadm failed: " + udev.stderr());
+        }
         System.out.println("ready");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A run killed with SIGKILL while NetworkManager, firewalld and their bus run on a node leaves none of them and no
- * mount behind: the run's sandbox is a PID namespace whose end takes every process with it, and the daemons' mounts
+ * A run killed with SIGKILL while NetworkManager, firewalld and their bus run on a node (and after udev's builtin ran
+ * there) leaves none of them, no udev process and no mount behind: the run's sandbox is a PID namespace whose end takes every process with it, and the daemons' mounts
  * live only in their own mount namespaces.
  */
 @Kernel
@@ -31,6 +31,7 @@ class KilledRunLeavesNothingTest {
                 "apt-get install --no-install-recommends network-manager firewalld dbus");
         RequiredTool.require("firewalld", RequiredTool.onPath("firewalld"),
                 "apt-get install --no-install-recommends network-manager firewalld dbus");
+        RequiredTool.require("udevadm", RequiredTool.onPath("udevadm"), "apt-get install --no-install-recommends udev");
         String mountsBefore = ConfinedDaemonsTest.HostFacts.mountTable();
         List<Long> before = daemonPids();
 
@@ -80,7 +81,7 @@ class KilledRunLeavesNothingTest {
             for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 try {
                     String comm = Files.readString(p.resolve("comm")).strip();
-                    if (List.of("NetworkManager", "firewalld", "dbus-daemon").contains(comm)) {
+                    if (List.of("NetworkManager", "firewalld", "dbus-daemon", "udevadm", "systemd-udevd").contains(comm)) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException gone) {

@@ -32,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ScenarioParser {
     public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(800);
     private static final List<String> STEPS = List.of("probe", "inject", "capture", "doctor", "fix", "wait",
-            "expect-healthy", "stop-captures", "run", "counter", "advertised-mac", "trace", "networkmanager", "firewalld");
+            "expect-healthy", "stop-captures", "run", "counter", "advertised-mac", "trace", "networkmanager", "firewalld", "udev");
 
     private final Set<String> countersRead = new HashSet<>();
     private boolean captureStarted;
@@ -176,6 +176,7 @@ public final class ScenarioParser {
             case "fix" -> fix(line, body);
             case "wait" -> new ScenarioStep.Wait(line, schema.duration(body, "wait"));
             case "networkmanager", "firewalld" -> daemon(line, kind, schema.map(body, kind));
+            case "udev" -> udev(line, schema.map(body, kind));
             default -> throw schema.error(item, "unknown step " + Excerpt.quote(kind) + " (known: " + String.join(", ", STEPS) + ")");
         };
     }
@@ -300,6 +301,36 @@ public final class ScenarioParser {
             }
         }
         return new ScenarioStep.Run(line, node, argv, contains, matches, lines);
+    }
+
+    /**
+     * udev's own code on a node, confined like the daemons: {@code udevadm test-builtin net_setup_link
+     * /sys/class/net/DEV} is what systemd-udevd runs on a network device's add event (its .link files: the default
+     * MACAddressPolicy=persistent). Only that and {@code udevadm info}: nothing that would reach udevd or the kernel's
+     * uevents.
+     */
+    private ScenarioStep udev(int line, YamlNode.Mapping body) throws ScenarioFileException {
+        schema.allowOnly(body, "udev", "node", "udevadm", "expect");
+        String node = refs.node(schema.require(body, "node", "udev"));
+        YamlNode words = schema.require(body, "udevadm", "udev");
+        List<String> command = new ArrayList<>(List.of("udevadm"));
+        command.addAll(Arrays.asList(schema.text(words, "udevadm").strip().split("\\s+")));
+        boolean setupLink = command.size() == 4 && command.get(1).equals("test-builtin")
+                && command.get(2).equals("net_setup_link") && command.get(3).matches("/sys/class/net/[^/]+");
+        boolean info = command.size() >= 2 && command.get(1).equals("info");
+        if (!setupLink && !info) {
+            throw schema.error(words, "a udev step runs 'test-builtin net_setup_link /sys/class/net/DEV' or 'info ...',"
+                    + " not " + Excerpt.quote(String.join(" ", command.subList(1, command.size()))));
+        }
+        List<String> contains = new ArrayList<>();
+        if (schema.get(body, "expect").isPresent()) {
+            YamlNode.Mapping expect = schema.map(body.entries().get("expect").value(), "expect");
+            schema.allowOnly(expect, "a udev step's expect", "contains");
+            for (YamlNode text : schema.oneOrMany(schema.require(expect, "contains", "a udev step's expect"))) {
+                contains.add(schema.text(text, "contains"));
+            }
+        }
+        return new ScenarioStep.Daemon(line, "udev", node, List.of(), Optional.empty(), command, false, contains);
     }
 
     private ScenarioStep daemon(int line, String daemon, YamlNode.Mapping body) throws ScenarioFileException {

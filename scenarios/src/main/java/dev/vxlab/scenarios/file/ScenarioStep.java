@@ -176,21 +176,32 @@ public sealed interface ScenarioStep {
      * succeed unless {@code fails} is true.
      */
     record Daemon(int line, String daemon, String node, List<String> config, Optional<String> action,
-            List<String> command, boolean fails) implements ScenarioStep {
+            List<String> command, boolean fails, List<String> contains) implements ScenarioStep {
         public static final List<String> ACTIONS = List.of("start", "stop", "restart", "reload");
 
         public Daemon {
             config = List.copyOf(config);
             command = List.copyOf(command);
+            contains = List.copyOf(contains);
+        }
+
+        /** A step whose command's output is not checked. */
+        public Daemon(int line, String daemon, String node, List<String> config, Optional<String> action,
+                List<String> command, boolean fails) {
+            this(line, daemon, node, config, action, command, fails, List.of());
         }
 
         public String kind() {
             return daemon;
         }
 
-        /** The client that drives it: nmcli or firewall-cmd. */
+        /** The client that drives it: nmcli, firewall-cmd, or udevadm (udev: no daemon, its builtin run confined). */
         public String client() {
-            return daemon.equals("networkmanager") ? "nmcli" : "firewall-cmd";
+            return switch (daemon) {
+                case "networkmanager" -> "nmcli";
+                case "udev" -> "udevadm";
+                default -> "firewall-cmd";
+            };
         }
     }
 }

@@ -604,9 +604,8 @@ public final class ScenarioRunner {
             if (!step.config().isEmpty()) {
                 if (nm) {
                     List<NmConfig> configs = step.config().stream().map(id -> NmConfig.byId(id).orElseThrow()).toList();
-                    daemons.configure(configs);
-                    configs.stream().filter(c -> c != NmConfig.DEFAULT)
-                            .forEach(c -> lines.add(c.dropIn() + ": " + c.content().strip().replace("\n", " ")));
+                    daemons.configure(configs).forEach((path, text) -> lines.add(path + ": "
+                            + text.strip().replace("\n\n", "\n").replace("\n", " ")));
                 } else {
                     FirewalldConfig config = FirewalldConfig.parse(step.config().getFirst(), lab.spec().podNetwork());
                     daemons.configure(config);
@@ -641,7 +640,7 @@ public final class ScenarioRunner {
                 report.step(title, typed, lines);
                 return;
             }
-            CommandResult result = daemons.run(step.command());
+            CommandResult result = step.daemon().equals("udev") ? daemons.udev(step.command()) : daemons.run(step.command());
             // nmcli clears its progress line with an escape sequence; the report keeps the text only.
             String output = (result.stdout() + result.stderr()).replace("\u001b[2K", "").strip();
             output.lines().filter(l -> !l.isBlank()).forEach(lines::add);
@@ -650,6 +649,10 @@ public final class ScenarioRunner {
             String shown = "`" + String.join(" ", step.command()) + "` on node " + step.node();
             expect(step, shown + (step.fails() ? " is refused" : " succeeds"), result.ok() != step.fails(),
                     "exit " + result.exitCode() + (output.isEmpty() ? "" : ": " + Evidence.list(output.lines().toList())));
+            for (String text : step.contains()) {
+                expect(step, shown + " shows '" + text + "'", output.contains(text),
+                        output.isEmpty() ? "(no output)" : Evidence.list(output.lines().toList()));
+            }
         }
 
         private void counter(ScenarioStep.Counter step) throws LabException {

@@ -48,7 +48,10 @@ class CatalogPlaysGreenTest {
         Scenario scenario = ScenarioParser.parse(Catalog.shipped().resolve(name));
         // The real daemons' scenarios need them (docs/networkmanager.md, docs/firewalld.md); CI installs them.
         for (var step : scenario.steps()) {
-            if (step instanceof dev.vxlab.scenarios.file.ScenarioStep.Daemon daemon) {
+            if (step instanceof dev.vxlab.scenarios.file.ScenarioStep.Daemon daemon && daemon.daemon().equals("udev")) {
+                dev.vxlab.lab.testkit.RequiredTool.require("udevadm", dev.vxlab.lab.testkit.RequiredTool.onPath("udevadm"),
+                        "apt-get install --no-install-recommends udev");
+            } else if (step instanceof dev.vxlab.scenarios.file.ScenarioStep.Daemon daemon) {
                 String program = daemon.daemon().equals("networkmanager") ? "NetworkManager" : "firewalld";
                 dev.vxlab.lab.testkit.RequiredTool.require(program, dev.vxlab.lab.testkit.RequiredTool.onPath(program)
                         && dev.vxlab.lab.testkit.RequiredTool.onPath("dbus-daemon"),

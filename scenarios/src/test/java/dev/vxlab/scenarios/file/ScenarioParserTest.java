@@ -74,6 +74,20 @@ class ScenarioParserTest {
     }
 
     @Test
+    void readsAUdevStepAsUdevadmConfinedToItsNode() throws Exception {
+        Scenario s = ScenarioParser.parse(HEAD + """
+                  - udev:
+                      node: 1
+                      udevadm: test-builtin net_setup_link /sys/class/net/flannel.1
+                      expect: {contains: 10-flannel.link is applied}
+                """, "t.yaml", "t");
+        assertThat(s.steps().getFirst()).isEqualTo(new ScenarioStep.Daemon(6, "udev", "172.31.159.20", List.of(),
+                Optional.empty(), List.of("udevadm", "test-builtin", "net_setup_link", "/sys/class/net/flannel.1"),
+                false, List.of("10-flannel.link is applied")));
+        assertThat(((ScenarioStep.Daemon) s.steps().getFirst()).client()).isEqualTo("udevadm");
+    }
+
+    @Test
     void anAddressPlanBuildsThatCluster() throws Exception {
         Scenario s = ScenarioParser.parse("""
                 description: plan
@@ -178,13 +192,19 @@ class ScenarioParserTest {
                 Arguments.of("bad YAML indentation", "description: x\n cluster: y\n", 2, "not valid YAML"),
                 Arguments.of("unknown step", HEAD + "  - expect-healthy\n  - pause: 1s\n", 7,
                         "unknown step 'pause' (known: probe, inject, capture, doctor, fix, wait, expect-healthy, stop-captures, "
-                                + "run, counter, advertised-mac, trace, networkmanager, firewalld)"),
+                                + "run, counter, advertised-mac, trace, networkmanager, firewalld, udev)"),
                 Arguments.of("unknown NetworkManager config", HEAD + "  - expect-healthy\n"
                         + "  - networkmanager: {node: 0, config: [cloned-mac]}\n", 7,
                         "unknown NetworkManager configuration 'cloned-mac' (known: default, unmanaged-flannel, "),
                 Arguments.of("unknown firewalld action", HEAD + "  - expect-healthy\n"
                         + "  - firewalld: {node: 0, action: boot}\n", 7,
                         "unknown firewalld action 'boot' (known: start, stop, restart, reload)"),
+                Arguments.of("a udev step that would reach udevd", HEAD + "  - expect-healthy\n"
+                        + "  - udev: {node: 0, udevadm: trigger --action=add}\n", 7,
+                        "a udev step runs 'test-builtin net_setup_link /sys/class/net/DEV' or 'info ...', not "
+                                + "'trigger --action=add'"),
+                Arguments.of("a udev step without udevadm", HEAD + "  - expect-healthy\n"
+                        + "  - udev: {node: 0}\n", 7, "udevadm"),
                 Arguments.of("a daemon step with nothing to do", HEAD + "  - expect-healthy\n"
                         + "  - networkmanager: {node: 0}\n", 7,
                         "a networkmanager step needs config, action or nmcli"),
