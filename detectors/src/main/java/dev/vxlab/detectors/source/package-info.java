@@ -25,6 +25,11 @@
  *       detector needs is lost).</li>
  *   <li>Sysctls: RTM_GETNETCONF for AF_INET ({@code ip netconf}): forwarding of "all", rp_filter of all, default
  *       and every device by name.</li>
+ *   <li>Rules: RTM_GETRULE for AF_INET ({@code ip -4 rule}), in the kernel's order (priority, then the order they
+ *       were added). {@code table} only for "lookup" rules (0 otherwise), from FRA_TABLE; src/dst empty for "all";
+ *       {@code fwmask} 0xffffffff when a mark came without a mask; {@code suppressPrefixlen} -1 when absent;
+ *       {@code otherSelectors} when any of ipproto, sport, dport, uid range, l3mdev, tun_id, realms or
+ *       suppress_ifgroup is set (the kernel dumps each only when set).</li>
  * </ul>
  * A source that sees devices change between its dumps takes the snapshot again instead of returning a torn one.
  */

@@ -25,21 +25,35 @@ import java.util.Set;
  * @param sysctls     forwarding and reverse-path filtering
  * @param networkManager NetworkManager's facts, or {@link NmFacts#NOT_INSPECTED}
  * @param firewall    the node's nftables ruleset, or {@link dev.vxlab.detectors.firewall.Ruleset#NOT_INSPECTED}
+ * @param rules       the IPv4 policy routing rules in the kernel's order ({@link RoutingRule#DEFAULTS} in a namespace
+ *                    nobody changed them in, and in snapshots built without them)
  */
 public record NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
                         List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
-                        dev.vxlab.detectors.firewall.Ruleset firewall) {
+                        dev.vxlab.detectors.firewall.Ruleset firewall, List<RoutingRule> rules) {
 
     /** A snapshot whose firewall nobody read (the sources of the dataplane do not read nftables). */
     public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
             List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager) {
         this(links, addresses, routes, neighbors, fdb, sysctls, networkManager,
-                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED);
+                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED, RoutingRule.DEFAULTS);
+    }
+
+    /** A snapshot with the default policy rules (code that predates rules in the snapshot). */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
+            dev.vxlab.detectors.firewall.Ruleset firewall) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, RoutingRule.DEFAULTS);
+    }
+
+    /** The same snapshot with other policy routing rules. */
+    public NodeState withRules(List<RoutingRule> newRules) {
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, newRules);
     }
 
     /** The same snapshot with the node's nftables ruleset read beside it. */
     public NodeState withFirewall(dev.vxlab.detectors.firewall.Ruleset ruleset) {
-        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset);
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, rules);
     }
 
     public NodeState {
@@ -48,6 +62,7 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         routes = sorted(routes, Route.ORDER);
         neighbors = sorted(neighbors, Neighbor.ORDER);
         fdb = sorted(fdb, FdbEntry.ORDER);
+        rules = sorted(rules, RoutingRule.ORDER);
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(networkManager, "networkManager");
         Objects.requireNonNull(firewall, "firewall");
@@ -126,6 +141,6 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
      */
     public NodeState withoutCounters() {
         return new NodeState(links.stream().map(Link::withoutCounters).toList(), addresses, routes, neighbors, fdb,
-                sysctls, networkManager, firewall);
+                sysctls, networkManager, firewall, rules);
     }
 }
