@@ -57,6 +57,8 @@ final class Catalog {
             FixIds.FIREWALL_ALLOW_FLANNEL);
     static final FaultKind FIREWALL_DROPS_POD_FORWARDING = kind(FaultIds.FIREWALL_DROPS_POD_FORWARDING, CRITICAL,
             FixIds.FIREWALL_ALLOW_FLANNEL);
+    /** No fix: the walk names where the path dies, not what put it there. */
+    static final FaultKind PATH_BROKEN = kind(FaultIds.PATH_BROKEN, CRITICAL);
 
     private Catalog() {}
 

@@ -22,7 +22,7 @@ class DoctorTest {
     @Test
     void serviceLoaderFindsEveryBuiltInDetector() {
         assertThat(Doctor.load().detectors()).extracting(Detector::name).containsExactly(
-                "bridge", "bridge-ports", "firewall", "ip-forward", "mtu", "network-manager", "otherhost-drops", "peer-entries",
+                "bridge", "bridge-ports", "firewall", "ip-forward", "mtu", "network-manager", "otherhost-drops", "path-walk", "peer-entries",
                 "rp-filter", "vtep-address", "vtep-link", "vtep-mac", "vxlan-device");
         assertThat(Doctor.load().detectors()).allSatisfy(d ->
                 assertThat(d.getClass().getPackageName()).isEqualTo("dev.vxlab.detectors.builtin"));
@@ -127,7 +127,7 @@ class DoctorTest {
 
     @Test
     void theIdsAreTheContract() {
-        assertThat(FaultIds.ALL).hasSize(21).doesNotHaveDuplicates()
+        assertThat(FaultIds.ALL).hasSize(22).doesNotHaveDuplicates()
                 .contains("vtep-mac-drift", "stale-peer-vtep-mac", "otherhost-drops", "nm-manages-cni-devices");
         assertThat(FixIds.ALL).containsExactly("flannel-resync", "restore-vtep-mac", "restore-routes",
                 "restore-address", "link-up", "restore-mtu", "reattach-bridge-port", "restore-sysctl",
