@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * public IP) on the snapshot alone, and reports where it dies and why, for the causes no list of known faults has.
  *
  * <p>It is a fallback: the doctor runs it after every other detector, and it defers to them. A peer's death is left
- * out when a critical or warning finding of another detector on this node is node-wide, is on the device where the
- * walk died, or names the peer (its name with its subnet, its subnet, or its public IP): that finding already
- * explains it, root cause first. One finding per device, naming every peer whose path dies there.
+ * out when a critical or warning finding of another detector on this node is node-wide, is on flannel's VXLAN device
+ * or the pods' bridge (whatever is wrong with them comes first: an address, an MTU, a state, ...), is on the device where the walk died, or
+ * names the peer (its name with its subnet, its subnet, or its public IP): that finding already explains it, root
+ * cause first. The price: while such a finding stands, an unrelated cause on the same path waits for its fix. One finding per device, naming every peer whose path dies there.
  */
 public final class PathWalkDetector implements Detector {
 
@@ -57,7 +58,7 @@ public final class PathWalkDetector implements Detector {
                 continue;
             }
             OwnSide.Death death = walk.death().get();
-            if (explained(explaining, death, peer)) {
+            if (explained(explaining, death, peer, in.flannel())) {
                 continue;
             }
             byDevice.computeIfAbsent(death.device(), d -> new PeerProblems(Catalog.PATH_BROKEN))
@@ -74,12 +75,15 @@ public final class PathWalkDetector implements Detector {
     }
 
     /** Whether another finding already names the cause: node-wide, on the same device, or naming the peer. */
-    private static boolean explained(List<Finding> others, OwnSide.Death death, AdvertisedNode peer) {
+    private static boolean explained(List<Finding> others, OwnSide.Death death, AdvertisedNode peer,
+                                     dev.vxlab.detectors.spi.FlannelConfig flannel) {
         Pattern ip = Pattern.compile("(?<![\\d.])" + Pattern.quote(peer.publicIp().toString()) + "(?![\\d])");
         String label = peer.name() + " (";
         String subnet = peer.podCidr().canonical().toString();
         for (Finding f : others) {
-            if (f.device().equals(Finding.NODE_WIDE) || (!death.device().isEmpty() && f.device().equals(death.device()))) {
+            if (f.device().equals(Finding.NODE_WIDE) || f.device().equals(flannel.vtepDevice())
+                    || f.device().equals(flannel.bridgeDevice())
+                    || (!death.device().isEmpty() && f.device().equals(death.device()))) {
                 return true;
             }
             String text = f.expected() + "\n" + f.actual() + "\n" + f.summary();

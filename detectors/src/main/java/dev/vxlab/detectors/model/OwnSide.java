@@ -22,7 +22,8 @@ import java.util.Optional;
  * holds the ruleset: {@link Evaluator}), the neighbor of the next hop on the VXLAN device and the FDB entry for its MAC;
  * then (b) the encapsulated UDP packet from the VTEP's local address to that entry's destination: the rules and
  * tables again (a locally sent packet, iif lo, not bound to a device: flannel's FDB entries carry no "via"), the
- * underlay device and its neighbor for the next hop.
+ * underlay device and its neighbor for the next hop; (c) the way back: the peer's VXLAN packet to the local VTEP
+ * address (input route lookup, input filters) and its pod's packet forwarded from the VXLAN device to the bridge.
  *
  * <p>Where the snapshot cannot tell (a rule selecting on ports or uids, a learning VXLAN device resolving by flood, an
  * underlay neighbor not yet resolved) the walk ends without a death: it names only what the kernel would surely do.
@@ -184,6 +185,81 @@ public final class OwnSide {
                     + " of " + underlayHop + " on " + underlay.name() + ": ARP for the next hop got no answer");
         }
         arp.filter(Routing::usable).ifPresent(n -> hops.add("underlay neighbor " + Routing.text(n)));
+        return fromPeer(hops, src, dst, underlay, vxlan, peerPublicIp);
+    }
+
+    /**
+     * (c) the way back: the peer's VXLAN packet arriving on the underlay (input route lookup to the local VTEP address,
+     * input filters), then the decapsulated packet from the peer's pod forwarded from the VXLAN device to the bridge
+     * (route lookup with iif of the VXLAN device, the bridge's state, forward filters). TCP needs both directions.
+     */
+    private Walk fromPeer(List<String> hops, Ipv4 localPod, Ipv4 peerPod, Link underlay, VxlanInfo vxlan,
+                          Ipv4 peerPublicIp) {
+        if (vxlan.local().isPresent()) {
+            Ipv4 local = vxlan.local().get();
+            PolicyRouting.Lookup in = routing.lookup(new PolicyRouting.Flow(peerPublicIp, local, underlay.name(),
+                    Optional.empty()));
+            Optional<Death> refused = refused(in, "underlay input route lookup", underlay.name(), local,
+                    peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
+            if (refused.isPresent() || in.unmodelled().isPresent()) {
+                return new Walk(hops, refused);
+            }
+            Route route = in.route().orElseThrow();
+            if (route.type() != Route.Type.LOCAL) {
+                return dies(hops, "underlay input route lookup", underlay.name(), "route lookup for " + local
+                        + " from " + peerPublicIp + " (iif " + underlay.name() + ") found " + Routing.text(route)
+                        + via(in) + ": the peer's VXLAN packets are not delivered to this node's VTEP");
+            }
+            if (node.firewall().inspected()) {
+                Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(), Evaluator.Packet.input(underlay.name(),
+                        peerPublicIp, local, "udp", vxlan.port()));
+                if (verdict.dropped()) {
+                    return dies(hops, "input filter", underlay.name(), "udp " + peerPublicIp + " -> " + local + ":"
+                            + vxlan.port() + " (the peer's VXLAN packet) is dropped by " + verdict.where());
+                }
+            }
+            hops.add("the peer's VXLAN packet is delivered to " + local + ":" + vxlan.port());
+        }
+        if (ns.link(bridge).isEmpty()) {
+            return new Walk(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
+        }
+        if (!node.sysctls().ipForward()) {
+            return dies(hops, "ip_forward", "", "net.ipv4.ip_forward=0: a packet from " + peerPod + " on "
+                    + vtepDevice + " is not forwarded to " + localPod);
+        }
+        PolicyRouting.Lookup back = routing.lookup(new PolicyRouting.Flow(peerPod, localPod, vtepDevice,
+                Optional.empty()));
+        Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, peerPod + " (iif "
+                + vtepDevice + ")");
+        if (refused.isPresent() || back.unmodelled().isPresent()) {
+            return new Walk(hops, refused);
+        }
+        Route route = back.route().orElseThrow();
+        if (route.type() == Route.Type.LOCAL || route.dev().isEmpty()) {
+            return new Walk(hops, Optional.empty());
+        }
+        Optional<Link> out = ns.link(route.dev().get());
+        if (out.isEmpty()) {
+            return new Walk(hops, Optional.empty());
+        }
+        if (!out.get().name().equals(bridge)) {
+            return dies(hops, "inbound route lookup", bridge, "route lookup for " + localPod + " from " + peerPod
+                    + " (iif " + vtepDevice + ") found " + Routing.text(route) + via(back) + ": it leaves through "
+                    + out.get().name() + ", not the pods' bridge " + bridge);
+        }
+        Optional<Death> bridgeState = deviceState(out.get(), "bridge");
+        if (bridgeState.isPresent()) {
+            return new Walk(hops, bridgeState);
+        }
+        if (node.firewall().inspected()) {
+            Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
+                    Evaluator.Packet.forward(vtepDevice, bridge, peerPod, localPod, "tcp", POD_PORT));
+            if (verdict.dropped()) {
+                return dies(hops, "filter", vtepDevice, "tcp " + peerPod + " -> " + localPod + ":" + POD_PORT
+                        + " forwarded from " + vtepDevice + " to " + bridge + " is dropped by " + verdict.where());
+            }
+        }
+        hops.add("the peer's pod packet is forwarded to " + bridge);
         return new Walk(hops, Optional.empty());
     }
 

@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 /** The own-side walk on snapshots built in code: silent on healthy nodes, and each hop where it can die. */
 class OwnSideTest {
     private final HealthyNodes cluster = HealthyNodes.of(ClusterPlan.field(4));
-    private final String self = cluster.names().get(0);
-    private final AdvertisedNode peer = cluster.node(cluster.names().get(1));
+    /** A node with pods (a bridge), and a peer. */
+    private final String self = cluster.names().stream().filter(n -> cluster.state(n).link("cni0").isPresent())
+            .findFirst().orElseThrow();
+    private final AdvertisedNode peer = cluster.node(cluster.names().stream().filter(n -> !n.equals(self))
+            .findFirst().orElseThrow());
 
     private OwnSide.Walk walk(NodeState s) {
         return new OwnSide(s, cluster.node(self).podCidr(), "cni0", "flannel.1").toPeer(peer.podCidr(), peer.publicIp());
@@ -159,5 +162,30 @@ class OwnSideTest {
                 l.operState(), l.master(), l.vxlan(), l.counters()));
         assertThat(walk(noCarrier).death().orElseThrow().why()).isEqualTo("flannel.1 is up but has no carrier (not LOWER_UP)");
         assertThat(OwnSide.podAddress(Ipv4Prefix.parse("10.187.3.0/24"))).isEqualTo(Ipv4.parse("10.187.3.2"));
+    }
+
+    @Test
+    void theWayBackIsWalkedToo() {
+        RoutingRule fromPeerPods = new RoutingRule(51, RoutingRule.Action.BLACKHOLE, 0, Optional.of(peer.podCidr()),
+                Optional.empty(), false, Optional.empty(), Optional.empty(), 0, 0, 0, -1, 0, false);
+        OwnSide.Walk w = walk(withRules(cluster.state(self), fromPeerPods));
+        assertThat(w.death()).as("%s on %s", w.hops(), self).isPresent();
+        OwnSide.Death pods = w.death().orElseThrow();
+        assertThat(pods.hop()).isEqualTo("inbound route lookup");
+        assertThat(pods.why()).contains("hits rule 51: from " + peer.podCidr() + " blackhole");
+
+        RoutingRule fromPeerVtep = new RoutingRule(51, RoutingRule.Action.UNREACHABLE, 0,
+                Optional.of(new Ipv4Prefix(peer.publicIp(), 32)), Optional.empty(), false, Optional.empty(),
+                Optional.empty(), 0, 0, 0, -1, 0, false);
+        // Rule 0 (lookup local) comes first and delivers it anyway: a rule after it cannot stop local delivery ...
+        assertThat(walk(withRules(cluster.state(self), fromPeerVtep)).death()).isEmpty();
+        // ... unless the local rule was moved behind it (as VRF setups do)
+        List<RoutingRule> moved = new ArrayList<>(cluster.state(self).rules().stream().filter(r -> r.priority() != 0)
+                .toList());
+        moved.add(RoutingRule.lookup(1000, Route.TABLE_LOCAL));
+        moved.add(fromPeerVtep);
+        OwnSide.Death vxlan = walk(cluster.state(self).withRules(moved)).death().orElseThrow();
+        assertThat(vxlan.hop()).isEqualTo("underlay input route lookup");
+        assertThat(vxlan.device()).isEqualTo("eth0");
     }
 }
