@@ -80,6 +80,10 @@ public final class OwnSide {
             return dies(hops, "ip_forward", "", "net.ipv4.ip_forward=0: a packet from " + src + " on " + bridge
                     + " is not forwarded to " + dst);
         }
+        if (!node.sysctls().forwardsFrom(bridge)) {
+            return dies(hops, "forwarding", bridge, "net.ipv4.conf." + bridge + ".forwarding=0: what pods send on "
+                    + bridge + " is not forwarded (to " + dst + " or anywhere)");
+        }
         PolicyRouting.Lookup lookup = routing.lookup(new PolicyRouting.Flow(src, dst, bridge, Optional.empty()));
         Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, src + " (iif " + bridge + ")");
         if (refused.isPresent() || lookup.unmodelled().isPresent()) {
@@ -226,6 +230,11 @@ public final class OwnSide {
         if (!node.sysctls().ipForward()) {
             return dies(hops, "ip_forward", "", "net.ipv4.ip_forward=0: a packet from " + peerPod + " on "
                     + vtepDevice + " is not forwarded to " + localPod);
+        }
+        if (!node.sysctls().forwardsFrom(vtepDevice)) {
+            return dies(hops, "forwarding", vtepDevice, "net.ipv4.conf." + vtepDevice.replace('.', '/')
+                    + ".forwarding=0: what arrives from " + peerPod + " on " + vtepDevice + " is not forwarded to "
+                    + localPod);
         }
         PolicyRouting.Lookup back = routing.lookup(new PolicyRouting.Flow(peerPod, localPod, vtepDevice,
                 Optional.empty()));

@@ -382,6 +382,7 @@ final class IpJsonParser {
         Integer all = null;
         Integer dflt = null;
         Map<String, Integer> byDevice = new HashMap<>();
+        java.util.Set<String> forwardingOff = new java.util.HashSet<>();
         for (JsonNode c : array(json)) {
             if (!"inet".equals(c.path("family").asText("inet")) || !c.has("rp_filter")) {
                 continue;
@@ -401,13 +402,18 @@ final class IpJsonParser {
                 }
                 case "default" -> dflt = rpFilter;
                 case "" -> throw unreadable("netconf entry", c, new IllegalArgumentException("no interface"));
-                default -> byDevice.put(device, rpFilter);
+                default -> {
+                    byDevice.put(device, rpFilter);
+                    if (c.has("forwarding") && !c.get("forwarding").asBoolean(true)) {
+                        forwardingOff.add(device);
+                    }
+                }
             }
         }
         if (all == null || dflt == null) {
             throw new SnapshotException("'" + command + "' printed no entry for 'all' or 'default'");
         }
-        return new Sysctls(forward, all, dflt, byDevice);
+        return new Sysctls(forward, all, dflt, byDevice, forwardingOff);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

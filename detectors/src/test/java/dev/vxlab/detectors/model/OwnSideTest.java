@@ -188,4 +188,17 @@ class OwnSideTest {
         assertThat(vxlan.hop()).isEqualTo("underlay input route lookup");
         assertThat(vxlan.device()).isEqualTo("eth0");
     }
+
+    @Test
+    void aDeviceThatDoesNotForwardIsNamedEachWay() {
+        dev.vxlab.detectors.state.Sysctls c = cluster.state(self).sysctls();
+        OwnSide.Death out = walk(KernelEdits.sysctls(cluster.state(self), new dev.vxlab.detectors.state.Sysctls(true,
+                c.rpFilterAll(), c.rpFilterDefault(), c.rpFilter(), java.util.Set.of("cni0")))).death().orElseThrow();
+        assertThat(out.hop()).isEqualTo("forwarding");
+        assertThat(out.device()).isEqualTo("cni0");
+        OwnSide.Death back = walk(KernelEdits.sysctls(cluster.state(self), new dev.vxlab.detectors.state.Sysctls(true,
+                c.rpFilterAll(), c.rpFilterDefault(), c.rpFilter(), java.util.Set.of("flannel.1")))).death()
+                .orElseThrow();
+        assertThat(back.why()).startsWith("net.ipv4.conf.flannel/1.forwarding=0");
+    }
 }

@@ -103,6 +103,7 @@ class NetlinkSourceKernelTest {
         lab.ip(ns, "rule", "add", "from", "10.187.0.5", "ipproto", "udp", "dport", "53", "lookup", "1000",
                 "prio", "92");
         lab.ip(ns, "rule", "add", "fwmark", "0x20", "lookup", "7", "prio", "93");
+        lab.exec(ns, "sysctl", "-qw", "net.ipv4.conf.vdown0.forwarding=0");
         lab.exec(ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.default.rp_filter=2",
                 "net.ipv4.conf.cni0.rp_filter=0", "net.ipv4.conf.flannel/1.rp_filter=2");
     }
@@ -220,6 +221,9 @@ class NetlinkSourceKernelTest {
         });
         assertThat(s.sysctls().ipForward()).isTrue();
         assertThat(s.sysctls().rpFilterAll()).isEqualTo(1);
+        assertThat(s.sysctls().forwardingOff()).containsExactly("vdown0");
+        assertThat(s.sysctls().forwardsFrom("vdown0")).isFalse();
+        assertThat(s.sysctls().forwardsFrom("cni0")).isTrue();
         assertThat(s.sysctls().rpFilterDefault()).isEqualTo(2);
         assertThat(s.sysctls().rpFilter()).containsEntry("cni0", 0).containsEntry("flannel.1", 2)
                 .containsEntry("eth0", 2).containsKeys("lo", "vx42", "vdown0");

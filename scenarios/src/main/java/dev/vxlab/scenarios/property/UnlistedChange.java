@@ -68,8 +68,14 @@ public record UnlistedChange(String kind, int node, Map<String, String> params) 
     }
 
     /** The sysctl this change writes (its old value is read before and written back after), if it is one. */
-    public Optional<String> sysctlKey() {
-        return kind.equals("sysctl") ? Optional.of(what().substring(0, what().indexOf('='))) : Optional.empty();
+    public Optional<String> sysctlKey(ClusterSpec spec) {
+        return kind.equals("sysctl") ? Optional.of(sysctl(spec).substring(0, sysctl(spec).indexOf('=')))
+                : Optional.empty();
+    }
+
+    /** {@code key=value}, flannel's device named as this cluster names it (sysctl writes its dot as a slash). */
+    private String sysctl(ClusterSpec spec) {
+        return what().replace("flannel/1", spec.vtepDevice().replace('.', '/'));
     }
 
     /** The commands that make the change on the node. */
@@ -86,10 +92,10 @@ public record UnlistedChange(String kind, int node, Map<String, String> params) 
                     List.of("ip", "rule", "add", "fwmark", "0x77", "table", "102", "prio", "52"));
             case "host-route" -> List.of(List.of("ip", "route", "add", peer.publicIp() + "/32", "via",
                     unusedUnderlayAddress(spec).toString(), "dev", "eth0"));
-            case "sysctl" -> List.of(List.of("sysctl", "-qw", what()));
+            case "sysctl" -> List.of(List.of("sysctl", "-qw", sysctl(spec)));
             case "nft" -> {
                 String hook = params.getOrDefault("hook", "forward");
-                String chain = hook.equals("input") ? "in" : "fwd";
+                String chain = hook.equals("input") ? "drop_in" : "drop_forward"; // "fwd" is an nft keyword
                 yield List.of(List.of("nft", "add", "table", "ip", NFT_TABLE),
                         List.of("nft", "add", "chain", "ip", NFT_TABLE, chain, "{ type filter hook " + hook
                                 + " priority 0 ; policy accept ; }"),
