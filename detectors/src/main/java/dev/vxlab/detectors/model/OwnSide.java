@@ -256,9 +256,10 @@ public final class OwnSide {
                     + " (iif " + vtepDevice + ") found " + Routing.text(route) + via(back) + ": it leaves through "
                     + out.get().name() + ", not the pods' bridge " + bridge);
         }
-        Optional<Death> bridgeState = deviceState(out.get(), "bridge");
-        if (bridgeState.isPresent()) {
-            return new Walk(hops, bridgeState);
+        // Only its admin state: a bridge without carrier has no port up, which is about the pods, not the path (and
+        // the bridge-ports detectors name a detached or down veth).
+        if (!out.get().isUp()) {
+            return dies(hops, "bridge", bridge, bridge + " is down");
         }
         if (node.firewall().inspected()) {
             Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
