@@ -186,7 +186,8 @@ public final class OwnSide {
         if (arp.isPresent() && (arp.get().has(Neighbor.State.FAILED) || arp.get().has(Neighbor.State.INCOMPLETE))
                 && !Routing.usable(arp.get())) {
             return dies(hops, "underlay neighbor", underlay.name(), "the neighbor entry " + Routing.text(arp.get())
-                    + " of " + underlayHop + " on " + underlay.name() + ": ARP for the next hop got no answer");
+                    + " of " + underlayHop + " on " + underlay.name() + ": ARP for the next hop got no answer"
+                    + " (the kernel asks again with the next packet; a peer that answers clears this)");
         }
         arp.filter(Routing::usable).ifPresent(n -> hops.add("underlay neighbor " + Routing.text(n)));
         return fromPeer(hops, src, dst, underlay, vxlan, peerPublicIp);
