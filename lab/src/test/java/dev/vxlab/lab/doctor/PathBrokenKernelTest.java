@@ -147,4 +147,25 @@ class PathBrokenKernelTest {
             ip("route", "del", "blackhole", "0.0.0.0/0", "table", "102");
         }
     }
+
+    /**
+     * A known gap, recorded so that closing it is visible (docs/properties.md, "Excluded"): a PERMANENT underlay
+     * neighbor for a peer's public IP with a wrong MAC. F's VXLAN frames go to a MAC nobody has, and F's snapshot
+     * looks sane to F alone (a permanent entry with a MAC); only a view of two nodes (the peer's eth0 MAC beside F's
+     * entry) can say it is wrong. When the doctor names it, this test fails: flip it, and let property 5's generator
+     * make such entries.
+     */
+    @Test
+    void aPermanentWrongUnderlayNeighborIsAGapOneNodeCannotSee() throws Exception {
+        assertHealthy("before");
+        ip("neigh", "replace", PEER.publicIp().toString(), "dev", "eth0", "lladdr", "02:00:5e:00:99:99", "nud",
+                "permanent");
+        try {
+            assertThat(lab.matrix(TIMEOUT).failures()).as("F's frames to the peer go nowhere").isNotEmpty();
+            assertThat(impairing()).as("THE GAP: no node's doctor names it (flip this test when one does)").isEmpty();
+        } finally {
+            ip("neigh", "del", PEER.publicIp().toString(), "dev", "eth0");
+        }
+        assertHealthy("after the entry is gone");
+    }
 }
