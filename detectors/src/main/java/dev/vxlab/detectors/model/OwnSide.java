@@ -38,6 +38,10 @@ public final class OwnSide {
 
     /** The hops the walk passed (one line each, for evidence) and where it died, if it did. */
     public record Walk(List<String> hops, Optional<Death> death) {
+        public Walk {
+            hops = hops == null ? List.of() : List.copyOf(hops);
+        }
+
         public boolean dies() {
             return death.isPresent();
         }
@@ -70,9 +74,28 @@ public final class OwnSide {
         return new Ipv4(subnet.network().bits() + (subnet.length() <= 30 ? 2 : 0));
     }
 
-    /** Walks a pod's packet to a pod of the peer's subnet, then the VXLAN packet towards the peer's public IP. */
+    /**
+     * Walks a pod's packet to a pod of the peer's subnet, the VXLAN packet towards the peer's public IP, and the way
+     * back. The hops are kept only when the walk dies (a healthy peer costs no text): see {@link #trace}.
+     */
     public Walk toPeer(Ipv4Prefix peerPodCidr, Ipv4 peerPublicIp) {
-        List<String> hops = new ArrayList<>();
+        Walk quick = walk(peerPodCidr, peerPublicIp, null);
+        return quick.dies() ? walk(peerPodCidr, peerPublicIp, new ArrayList<>()) : quick;
+    }
+
+    /** The same walk with every hop it passed kept. */
+    public Walk trace(Ipv4Prefix peerPodCidr, Ipv4 peerPublicIp) {
+        return walk(peerPodCidr, peerPublicIp, new ArrayList<>());
+    }
+
+    /** A hop's line, made only when the hops are kept ({@code hops} null: not kept). */
+    private static void hop(List<String> hops, java.util.function.Supplier<String> line) {
+        if (hops != null) {
+            hops.add(line.get());
+        }
+    }
+
+    private Walk walk(Ipv4Prefix peerPodCidr, Ipv4 peerPublicIp, List<String> hops) {
         Ipv4 src = podAddress(podCidr);
         Ipv4 dst = podAddress(peerPodCidr);
         // (a) the pod's packet, forwarded from the bridge
@@ -85,12 +108,12 @@ public final class OwnSide {
                     + bridge + " is not forwarded (to " + dst + " or anywhere)");
         }
         PolicyRouting.Lookup lookup = routing.lookup(new PolicyRouting.Flow(src, dst, bridge, Optional.empty()));
-        Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, src + " (iif " + bridge + ")");
+        Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, () -> src + " (iif " + bridge + ")");
         if (refused.isPresent() || lookup.unmodelled().isPresent()) {
             return new Walk(hops, refused);
         }
         Route route = lookup.route().orElseThrow();
-        hops.add("route " + dst + ": " + Routing.text(route) + via(lookup));
+        hop(hops, () -> "route " + dst + ": " + Routing.text(route) + via(lookup));
         if (route.type() == Route.Type.LOCAL) {
             return dies(hops, "route lookup", vtepDevice, "route lookup for " + dst + " found " + Routing.text(route)
                     + via(lookup) + ": the peer's pod address is local here, so it is never forwarded");
@@ -119,7 +142,7 @@ public final class OwnSide {
                 return dies(hops, "filter", out.name(), "tcp " + src + " -> " + dst + ":" + POD_PORT + " forwarded from "
                         + bridge + " to " + out.name() + " is dropped by " + verdict.where());
             }
-            hops.add("forward filters accept " + src + " -> " + dst);
+            hop(hops, () -> "forward filters accept " + src + " -> " + dst);
         }
         Ipv4 nextHop = Routing.nextHop(route, dst);
         if (out.vxlan().isEmpty()) {
@@ -137,14 +160,14 @@ public final class OwnSide {
                     + ": a nolearning VXLAN device cannot resolve it (flanneld programs it)");
         }
         MacAddress mac = neighbor.get().mac().orElseThrow();
-        hops.add("neighbor " + Routing.text(neighbor.get()));
+        hop(hops, () -> "neighbor " + Routing.text(neighbor.get()));
         Optional<FdbEntry> entry = ns.fdb(out, mac).or(() -> ns.fdb(out, Vxlan.FLOOD));
         if (entry.isEmpty()) {
             return dies(hops, "fdb", out.name(), "no FDB entry for " + mac + " (the neighbor of " + nextHop + ") on "
                     + out.name() + ": the VXLAN device has no VTEP to send it to");
         }
         Ipv4 remote = entry.get().dst().orElseThrow();
-        hops.add("fdb " + entry.get());
+        hop(hops, () -> "fdb " + entry.get());
         if (!remote.equals(peerPublicIp)) {
             return dies(hops, "fdb", out.name(), "the FDB entry " + entry.get() + " sends " + dst + " to " + remote
                     + ", not to the peer's public IP " + peerPublicIp);
@@ -155,12 +178,12 @@ public final class OwnSide {
         PolicyRouting.Lookup outer = routing.lookup(new PolicyRouting.Flow(outerSrc, remote, "lo", Optional.empty()));
         String underlayHint = vxlan.underlay().map(u -> u.name()).orElse("");
         Optional<Death> outerRefused = refused(outer, "underlay route lookup", underlayHint, remote,
-                local.map(Ipv4::toString).orElse("this node") + " (UDP " + vxlan.port() + ", sent here)");
+                () -> local.map(Ipv4::toString).orElse("this node") + " (UDP " + vxlan.port() + ", sent here)");
         if (outerRefused.isPresent() || outer.unmodelled().isPresent()) {
             return new Walk(hops, outerRefused);
         }
         Route outerRoute = outer.route().orElseThrow();
-        hops.add("route " + remote + ": " + Routing.text(outerRoute) + via(outer));
+        hop(hops, () -> "route " + remote + ": " + Routing.text(outerRoute) + via(outer));
         if (outerRoute.type() == Route.Type.LOCAL) {
             return dies(hops, "underlay route lookup", underlayHint, remote + " is an address of this node ("
                     + Routing.text(outerRoute) + via(outer) + "): the VXLAN packet never leaves it");
@@ -189,7 +212,7 @@ public final class OwnSide {
                     + " of " + underlayHop + " on " + underlay.name() + ": ARP for the next hop got no answer"
                     + " (the kernel asks again with the next packet; a peer that answers clears this)");
         }
-        arp.filter(Routing::usable).ifPresent(n -> hops.add("underlay neighbor " + Routing.text(n)));
+        arp.filter(Routing::usable).ifPresent(n -> hop(hops, () -> "underlay neighbor " + Routing.text(n)));
         return fromPeer(hops, src, dst, underlay, vxlan, peerPublicIp);
     }
 
@@ -205,7 +228,7 @@ public final class OwnSide {
             PolicyRouting.Lookup in = routing.lookup(new PolicyRouting.Flow(peerPublicIp, local, underlay.name(),
                     Optional.empty()));
             Optional<Death> refused = refused(in, "underlay input route lookup", underlay.name(), local,
-                    peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
+                    () -> peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
             if (refused.isPresent() || in.unmodelled().isPresent()) {
                 return new Walk(hops, refused);
             }
@@ -223,7 +246,7 @@ public final class OwnSide {
                             + vxlan.port() + " (the peer's VXLAN packet) is dropped by " + verdict.where());
                 }
             }
-            hops.add("the peer's VXLAN packet is delivered to " + local + ":" + vxlan.port());
+            hop(hops, () -> "the peer's VXLAN packet is delivered to " + local + ":" + vxlan.port());
         }
         if (ns.link(bridge).isEmpty()) {
             return new Walk(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
@@ -239,7 +262,7 @@ public final class OwnSide {
         }
         PolicyRouting.Lookup back = routing.lookup(new PolicyRouting.Flow(peerPod, localPod, vtepDevice,
                 Optional.empty()));
-        Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, peerPod + " (iif "
+        Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, () -> peerPod + " (iif "
                 + vtepDevice + ")");
         if (refused.isPresent() || back.unmodelled().isPresent()) {
             return new Walk(hops, refused);
@@ -270,7 +293,7 @@ public final class OwnSide {
                         + " forwarded from " + vtepDevice + " to " + bridge + " is dropped by " + verdict.where());
             }
         }
-        hops.add("the peer's pod packet is forwarded to " + bridge);
+        hop(hops, () -> "the peer's pod packet is forwarded to " + bridge);
         return new Walk(hops, Optional.empty());
     }
 
@@ -280,11 +303,15 @@ public final class OwnSide {
 
     /** A rule's action, a route of a refusing type, or no route at all; empty when the lookup found a unicast or local route. */
     private static Optional<Death> refused(PolicyRouting.Lookup lookup, String hop, String device, Ipv4 dst,
-                                           String from) {
+                                           java.util.function.Supplier<String> from) {
         if (lookup.unmodelled().isPresent()) {
             return Optional.empty();
         }
-        String what = hop + " for " + dst + " from " + from;
+        if (lookup.route().isPresent()
+                && (lookup.route().get().type() == Route.Type.UNICAST || lookup.route().get().type() == Route.Type.LOCAL)) {
+            return Optional.empty(); // the common case, without building any text
+        }
+        String what = hop + " for " + dst + " from " + from.get();
         if (lookup.refusedByRule()) {
             RoutingRule rule = lookup.rule().orElseThrow();
             return Optional.of(new Death(hop, device, what + " hits rule " + rule + ": the kernel "

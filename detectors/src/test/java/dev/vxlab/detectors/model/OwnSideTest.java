@@ -57,7 +57,7 @@ class OwnSideTest {
                 for (String other : nodes.names()) {
                     if (!other.equals(name)) {
                         AdvertisedNode p = nodes.node(other);
-                        OwnSide.Walk w = side.toPeer(p.podCidr(), p.publicIp());
+                        OwnSide.Walk w = side.trace(p.podCidr(), p.publicIp());
                         assertThat(w.death()).as("%s -> %s", name, other).isEmpty();
                         assertThat(w.hops()).as("hops %s -> %s", name, other).anyMatch(h -> h.startsWith("fdb "));
                     }
