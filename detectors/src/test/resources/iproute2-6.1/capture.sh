@@ -34,6 +34,15 @@ ip -n $NS route add unreachable 10.98.0.0/16 metric 7
 ip -n $NS route add 10.97.0.0/16 dev eth0 table 100 proto static metric 50
 ip -n $NS neigh add 172.31.159.254 lladdr 02:42:ac:1f:9f:fe dev eth0 nud reachable
 ip -n $NS neigh add 172.31.159.253 dev eth0 nud failed
+ip -n $NS rule add to 10.244.2.0/24 table 100 prio 50
+ip -n $NS rule add not from 10.1.0.0/16 iif eth9 oif lo fwmark 0x1/0x3 prohibit prio 60
+ip -n $NS rule add blackhole prio 70 to 10.9.9.0/24
+ip -n $NS rule add unreachable prio 71 to 10.9.8.0/24
+ip -n $NS rule add table main suppress_prefixlength 0 prio 80
+ip -n $NS rule add goto 32766 prio 90 tos 0x10
+ip -n $NS rule add nop prio 91
+ip -n $NS rule add from 10.187.0.5 lookup 1000 prio 92 ipproto udp dport 53
+ip -n $NS rule add fwmark 0x20 lookup 7 prio 93
 ip netns exec $NS sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=2 net.ipv4.conf.default.rp_filter=1
 # otherhost drops on eth0: fabric sends to node0's IP with a wrong MAC
 ip -n fabric addr add 172.31.159.250/24 dev node0-eth0
@@ -50,4 +59,6 @@ ip -n $NS -j -4 route show table all > $D/route-plain.json
 ip -n $NS -j -4 neigh show nud all > $D/neigh.json
 bridge -n $NS -j fdb show > $D/fdb.json
 ip -n $NS -j -4 netconf show > $D/netconf.json
+ip -n $NS -j -N -4 rule show > $D/rule.json
+ip -n $NS -j -4 rule show > $D/rule-names.json
 ip netns del $NS; ip netns del fabric

@@ -58,6 +58,8 @@ final class Catalog {
     static final FaultKind FIREWALL_DROPS_POD_FORWARDING = kind(FaultIds.FIREWALL_DROPS_POD_FORWARDING, CRITICAL,
             FixIds.FIREWALL_ALLOW_FLANNEL);
     static final FaultKind UDEV_MAC_POLICY = kind(FaultIds.UDEV_MAC_POLICY, RISK, FixIds.UDEV_LINK_MAC_NONE);
+    /** No fix: the walk names where the path dies, not what put it there. */
+    static final FaultKind PATH_BROKEN = kind(FaultIds.PATH_BROKEN, CRITICAL);
 
     private Catalog() {}
 

@@ -12,7 +12,10 @@
  *       neighbor findings through it; FDB entries survive both in the kernel and are still checked;</li>
  *   <li>a drifted MAC ({@code vtep-mac-drift}) is this node's fault only: peers' entries match the advertisement;
  *       the otherhost drops it causes are reported as INFO;</li>
- *   <li>many peers with the same fault make one finding per fault and device, naming the peers (capped).</li>
+ *   <li>many peers with the same fault make one finding per fault and device, naming the peers (capped);</li>
+ *   <li>the generic {@code path-broken} ({@link dev.vxlab.detectors.builtin.PathWalkDetector}, a fallback the doctor
+ *       runs last) speaks only where no other critical or warning finding is node-wide, on flannel.1 or cni0, on the
+ *       device where the walk died, or names the peer.</li>
  * </ul>
  */
 package dev.vxlab.detectors.builtin;

@@ -9,5 +9,9 @@
  * {@code Routing} (source selection, route MTU, texts), {@code Topology} and {@code Segment} (what a frame sent out
  * of a device reaches), {@code Vxlan} (FDB, flood ARP, listener), {@code ReversePath} (martian and rp_filter),
  * {@code PacketWalk} (the kernel's order of steps).
+ *
+ * <p>{@link dev.vxlab.detectors.model.OwnSide} is the single-node walk the generic {@code path-broken} detector uses:
+ * one node's own side of the path to a peer, on that node's snapshot alone, through the policy rules and every table
+ * they name ({@code PolicyRouting}), reusing {@code Namespace}, {@code RouteTable} and {@code Routing}.
  */
 package dev.vxlab.detectors.model;

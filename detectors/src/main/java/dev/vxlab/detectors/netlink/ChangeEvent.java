@@ -30,6 +30,9 @@ public sealed interface ChangeEvent {
         public static final int DEFAULT = -2;
     }
 
+    /** An IPv4 policy routing rule of that priority was added or removed. */
+    record RuleChanged(long priority, boolean removed) implements ChangeEvent {}
+
     /**
      * The socket's receive queue overflowed (ENOBUFS) and notifications were lost: what changed is unknown, so
      * everything must be read again.

@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * @param replyType  the RTM_NEW* each answer carries
  * @param family     the address family asked for
  * @param headerSize the size of the family's fixed header (ifinfomsg 16, ifaddrmsg 8, rtmsg 12, ndmsg 12,
- *                   netconfmsg 1 padded to 4)
+ *                   netconfmsg 1 padded to 4, fib_rule_hdr 12)
  * @param what       what the dump is, for error sentences
  */
 record DumpRequest(int type, int replyType, int family, int headerSize, String what) {
@@ -27,6 +27,8 @@ record DumpRequest(int type, int replyType, int family, int headerSize, String w
             "FDB dump (RTM_GETNEIGH, AF_BRIDGE)");
     static final DumpRequest NETCONF = new DumpRequest(Rtm.GETNETCONF, Rtm.NEWNETCONF, Nlmsg.AF_INET, 4,
             "IPv4 netconf dump (RTM_GETNETCONF)");
+    static final DumpRequest RULES = new DumpRequest(Rtm.GETRULE, Rtm.NEWRULE, Nlmsg.AF_INET, 12,
+            "IPv4 rule dump (RTM_GETRULE)");
 
     /** Where ifinfomsg, ifaddrmsg and ndmsg keep the interface index. */
     private static final int INDEX_OFFSET = 4;

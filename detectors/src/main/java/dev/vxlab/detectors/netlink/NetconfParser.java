@@ -22,6 +22,7 @@ final class NetconfParser implements MessageHandler {
 
     private final Attributes attrs = new Attributes(NETCONFA_RP_FILTER);
     private final Map<String, Integer> rpFilter = new HashMap<>();
+    private final java.util.Set<String> forwardingOff = new java.util.HashSet<>();
     private LinkTable links;
     private int forwarding;
     private int rpFilterAll;
@@ -30,6 +31,7 @@ final class NetconfParser implements MessageHandler {
     void reset(LinkTable table) {
         links = table;
         rpFilter.clear();
+        forwardingOff.clear();
         forwarding = -1;
         rpFilterAll = -1;
         rpFilterDefault = -1;
@@ -53,7 +55,13 @@ final class NetconfParser implements MessageHandler {
                 forwarding = attrs.i32(NETCONFA_FORWARDING, 0);
             }
             case IFINDEX_DEFAULT -> rpFilterDefault = mode;
-            default -> rpFilter.put(links.require(index, "a netconf entry").name(), mode);
+            default -> {
+                String name = links.require(index, "a netconf entry").name();
+                rpFilter.put(name, mode);
+                if (attrs.has(NETCONFA_FORWARDING) && attrs.i32(NETCONFA_FORWARDING, 1) == 0) {
+                    forwardingOff.add(name);
+                }
+            }
         }
     }
 
@@ -63,6 +71,6 @@ final class NetconfParser implements MessageHandler {
             throw new SnapshotException("the kernel's IPv4 netconf dump in " + where
                     + " has no entry for 'all' or 'default'");
         }
-        return new Sysctls(forwarding != 0, rpFilterAll, rpFilterDefault, rpFilter);
+        return new Sysctls(forwarding != 0, rpFilterAll, rpFilterDefault, rpFilter, forwardingOff);
     }
 }

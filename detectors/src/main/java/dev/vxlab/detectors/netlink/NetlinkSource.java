@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Snapshots a network namespace through NETLINK_ROUTE dumps: the fast source. One snapshot is six dumps on one
+ * Snapshots a network namespace through NETLINK_ROUTE dumps: the fast source. One snapshot is seven dumps on one
  * socket (links with IFLA_STATS64, IPv4 addresses, IPv4 routes of every table, IPv4 neighbors, the FDB of each vxlan
- * device, IPv4 netconf), parsed straight from a reused receive buffer into the records of
+ * device, IPv4 netconf, IPv4 policy rules), parsed straight from a reused receive buffer into the records of
  * {@link dev.vxlab.detectors.state}, exactly as the contract in {@link dev.vxlab.detectors.source} says, so it equals
  * what {@link dev.vxlab.detectors.source.IpJsonSource} reads from the same namespace.
  *
@@ -38,6 +38,7 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
     private final NeighborParser neighbors = new NeighborParser();
     private final FdbParser fdb = new FdbParser();
     private final NetconfParser netconf = new NetconfParser();
+    private final RuleParser rules = new RuleParser();
     private boolean closed;
 
     private NetlinkSource(Arena arena, NetlinkSocket socket, Datagrams datagrams, NmFactsSource networkManager,
@@ -158,8 +159,11 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         }
         netconf.reset(table);
         dumper.dump(DumpRequest.NETCONF, 0, netconf);
+        rules.reset();
+        dumper.dump(DumpRequest.RULES, 0, rules);
         return new NodeState(linkList, addresses.addresses(), routes.routes(), neighbors.neighbors(), fdb.entries(),
-                netconf.sysctls(where), networkManager.read());
+                netconf.sysctls(where), networkManager.read(), dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED,
+                List.copyOf(rules.rules()));
     }
 
     /** Closes the socket; a snapshot afterwards is an error. */

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * Listens to a network namespace's rtnetlink notifications (groups RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
- * RTNLGRP_IPV4_ROUTE and RTNLGRP_IPV4_NETCONF) and hands them out as {@link ChangeEvent}s, so a watcher snapshots
+ * RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE and RTNLGRP_IPV4_NETCONF) and hands them out as {@link ChangeEvent}s, so a watcher snapshots
  * again only when something changed. When the socket overflows, an {@link ChangeEvent.Overrun} says that
  * notifications were lost and everything must be read again; it replaces the events still queued, and the events
  * after it are changes made after it.
@@ -27,6 +27,7 @@ public final class NetlinkSubscription implements AutoCloseable {
     private static final int RTMGRP_NEIGH = 1 << 2;        // RTNLGRP_NEIGH = 3
     private static final int RTMGRP_IPV4_IFADDR = 1 << 4;  // RTNLGRP_IPV4_IFADDR = 5
     private static final int RTMGRP_IPV4_ROUTE = 1 << 6;   // RTNLGRP_IPV4_ROUTE = 7
+    private static final int RTMGRP_IPV4_RULE = 1 << 7;    // RTNLGRP_IPV4_RULE = 8
     private static final int RTMGRP_IPV4_NETCONF = 1 << 23; // RTNLGRP_IPV4_NETCONF = 24
     /** What a subscription asks for; the kernel caps it at net.core.rmem_max. */
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
@@ -76,7 +77,7 @@ public final class NetlinkSubscription implements AutoCloseable {
             socket = namespaceFile == null ? NetlinkSocket.openHere(arena) : NetlinkSocket.openIn(namespaceFile, arena);
             socket.setOption(NetlinkSocket.SOL_SOCKET, NetlinkSocket.SO_RCVBUF, receiveBufferBytes);
             socket.bindGroups(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE
-                    | RTMGRP_IPV4_NETCONF);
+                    | RTMGRP_IPV4_RULE | RTMGRP_IPV4_NETCONF);
             return new NetlinkSubscription(arena, socket, where);
         } catch (SyscallFailure e) {
             if (socket != null) {
@@ -223,6 +224,13 @@ public final class NetlinkSubscription implements AutoCloseable {
                         ? new ChangeEvent.NeighborChanged(Wire.i32(m, body + NeighborParser.NDM_IFINDEX),
                                 family == Nlmsg.AF_BRIDGE, type == Rtm.DELNEIGH)
                         : null;
+            }
+            case Rtm.NEWRULE, Rtm.DELRULE -> {
+                if (Wire.u8(m, body) != Nlmsg.AF_INET) { // fib_rule_hdr starts with the family
+                    yield null;
+                }
+                attrs.parse(m, body + RuleParser.FIB_RULE_HDR_SIZE, end);
+                yield new ChangeEvent.RuleChanged(attrs.u32(RuleParser.FRA_PRIORITY, 0), type == Rtm.DELRULE);
             }
             case Rtm.NEWNETCONF, Rtm.DELNETCONF -> {
                 if (Wire.u8(m, body) != Nlmsg.AF_INET) { // netconfmsg: the family alone

@@ -14,6 +14,9 @@ final class Rtm {
     static final int NEWNEIGH = 28;
     static final int DELNEIGH = 29;
     static final int GETNEIGH = 30;
+    static final int NEWRULE = 32;
+    static final int DELRULE = 33;
+    static final int GETRULE = 34;
     static final int NEWNETCONF = 80;
     static final int DELNETCONF = 81;
     static final int GETNETCONF = 82;

@@ -15,6 +15,7 @@ import dev.vxlab.detectors.state.LinkCounters;
 import dev.vxlab.detectors.state.LinkRef;
 import dev.vxlab.detectors.state.Neighbor;
 import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.state.RoutingRule;
 import dev.vxlab.detectors.state.Scope;
 import dev.vxlab.detectors.state.Sysctls;
 import dev.vxlab.detectors.state.VxlanInfo;
@@ -237,6 +238,72 @@ final class IpJsonParser {
                 r.has("metric") ? r.get("metric").asLong() : 0);
     }
 
+    // ---- policy rules --------------------------------------------------------------------------------------------
+
+    /** Keys iproute2 prints for selectors {@link RoutingRule} does not keep (see its otherSelectors). */
+    private static final java.util.Set<String> OTHER_RULE_SELECTORS = java.util.Set.of("ipproto", "sport",
+            "sport_start", "dport", "dport_start", "uid_start", "l3mdev", "tun_id", "suppress_ifgroup", "realms",
+            "flowid");
+    private static final Map<String, Integer> RULE_ACTIONS = Map.of("blackhole", 6, "unreachable", 7,
+            "prohibit", 8);
+
+    /** Reads {@code ip -j [-N] -4 rule show}, in the kernel's order. */
+    List<RoutingRule> rules(String json) throws SnapshotException {
+        List<RoutingRule> out = new ArrayList<>();
+        for (JsonNode r : array(json)) {
+            try {
+                out.add(rule(r));
+            } catch (IllegalArgumentException e) {
+                throw unreadable("rule", r, e);
+            }
+        }
+        return out;
+    }
+
+    private static RoutingRule rule(JsonNode r) {
+        RoutingRule.Action action;
+        if (r.has("goto")) {
+            action = RoutingRule.Action.GOTO;
+        } else if (r.has("nop")) {
+            action = RoutingRule.Action.NOP;
+        } else if (r.has("action")) {
+            String a = r.get("action").asText();
+            action = RoutingRule.Action.ofCode(Iproute2Names.number(a).orElseGet(() -> {
+                Integer code = RULE_ACTIONS.get(a);
+                if (code == null) {
+                    throw new IllegalArgumentException("action '" + a + "' is not one iproute2 names");
+                }
+                return code;
+            }));
+        } else {
+            action = RoutingRule.Action.TO_TABLE;
+        }
+        boolean hasMark = r.has("fwmark");
+        long fwmark = hasMark ? hex(r.get("fwmark").asText()) : 0;
+        long fwmask = r.has("fwmask") ? hex(r.get("fwmask").asText()) : hasMark ? 0xFFFF_FFFFL : 0;
+        boolean other = false;
+        for (java.util.Iterator<String> keys = r.fieldNames(); keys.hasNext(); ) {
+            other |= OTHER_RULE_SELECTORS.contains(keys.next());
+        }
+        return new RoutingRule(r.path("priority").asLong(0), action,
+                action == RoutingRule.Action.TO_TABLE ? named(r, "table", Iproute2Names::table, 0) : 0,
+                rulePrefix(r, "src", "srclen"), rulePrefix(r, "dst", "dstlen"), r.has("not"),
+                optText(r, "iif"), optText(r, "oif"), fwmark, fwmask,
+                r.has("tos") ? (int) hex(r.get("tos").asText()) : 0,
+                r.has("suppress_prefixlen") ? r.get("suppress_prefixlen").asInt() : -1,
+                action == RoutingRule.Action.GOTO ? r.get("goto").asLong() : 0, other);
+    }
+
+    /** "all" (or absent) is no selector; an address without a length is a /32 (iproute2 prints only other lengths). */
+    private static Optional<Ipv4Prefix> rulePrefix(JsonNode r, String field, String lengthField) {
+        Optional<String> text = optText(r, field).filter(t -> !t.equals("all"));
+        return text.map(t -> new Ipv4Prefix(Ipv4.parse(t), r.has(lengthField) ? r.get(lengthField).asInt() : 32));
+    }
+
+    private static long hex(String text) {
+        return text.startsWith("0x") ? Long.parseLong(text.substring(2), 16) : Long.parseLong(text);
+    }
+
     // ---- neighbors and FDB -------------------------------------------------------------------------------------
 
     /** Reads {@code ip -j -4 neigh show nud all}. */
@@ -315,6 +382,7 @@ final class IpJsonParser {
         Integer all = null;
         Integer dflt = null;
         Map<String, Integer> byDevice = new HashMap<>();
+        java.util.Set<String> forwardingOff = new java.util.HashSet<>();
         for (JsonNode c : array(json)) {
             if (!"inet".equals(c.path("family").asText("inet")) || !c.has("rp_filter")) {
                 continue;
@@ -334,13 +402,18 @@ final class IpJsonParser {
                 }
                 case "default" -> dflt = rpFilter;
                 case "" -> throw unreadable("netconf entry", c, new IllegalArgumentException("no interface"));
-                default -> byDevice.put(device, rpFilter);
+                default -> {
+                    byDevice.put(device, rpFilter);
+                    if (c.has("forwarding") && !c.get("forwarding").asBoolean(true)) {
+                        forwardingOff.add(device);
+                    }
+                }
             }
         }
         if (all == null || dflt == null) {
             throw new SnapshotException("'" + command + "' printed no entry for 'all' or 'default'");
         }
-        return new Sysctls(forward, all, dflt, byDevice);
+        return new Sysctls(forward, all, dflt, byDevice, forwardingOff);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * ip -j -4 neigh show nud all
  * bridge -j fdb show                    (entries of vxlan devices kept)
  * ip -j -4 netconf show                 (ip_forward, rp_filter)
+ * ip -j [-N] -4 rule show               (policy routing rules)
  * </pre>
  * {@code -N} (numbers instead of names) is dropped when the node's iproute2 does not know it; names are then mapped
  * back with iproute2's built-in tables. When a device changes between two commands the snapshot is taken again.
@@ -96,13 +97,15 @@ public final class IpJsonSource implements SnapshotSource {
         List<String> neighCmd = List.of("ip", "-j", "-4", "neigh", "show", "nud", "all");
         List<String> fdbCmd = List.of("bridge", "-j", "fdb", "show");
         List<String> netconfCmd = List.of("ip", "-j", "-4", "netconf", "show");
+        List<String> ruleCmd = ip("-4", "rule", "show");
         return new NodeState(links,
                 IpJsonParser.of(addrCmd).addresses(checked(runner, addrCmd), byName),
                 IpJsonParser.of(routeCmd).routes(checked(runner, routeCmd), byName),
                 IpJsonParser.of(neighCmd).neighbors(checked(runner, neighCmd), byName),
                 vxlans.isEmpty() ? List.of() : IpJsonParser.of(fdbCmd).fdb(checked(runner, fdbCmd), vxlans),
                 IpJsonParser.of(netconfCmd).sysctls(checked(runner, netconfCmd)),
-                networkManager.read());
+                networkManager.read(), dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED,
+                IpJsonParser.of(ruleCmd).rules(checked(runner, ruleCmd)));
     }
 
     /** {@code ip -j [-N] ARGS}. */

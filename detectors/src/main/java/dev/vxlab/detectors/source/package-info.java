@@ -24,7 +24,12 @@
  *       word, so that word is what every source keeps (vxlan ages neither permanent nor noarp entries: nothing a
  *       detector needs is lost).</li>
  *   <li>Sysctls: RTM_GETNETCONF for AF_INET ({@code ip netconf}): forwarding of "all", rp_filter of all, default
- *       and every device by name.</li>
+ *       and every device by name, and the devices whose own forwarding is 0.</li>
+ *   <li>Rules: RTM_GETRULE for AF_INET ({@code ip -4 rule}), in the kernel's order (priority, then the order they
+ *       were added). {@code table} only for "lookup" rules (0 otherwise), from FRA_TABLE; src/dst empty for "all";
+ *       {@code fwmask} 0xffffffff when a mark came without a mask; {@code suppressPrefixlen} -1 when absent;
+ *       {@code otherSelectors} when any of ipproto, sport, dport, uid range, l3mdev, tun_id, realms or
+ *       suppress_ifgroup is set (the kernel dumps each only when set).</li>
  * </ul>
  * A source that sees devices change between its dumps takes the snapshot again instead of returning a torn one.
  */

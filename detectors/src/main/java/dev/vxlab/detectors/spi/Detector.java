@@ -17,4 +17,18 @@ public interface Detector {
 
     /** The faults this detector finds on the input's node; empty when it finds none. */
     List<Finding> examine(DetectionInput input);
+
+    /**
+     * Whether this detector is a fallback: the {@link Doctor} runs it after every other detector and hands it their
+     * findings ({@link #examine(DetectionInput, List)}), so it can stay silent where a specific detector already
+     * named a cause (the generic {@code path-broken}).
+     */
+    default boolean fallback() {
+        return false;
+    }
+
+    /** A fallback's examination, given what the other detectors found on the same node. */
+    default List<Finding> examine(DetectionInput input, List<Finding> others) {
+        return examine(input);
+    }
 }

@@ -45,18 +45,29 @@ public final class Doctor {
         return detectors;
     }
 
+    /** Every detector on the input; the fallbacks last, each given what the others found. */
     public Diagnosis examine(DetectionInput input) {
         List<Finding> findings = new ArrayList<>();
         for (Detector d : detectors) {
-            List<Finding> found;
-            try {
-                found = d.examine(input);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("detector " + d.name() + " failed on node " + input.nodeName()
-                        + ": " + e.getMessage(), e);
+            if (!d.fallback()) {
+                findings.addAll(run(d, input, null));
             }
-            findings.addAll(found);
+        }
+        List<Finding> specific = List.copyOf(findings);
+        for (Detector d : detectors) {
+            if (d.fallback()) {
+                findings.addAll(run(d, input, specific));
+            }
         }
         return Diagnosis.of(input.nodeName(), findings);
+    }
+
+    private static List<Finding> run(Detector d, DetectionInput input, List<Finding> others) {
+        try {
+            return others == null ? d.examine(input) : d.examine(input, others);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("detector " + d.name() + " failed on node " + input.nodeName()
+                    + ": " + e.getMessage(), e);
+        }
     }
 }

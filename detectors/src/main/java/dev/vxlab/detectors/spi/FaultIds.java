@@ -46,13 +46,19 @@ public final class FaultIds {
      */
     public static final String UDEV_MAC_POLICY = "udev-mac-policy";
 
+    /**
+     * The node's own side of the path to a peer dies (walked through rules, tables, links, neighbors, FDB, filters)
+     * where no other detector names a cause: the generic finding for causes nobody listed.
+     */
+    public static final String PATH_BROKEN = "path-broken";
+
     /** Every id above. */
     public static final List<String> ALL = List.of(VTEP_MAC_DRIFT, STALE_PEER_VTEP_MAC, MISSING_PEER_ROUTE,
             WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
             BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
             OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING,
-            UDEV_MAC_POLICY);
+            UDEV_MAC_POLICY, PATH_BROKEN);
 
     private FaultIds() {}
 }

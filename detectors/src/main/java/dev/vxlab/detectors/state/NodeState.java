@@ -25,33 +25,58 @@ import java.util.Set;
  * @param sysctls     forwarding and reverse-path filtering
  * @param networkManager NetworkManager's facts, or {@link NmFacts#NOT_INSPECTED}
  * @param firewall    the node's nftables ruleset, or {@link dev.vxlab.detectors.firewall.Ruleset#NOT_INSPECTED}
+ * @param rules       the IPv4 policy routing rules in the kernel's order ({@link RoutingRule#DEFAULTS} in a namespace
+ *                    nobody changed them in, and in snapshots built without them)
  * @param udev        the node's machine id and .link files, or {@link UdevFacts#NOT_INSPECTED}
  */
 public record NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
                         List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
-                        dev.vxlab.detectors.firewall.Ruleset firewall, UdevFacts udev) {
-
-    /** A snapshot whose udev facts nobody read. */
-    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
-            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager, dev.vxlab.detectors.firewall.Ruleset firewall) {
-        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, UdevFacts.NOT_INSPECTED);
-    }
-
-    /** The same snapshot with the node's udev facts read beside it. */
-    public NodeState withUdev(UdevFacts facts) {
-        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, facts);
-    }
+                        dev.vxlab.detectors.firewall.Ruleset firewall, List<RoutingRule> rules, UdevFacts udev) {
 
     /** A snapshot whose firewall nobody read (the sources of the dataplane do not read nftables). */
     public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
             List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager) {
         this(links, addresses, routes, neighbors, fdb, sysctls, networkManager,
-                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED);
+                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED, RoutingRule.DEFAULTS, UdevFacts.NOT_INSPECTED);
+    }
+
+    /** A snapshot with the default policy rules (code that predates rules in the snapshot) and no udev facts. */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
+            dev.vxlab.detectors.firewall.Ruleset firewall) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, RoutingRule.DEFAULTS,
+                UdevFacts.NOT_INSPECTED);
+    }
+
+    /** A snapshot whose udev facts nobody read (the dataplane's sources do not read them). */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
+            dev.vxlab.detectors.firewall.Ruleset firewall, List<RoutingRule> rules) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, rules,
+                UdevFacts.NOT_INSPECTED);
+    }
+
+    /** A snapshot with the default policy rules and the node's udev facts. */
+    public NodeState(List<Link> links, List<Address> addresses, List<Route> routes, List<Neighbor> neighbors,
+            List<FdbEntry> fdb, Sysctls sysctls, NmFacts networkManager,
+            dev.vxlab.detectors.firewall.Ruleset firewall, UdevFacts udev) {
+        this(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, RoutingRule.DEFAULTS, udev);
+    }
+
+    /** The same snapshot with other policy routing rules. */
+    public NodeState withRules(List<RoutingRule> newRules) {
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, newRules,
+                udev);
+    }
+
+    /** The same snapshot with the node's udev facts read beside it. */
+    public NodeState withUdev(UdevFacts facts) {
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, firewall, rules, facts);
     }
 
     /** The same snapshot with the node's nftables ruleset read beside it. */
     public NodeState withFirewall(dev.vxlab.detectors.firewall.Ruleset ruleset) {
-        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, udev);
+        return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, rules, udev);
     }
 
     public NodeState {
@@ -60,6 +85,7 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         routes = sorted(routes, Route.ORDER);
         neighbors = sorted(neighbors, Neighbor.ORDER);
         fdb = sorted(fdb, FdbEntry.ORDER);
+        rules = sorted(rules, RoutingRule.ORDER);
         Objects.requireNonNull(sysctls, "sysctls");
         Objects.requireNonNull(networkManager, "networkManager");
         Objects.requireNonNull(firewall, "firewall");
@@ -139,6 +165,6 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
      */
     public NodeState withoutCounters() {
         return new NodeState(links.stream().map(Link::withoutCounters).toList(), addresses, routes, neighbors, fdb,
-                sysctls, networkManager, firewall, udev);
+                sysctls, networkManager, firewall, rules, udev);
     }
 }

@@ -2,7 +2,7 @@
  * A node's dataplane as plain, immutable records named after the kernel's own objects and fields, in the spirit of
  * vishvananda/netlink: {@link dev.vxlab.detectors.state.Link}, {@link dev.vxlab.detectors.state.Address},
  * {@link dev.vxlab.detectors.state.Route}, {@link dev.vxlab.detectors.state.Neighbor},
- * {@link dev.vxlab.detectors.state.FdbEntry}, {@link dev.vxlab.detectors.state.Sysctls}, plus
+ * {@link dev.vxlab.detectors.state.FdbEntry}, {@link dev.vxlab.detectors.state.RoutingRule}, {@link dev.vxlab.detectors.state.Sysctls}, plus
  * {@link dev.vxlab.detectors.state.NmFacts}, gathered in a {@link dev.vxlab.detectors.state.NodeState}.
  *
  * <p>Every field holds what the kernel holds (numbers, bit masks, indexes), never a tool's spelling of it, so any

@@ -125,6 +125,11 @@ class EachFaultTest {
         assertThat(f.expected()).as("expected of %s", f).isNotBlank().doesNotContain("\n");
         assertThat(f.actual()).as("actual of %s", f).isNotBlank().doesNotContain("\n").isNotEqualTo(f.expected());
         assertThat(f.summary()).as("summary of %s", f).isNotBlank().doesNotContain("\n");
+        if (f.fault().equals(dev.vxlab.detectors.spi.FaultIds.PATH_BROKEN)) {
+            // The generic walk names where the path dies, not who put the cause there: no fix would be honest.
+            assertThat(f.fixes()).as("fixes of %s", f).isEmpty();
+            return;
+        }
         assertThat(f.fixes()).as("fixes of %s", f).isNotEmpty()
                 .allSatisfy(fix -> assertThat(dev.vxlab.detectors.spi.FixIds.ALL).contains(fix));
     }

@@ -18,6 +18,7 @@ import dev.vxlab.detectors.state.LinkCounters;
 import dev.vxlab.detectors.state.Neighbor;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.state.RoutingRule;
 import dev.vxlab.detectors.state.Scope;
 import dev.vxlab.detectors.testkit.FlannelNode;
 import dev.vxlab.detectors.testkit.StillSnapshots;
@@ -90,6 +91,19 @@ class NetlinkSourceKernelTest {
         lab.ip(ns, "addr", "add", "169.254.1.1/16", "scope", "link", "dev", "eth0");
         lab.ip(ns, "addr", "add", "127.0.0.2/8", "scope", "host", "dev", "lo");
         lab.ip(ns, "addr", "add", "10.187.0.77/24", "dev", "cni0");
+        // policy rules of every action and selector the contract keeps, two of one priority, one it does not model
+        lab.ip(ns, "rule", "add", "to", "10.244.2.0/24", "table", "100", "prio", "50");
+        lab.ip(ns, "rule", "add", "not", "from", "10.1.0.0/16", "iif", "eth0", "oif", "lo", "fwmark", "0x1/0x3",
+                "prohibit", "prio", "60");
+        lab.ip(ns, "rule", "add", "to", "10.9.9.0/24", "blackhole", "prio", "70");
+        lab.ip(ns, "rule", "add", "to", "10.9.8.0/24", "unreachable", "prio", "70");
+        lab.ip(ns, "rule", "add", "lookup", "main", "suppress_prefixlength", "0", "prio", "80");
+        lab.ip(ns, "rule", "add", "tos", "0x10", "goto", "32766", "prio", "90");
+        lab.ip(ns, "rule", "add", "nop", "prio", "91");
+        lab.ip(ns, "rule", "add", "from", "10.187.0.5", "ipproto", "udp", "dport", "53", "lookup", "1000",
+                "prio", "92");
+        lab.ip(ns, "rule", "add", "fwmark", "0x20", "lookup", "7", "prio", "93");
+        lab.exec(ns, "sysctl", "-qw", "net.ipv4.conf.vdown0.forwarding=0");
         lab.exec(ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.default.rp_filter=2",
                 "net.ipv4.conf.cni0.rp_filter=0", "net.ipv4.conf.flannel/1.rp_filter=2");
     }
@@ -132,6 +146,7 @@ class NetlinkSourceKernelTest {
         assertThat(netlink.neighbors()).as("neighbors").containsExactlyElementsOf(iproute2.neighbors());
         assertThat(netlink.fdb()).as("fdb").containsExactlyElementsOf(iproute2.fdb());
         assertThat(netlink.sysctls()).as("sysctls").isEqualTo(iproute2.sysctls());
+        assertThat(netlink.rules()).as("rules").containsExactlyElementsOf(iproute2.rules());
         assertThat(netlink.networkManager()).as("NetworkManager").isEqualTo(iproute2.networkManager());
         assertThat(netlink).isEqualTo(iproute2);
     }
@@ -193,8 +208,22 @@ class NetlinkSourceKernelTest {
         assertThat(s.addressesOf("lo")).extracting(a -> a.scope()).contains(Scope.HOST);
         assertThat(s.addressesOf("cni0")).hasSize(2);
 
+        assertThat(s.rules()).hasSize(12);
+        assertThat(s.rules()).filteredOn(r -> r.priority() == 70).extracting(RoutingRule::action)
+                .as("kernel order within a priority").containsExactly(RoutingRule.Action.BLACKHOLE,
+                        RoutingRule.Action.UNREACHABLE);
+        assertThat(s.rules()).filteredOn(r -> r.priority() == 92).singleElement()
+                .satisfies(r -> assertThat(r.otherSelectors()).isTrue());
+        assertThat(s.rules()).filteredOn(r -> r.priority() == 60).singleElement().satisfies(r -> {
+            assertThat(r.invert()).isTrue();
+            assertThat(r.iif()).contains("eth0");
+            assertThat(r.fwmask()).isEqualTo(3);
+        });
         assertThat(s.sysctls().ipForward()).isTrue();
         assertThat(s.sysctls().rpFilterAll()).isEqualTo(1);
+        assertThat(s.sysctls().forwardingOff()).containsExactly("vdown0");
+        assertThat(s.sysctls().forwardsFrom("vdown0")).isFalse();
+        assertThat(s.sysctls().forwardsFrom("cni0")).isTrue();
         assertThat(s.sysctls().rpFilterDefault()).isEqualTo(2);
         assertThat(s.sysctls().rpFilter()).containsEntry("cni0", 0).containsEntry("flannel.1", 2)
                 .containsEntry("eth0", 2).containsKeys("lo", "vx42", "vdown0");

@@ -95,6 +95,10 @@ class NetlinkSubscriptionKernelTest {
             awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, true, true)));
             lab.exec(node.node(), "sysctl", "-qw", "net.ipv4.conf.eth0.rp_filter=1");
             awaitEvent(changes, e -> e.equals(new ChangeEvent.SysctlChanged(index("eth0"))));
+            lab.ip(node.node(), "rule", "add", "to", "10.187.1.0/24", "table", "100", "prio", "50");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.RuleChanged(50, false)));
+            lab.ip(node.node(), "rule", "del", "prio", "50");
+            awaitEvent(changes, e -> e.equals(new ChangeEvent.RuleChanged(50, true)));
         }
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vxlab.detectors.state.NmFacts;
 import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.state.RoutingRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class IpJsonSourceTest {
 
     @Test
-    void buildsAWholeSnapshotFromTheSixCommands() throws Exception {
+    void buildsAWholeSnapshotFromTheSevenCommands() throws Exception {
         List<String> ran = new ArrayList<>();
         Samples.Replay replay = Samples.Replay.numeric();
         CommandRunner recording = argv -> {
@@ -27,7 +29,7 @@ class IpJsonSourceTest {
         NodeState s = IpJsonSource.of(recording, () -> nm).snapshot();
         assertThat(ran).containsExactly("ip -N -V", "uname -r", "ip -j -d -s -s link show", "ip -j -N -4 addr show",
                 "ip -j -N -4 -d route show table all", "ip -j -4 neigh show nud all", "bridge -j fdb show",
-                "ip -j -4 netconf show");
+                "ip -j -4 netconf show", "ip -j -N -4 rule show");
         assertThat(s.links()).hasSize(6);
         assertThat(s.addresses()).hasSize(4);
         assertThat(s.routesIn(Route.TABLE_LOCAL)).hasSize(8);
@@ -38,6 +40,48 @@ class IpJsonSourceTest {
         assertThat(s.sysctls().ipForward()).isTrue();
         assertThat(s.networkManager()).isEqualTo(nm);
         assertThat(s.link("flannel.1").orElseThrow().counters().orElseThrow().rxOtherhostDropped()).hasValue(0);
+        assertThat(s.rules()).hasSize(12).extracting(RoutingRule::priority)
+                .containsExactly(0L, 50L, 60L, 70L, 71L, 80L, 90L, 91L, 92L, 93L, 32766L, 32767L);
+    }
+
+    @Test
+    void readsEveryKindOfPolicyRule() throws Exception {
+        List<RoutingRule> rules = IpJsonSource.of(Samples.Replay.numeric(), NmFactsSource.NOT_INSPECTED).snapshot()
+                .rules();
+        assertThat(rules.get(0)).isEqualTo(RoutingRule.lookup(0, Route.TABLE_LOCAL));
+        assertThat(rules.get(1)).satisfies(r -> {
+            assertThat(r.action()).isEqualTo(RoutingRule.Action.TO_TABLE);
+            assertThat(r.table()).isEqualTo(100);
+            assertThat(r.dst()).contains(Ipv4Prefix.parse("10.244.2.0/24"));
+            assertThat(r.src()).isEmpty();
+        });
+        assertThat(rules.get(2)).satisfies(r -> {
+            assertThat(r.action()).isEqualTo(RoutingRule.Action.PROHIBIT);
+            assertThat(r.invert()).isTrue();
+            assertThat(r.src()).contains(Ipv4Prefix.parse("10.1.0.0/16"));
+            assertThat(r.iif()).contains("eth9");
+            assertThat(r.oif()).contains("lo");
+            assertThat(r.fwmark()).isEqualTo(1);
+            assertThat(r.fwmask()).isEqualTo(3);
+        });
+        assertThat(rules.get(3).action()).isEqualTo(RoutingRule.Action.BLACKHOLE);
+        assertThat(rules.get(4).action()).isEqualTo(RoutingRule.Action.UNREACHABLE);
+        assertThat(rules.get(5).suppressPrefixlen()).isZero();
+        assertThat(rules.get(6)).satisfies(r -> {
+            assertThat(r.action()).isEqualTo(RoutingRule.Action.GOTO);
+            assertThat(r.gotoTarget()).isEqualTo(32766);
+            assertThat(r.tos()).isEqualTo(0x10);
+        });
+        assertThat(rules.get(7).action()).isEqualTo(RoutingRule.Action.NOP);
+        assertThat(rules.get(8)).satisfies(r -> {
+            assertThat(r.otherSelectors()).as("ipproto and dport").isTrue();
+            assertThat(r.src()).contains(Ipv4Prefix.parse("10.187.0.5/32"));
+        });
+        assertThat(rules.get(9)).satisfies(r -> {
+            assertThat(r.fwmark()).isEqualTo(0x20);
+            assertThat(r.fwmask()).isEqualTo(0xFFFF_FFFFL);
+            assertThat(r.otherSelectors()).isFalse();
+        });
     }
 
     @Test

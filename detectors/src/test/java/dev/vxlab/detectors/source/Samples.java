@@ -36,7 +36,8 @@ final class Samples {
                     .answer("ip -j -N -4 -d route show table all", read("route.json"))
                     .answer("ip -j -4 neigh show nud all", read("neigh.json"))
                     .answer("bridge -j fdb show", read("fdb.json"))
-                    .answer("ip -j -4 netconf show", read("netconf.json"));
+                    .answer("ip -j -4 netconf show", read("netconf.json"))
+                    .answer("ip -j -N -4 rule show", read("rule.json"));
             return r;
         }
 
@@ -46,7 +47,8 @@ final class Samples {
             r.answers.put("ip -N -V", new Output(255, "", "Option \"-N\" is unknown, try \"ip -help\".\n"));
             return r.answer("ip -V", read("ip-version.txt"))
                     .answer("ip -j -4 addr show", read("addr-names.json"))
-                    .answer("ip -j -4 -d route show table all", read("route-names.json"));
+                    .answer("ip -j -4 -d route show table all", read("route-names.json"))
+                    .answer("ip -j -4 rule show", read("rule-names.json"));
         }
 
         Replay answer(String command, String stdout) {

@@ -22,8 +22,8 @@ class DoctorTest {
     @Test
     void serviceLoaderFindsEveryBuiltInDetector() {
         assertThat(Doctor.load().detectors()).extracting(Detector::name).containsExactly(
-                "bridge", "bridge-ports", "firewall", "ip-forward", "mtu", "network-manager", "otherhost-drops", "peer-entries",
-                "rp-filter", "udev-mac-policy", "vtep-address", "vtep-link", "vtep-mac", "vxlan-device");
+                "bridge", "bridge-ports", "firewall", "ip-forward", "mtu", "network-manager", "otherhost-drops", "path-walk",
+                "peer-entries", "rp-filter", "udev-mac-policy", "vtep-address", "vtep-link", "vtep-mac", "vxlan-device");
         assertThat(Doctor.load().detectors()).allSatisfy(d ->
                 assertThat(d.getClass().getPackageName()).isEqualTo("dev.vxlab.detectors.builtin"));
     }
@@ -127,7 +127,7 @@ class DoctorTest {
 
     @Test
     void theIdsAreTheContract() {
-        assertThat(FaultIds.ALL).hasSize(22).doesNotHaveDuplicates()
+        assertThat(FaultIds.ALL).hasSize(23).doesNotHaveDuplicates()
                 .contains("vtep-mac-drift", "stale-peer-vtep-mac", "otherhost-drops", "nm-manages-cni-devices");
         assertThat(FixIds.ALL).containsExactly("flannel-resync", "restore-vtep-mac", "restore-routes",
                 "restore-address", "link-up", "restore-mtu", "reattach-bridge-port", "restore-sysctl",

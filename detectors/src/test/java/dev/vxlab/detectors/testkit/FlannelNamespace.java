@@ -55,8 +55,8 @@ public record FlannelNamespace(String namespace, String nodeName, ClusterView vi
         // dummy module is needed, and deleting the node's namespace removes both ends.
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(namespace.getBytes(StandardCharsets.UTF_8));
-        ip.append("link add eth0 type veth peer name ").append("fx%08x".formatted(crc.getValue()))
-                .append(" netns 1\n");
+        String fabricEnd = "fx%08x".formatted(crc.getValue());
+        ip.append("link add eth0 type veth peer name ").append(fabricEnd).append(" netns 1\n");
         ip.append("addr add ").append(self.publicIp()).append('/').append(underlayLength).append(" dev eth0\n");
         ip.append("link set eth0 up\n");
         ip.append("route add default via ").append(underlayLength == 24 ? "172.31.159.254" : "172.31.255.254")
@@ -84,6 +84,8 @@ public record FlannelNamespace(String namespace, String nodeName, ClusterView vi
             run(List.of("bridge", "-n", namespace, "-batch", "-"), bridge.toString());
         }
         run(List.of("ip", "netns", "exec", namespace, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"), "");
+        // The fabric's end up too, so eth0 has a carrier as a cabled NIC has (the path walk checks it).
+        run(List.of("ip", "link", "set", fabricEnd, "up"), "");
         return new FlannelNamespace(namespace, self.name(), new ClusterView(nodes));
     }
 

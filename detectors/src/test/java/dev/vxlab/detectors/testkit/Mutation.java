@@ -540,4 +540,31 @@ public sealed interface Mutation {
             return s.withFirewall(Firewalls.FIREWALLD_DEFAULT);
         }
     }
+
+    // ---- causes nobody listed ---------------------------------------------------------------------------------------
+
+    /**
+     * {@code ip rule add to <peer subnet> lookup 100 prio 50} with {@code blackhole <peer subnet> table 100}: every
+     * flannel entry is intact, yet pods here never reach the peer. Only the path walk names it.
+     */
+    record PolicyBlackhole(String peer) implements Mutation {
+        public String slot() {
+            return "rule:50";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.PATH_BROKEN, t.vtep(), Needs.VTEP_ROUTES));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            dev.vxlab.detectors.addr.Ipv4Prefix subnet = t.peer(peer).podCidr();
+            NodeState withRoute = KernelEdits.routes(s, r -> true, List.of(new Route(100, Route.Type.BLACKHOLE, subnet,
+                    Optional.empty(), Optional.empty(), 0, Scope.UNIVERSE, Route.Protocol.BOOT, Optional.empty(), 0)));
+            List<dev.vxlab.detectors.state.RoutingRule> rules = new ArrayList<>(s.rules());
+            rules.add(new dev.vxlab.detectors.state.RoutingRule(50, dev.vxlab.detectors.state.RoutingRule.Action.TO_TABLE,
+                    100, Optional.empty(), Optional.of(subnet), false, Optional.empty(), Optional.empty(), 0, 0, 0, -1, 0,
+                    false));
+            return withRoute.withFirewall(s.firewall()).withRules(rules);
+        }
+    }
 }

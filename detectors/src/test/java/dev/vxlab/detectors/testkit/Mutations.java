@@ -101,6 +101,9 @@ public final class Mutations {
                 d.r.nextBoolean() ? d.t.overlayMtu() + 50 : d.t.overlayMtu() - 100)),
         MTU_VETH(Needs.PODS, true, d -> new Mutation.Mtu(d.veth(), d.t.overlayMtu() + 50)),
         IP_FORWARD(Needs.ANY, true, d -> new Mutation.IpForwardOff()),
+        // Not random: path-broken defers to any other finding on the VXLAN device or node-wide, so a second fault
+        // may legitimately take its place.
+        POLICY_BLACKHOLE(Needs.PEER, false, d -> new Mutation.PolicyBlackhole(d.peer())),
         RP_FILTER(Needs.ANY, true, d -> new Mutation.RpFilterStrict(d.pick(List.of(d.t.vtep(), "all")))),
         RP_FILTER_BRIDGE(Needs.PODS, true, d -> new Mutation.RpFilterStrict(d.t.bridge())),
         NM(Needs.ANY, true, d -> new Mutation.NmManages(d.pick(List.of(List.of(), List.of("interface-name:docker0"),

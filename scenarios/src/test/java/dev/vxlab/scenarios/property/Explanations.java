@@ -51,7 +51,10 @@ final class Explanations {
             Map.entry(FaultIds.BRIDGE_PORT_DETACHED, EnumSet.of(NO_L2_DESTINATION, NO_NEIGHBOR, NO_CARRIER, OTHERHOST)),
             Map.entry(FaultIds.IP_FORWARD_DISABLED, EnumSet.of(FORWARDING_OFF)),
             Map.entry(FaultIds.RP_FILTER_STRICT, EnumSet.of(SOURCE_REJECTED)),
-            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)));
+            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)),
+            // The walk dies where the kernel would: a lookup, a device's state, a neighbor, the FDB, forwarding.
+            Map.entry(FaultIds.PATH_BROKEN, union(ROUTING, EnumSet.of(LINK_DOWN, NO_CARRIER, NO_FDB,
+                    FORWARDING_OFF))));
 
     private Explanations() {}
 

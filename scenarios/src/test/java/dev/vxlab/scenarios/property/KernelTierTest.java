@@ -16,7 +16,17 @@ import dev.vxlab.lab.model.PathMtuExemption;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
 import dev.vxlab.lab.probe.Probe;
 import dev.vxlab.lab.probe.ProbeTarget;
+import dev.vxlab.detectors.addr.Ipv4;
+import dev.vxlab.detectors.remote.CommandResult;
+import dev.vxlab.detectors.remote.Remote;
+import dev.vxlab.lab.probe.ProbeResult;
+import dev.vxlab.lab.spec.ClusterSpec;
+import dev.vxlab.lab.spec.NodePlan;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +57,8 @@ class KernelTierTest {
     static final int SCHEDULES_PER_CLUSTER = 6;
     static final int MAX_FIX_ROUNDS = 3;
     private static final int CASES = Integer.getInteger("vxlab.kernel.cases", 120);
+    /** Cases of property 5 (changes outside the fault catalog); each shape serves {@link #SCHEDULES_PER_CLUSTER}. */
+    private static final int UNLISTED_CASES = Integer.getInteger("vxlab.kernel.unlisted.cases", 24);
 
     @TempDir
     Path dir;
@@ -90,6 +102,137 @@ class KernelTierTest {
             // The path-MTU exception stays an exception: a small share of the run's cells (one case may exceed it).
             assertThat(PathMtuExemption.shareProblem(counts.pmtuDependent, counts.cells)).isEmpty();
         }
+    }
+
+    /**
+     * Property 5, no silent breakage: random changes outside the fault catalog (policy rules and tables, host routes,
+     * sysctls, nftables drops, link and neighbor changes; {@link UnlistedChange}) made with real commands on lab
+     * nodes; whenever a probe then fails, a node on its path (the source's node, the target's node) has a finding that
+     * impairs traffic. Harmless changes need no finding. The model does not know these changes (rules, filters), so
+     * properties 2 and 4 do not apply; each change is undone after its check.
+     */
+    @Test
+    void changesOutsideTheCatalogNeverBreakSilently() throws Exception {
+        UnlistedCounts counts = new UnlistedCounts();
+        long started = System.nanoTime();
+        try (ClusterPool pool = new ClusterPool(dir)) {
+            var runner = PropertyRunner.of("kernel tier (unlisted changes)",
+                            UnlistedChangeGenerator.cases(SCHEDULES_PER_CLUSTER),
+                            (UnlistedCase c) -> checkUnlisted(pool, c, counts))
+                    .cases(UNLISTED_CASES).shrinker(new UnlistedCaseShrinker())
+                    .baseSeed(Math.floorDiv(PropertyRunner.defaultBaseSeed(), 1000) * 1000);
+            try {
+                counts.cases = runner.run().cases();
+            } finally {
+                PropertyCounts.record(String.format("kernel tier, unlisted changes: %d cases on %d clusters, %d changes"
+                                + " made, %d harmless (every probe passed), %d failed probes each with a finding on"
+                                + " their path (%d of them path-broken), %s, %.0f s",
+                        counts.checked, pool.built(), counts.changes, counts.harmless, counts.named, counts.byWalk,
+                        counts.cases == 0 ? "1 failure" : "0 failures", (System.nanoTime() - started) / 1e9));
+            }
+        }
+        assertThat(counts.checked).isEqualTo(counts.cases);
+        if (System.getProperty(PropertyRunner.SEED_PROPERTY) == null && UNLISTED_CASES >= 12) {
+            assertThat(counts.named).as("the changes broke something").isPositive();
+        }
+    }
+
+    static final class UnlistedCounts {
+        int cases;
+        int checked;
+        int changes;
+        int harmless;
+        int named;
+        int byWalk;
+    }
+
+    static void checkUnlisted(ClusterPool pool, UnlistedCase c, UnlistedCounts counts) throws Exception {
+        ClusterPool.Ready ready = pool.healthy(c.shape());
+        Lab lab = ready.lab();
+        LabDoctor doctor = ready.doctor();
+        ClusterSpec spec = lab.spec();
+        List<UnlistedChange> made = new ArrayList<>();
+        Map<UnlistedChange, String> oldSysctls = new HashMap<>();
+        try {
+            for (UnlistedChange change : c.changes()) {
+                Remote node = lab.cluster().node(spec.nodes().get(change.node()).name()).remote();
+                for (String key : change.sysctlKey(spec).stream().toList()) {
+                    oldSysctls.put(change, node.run("sysctl", "-n", key).orThrow().stdout().strip());
+                }
+                made.add(change);
+                for (List<String> argv : change.apply(spec)) {
+                    CommandResult r = node.run(argv);
+                    assertThat(r.ok()).as("the generator's command %s on node %d under %s: %s", argv, change.node(), c,
+                            r.stderr().strip()).isTrue();
+                }
+            }
+            counts.changes += made.size();
+            ConnectivityMatrix observed = lab.matrix(ClusterPool.TIMEOUT);
+            Map<String, LabDoctor.Examined> examined = doctor.examine();
+            Set<String> named = new HashSet<>();
+            Set<String> walked = new HashSet<>();
+            for (LabDoctor.Examined e : examined.values()) {
+                for (Finding f : e.diagnosis().findings()) {
+                    if (f.severity().impairsTraffic()) {
+                        named.add(f.node());
+                        if (f.fault().equals(dev.vxlab.detectors.spi.FaultIds.PATH_BROKEN)) {
+                            walked.add(f.node());
+                        }
+                    }
+                }
+            }
+            StringBuilder silent = new StringBuilder();
+            for (ProbeResult failed : observed.failures()) {
+                Set<String> path = pathNodes(failed, spec);
+                if (path.stream().noneMatch(named::contains)) {
+                    silent.append("\n  ").append(failed.source()).append(" -> ").append(failed.probe().describe())
+                            .append(": ").append(failed.outcome()).append(" (path ").append(path).append(")");
+                } else {
+                    counts.named++;
+                    if (path.stream().anyMatch(walked::contains)) {
+                        counts.byWalk++;
+                    }
+                }
+            }
+            if (observed.failures().isEmpty()) {
+                counts.harmless++;
+            }
+            assertThat(silent.toString()).as("property 5: no silent breakage under " + c + "; the doctor said "
+                    + ClusterPool.impairing(examined)).isEmpty();
+        } finally {
+            for (UnlistedChange change : made.reversed()) {
+                Remote node = lab.cluster().node(spec.nodes().get(change.node()).name()).remote();
+                change.undo(spec).forEach(node::run);
+                String old = oldSysctls.get(change);
+                if (old != null) {
+                    node.run("sysctl", "-qw", change.sysctlKey(spec).orElseThrow() + "=" + old);
+                }
+            }
+        }
+        // The next case reuses the cluster as it is only when the undo provably restored it (else the pool heals it).
+        if (lab.matrix(ClusterPool.TIMEOUT).allOk() && ClusterPool.impairing(doctor.examine()).isEmpty()) {
+            pool.markHealthy();
+        }
+        counts.checked++;
+    }
+
+    /** The nodes a probe's packets cross: the source's node and the target's (the DNS pods' for the Service IP). */
+    static Set<String> pathNodes(ProbeResult result, ClusterSpec spec) {
+        Set<String> nodes = new TreeSet<>();
+        String source = result.source().substring(result.source().indexOf(' ') + 1); // "node X" / "pod app@X"
+        nodes.add(source.contains("@") ? source.substring(source.indexOf('@') + 1) : source);
+        Optional<Ipv4> dst = switch (result.probe()) {
+            case Probe.TcpConnect t -> Optional.of(t.dst());
+            case Probe.HttpGet h -> Optional.of(h.dst());
+            default -> Optional.empty();
+        };
+        Optional<String> owner = dst.flatMap(spec::nodeOwning).map(NodePlan::name);
+        if (owner.isPresent()) {
+            nodes.add(owner.get());
+        } else {
+            spec.dnsPods().forEach(p -> nodes.add(p.node()));
+        }
+        return nodes;
     }
 
     static final class Counts {
