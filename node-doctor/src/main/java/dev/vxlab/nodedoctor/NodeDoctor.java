@@ -116,7 +116,8 @@ public final class NodeDoctor {
         }
     }
 
-    private static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws NodeDoctorException {
+    /** The node's subnet.env: the named file, else flannel's own path on the host when it exists, else none. */
+    public static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws NodeDoctorException {
         Path path = file != null ? file : host ? Path.of("/run/flannel/subnet.env") : null;
         if (path == null || (file == null && !Files.exists(path))) {
             return Optional.empty();
@@ -204,28 +205,46 @@ public final class NodeDoctor {
      * drops), and prints each finding that appears or clears with a timestamp.
      */
     public int watch(Duration counterInterval, PrintStream out) throws NodeDoctorException {
+        watch(namespaceFile, nodeName, () -> advertised, subnetEnv, nmConfig, counterInterval, watcher -> {
+            out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
+                    + " on every netlink change, counters every " + counterInterval.toMillis() + " ms (Ctrl-C to stop)");
+            out.flush();
+        }, pass -> {
+            List<FindingChange> changed = pass.changes();
+            if (!changed.isEmpty()) {
+                String time = LocalTime.ofInstant(pass.at(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)
+                        .toString();
+                changed.forEach(c -> out.println(time + " " + c.render()));
+                out.flush();
+            }
+        }, source -> source);
+        return 0;
+    }
+
+    /**
+     * The watch loop of any node's namespace, shared by {@code --watch} and the agent: the fast netlink source and the
+     * namespace's rtnetlink notifications feed a {@link Watcher} that runs until interrupted or stopped.
+     *
+     * @param advertised read once per pass (a fixed NodeList file, or the agent's informer)
+     * @param started    receives the watcher before its first pass (to stop it from another thread)
+     * @param decorate   wraps the snapshot source (the agent times each snapshot); identity for none
+     */
+    public static void watch(Path namespaceFile, String nodeName, java.util.function.Supplier<ClusterView> advertised,
+            Optional<SubnetEnv> subnetEnv, Path nmConfig, Duration counterInterval,
+            java.util.function.Consumer<Watcher> started, Watcher.Listener listener,
+            java.util.function.UnaryOperator<SnapshotSource> decorate) throws NodeDoctorException {
         // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(namespaceFile))
                 .cachedFor(counterInterval);
         try (NetlinkSource netlink = NetlinkSource.open(namespaceFile, nm);
              NetlinkSubscription changes = NetlinkSubscription.open(namespaceFile)) {
-            ProbeLoop loop = new ProbeLoop(nodeName, netlink, doctor, advertised, subnetEnv, FlannelConfig.DEFAULT);
+            ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), Doctor.load(), advertised, subnetEnv,
+                    FlannelConfig.DEFAULT);
             Watcher watcher = new Watcher(loop, changes::next, counterInterval);
-            out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
-                    + " on every netlink change, counters every " + counterInterval.toMillis() + " ms (Ctrl-C to stop)");
-            out.flush();
-            watcher.run(pass -> {
-                List<FindingChange> changed = pass.changes();
-                if (!changed.isEmpty()) {
-                    String time = LocalTime.ofInstant(pass.at(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)
-                            .toString();
-                    changed.forEach(c -> out.println(time + " " + c.render()));
-                    out.flush();
-                }
-            });
+            started.accept(watcher);
+            watcher.run(listener);
         } catch (SnapshotException e) {
             throw new NodeDoctorException(e.getMessage(), e);
         }
-        return 0;
     }
 }
