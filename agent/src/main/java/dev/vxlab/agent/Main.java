@@ -116,8 +116,13 @@ public final class Main implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws AgentException {
-        AgentConfig config = config();
+    public Integer call() {
+        AgentConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
         Agent agent = new Agent(config, System.out);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
@@ -129,7 +134,17 @@ public final class Main implements Callable<Integer> {
             }
         }, "vxlab-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        agent.run();
+        try {
+            agent.run();
+        } catch (AgentException | IllegalArgumentException e) {
+            // said here, not by a handler, so `vxlab agent` (a subcommand of the lab's CLI) says the same sentence
+            return usage(e.getMessage());
+        }
         return 0;
+    }
+
+    private static int usage(String sentence) {
+        System.err.println("vxlab agent: " + sentence);
+        return USAGE;
     }
 }
