@@ -12,10 +12,6 @@ import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.agent.FindingChange;
 import dev.vxlab.detectors.agent.Watcher;
 import dev.vxlab.detectors.fix.FixPlanner;
-import dev.vxlab.detectors.remote.FileRoot;
-import dev.vxlab.detectors.remote.LocalRemote;
-import dev.vxlab.detectors.remote.NamespaceRemote;
-import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.FlannelConfig;
 import dev.vxlab.nodedoctor.NodeDoctor;
@@ -87,7 +83,7 @@ public final class Agent {
         } catch (NodeDoctorException e) {
             throw new AgentException(e.getMessage(), e);
         }
-        RealNode node = realNode();
+        RealNode node = NodeDoctor.realNode(config.netns().orElse(null), config.nodeName(), config.nmConfig());
         FixGate fixes = config.fixes().isEmpty() ? null
                 : new FixGate(FixPlanner.load(), config.fixes(), config.fixRate(), node);
         ExecutorService reporter = Executors.newSingleThreadExecutor(r -> {
@@ -193,6 +189,8 @@ public final class Agent {
         if (config.kubeconfig().isPresent()) {
             try {
                 kube = Config.fromKubeconfig(Files.readString(config.kubeconfig().get()));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new AgentException("no such kubeconfig: " + config.kubeconfig().get(), e);
             } catch (IOException e) {
                 throw new AgentException("cannot read the kubeconfig " + config.kubeconfig().get() + ": " + e.getMessage(),
                         e);
@@ -225,15 +223,6 @@ public final class Agent {
             throw new AgentException("interrupted while waiting for the Node list", e);
         }
         return nodes;
-    }
-
-    /** Where fixes act: this machine, or the named namespace; a flanneld restart goes through kubectl here. */
-    private RealNode realNode() {
-        Remote shell = config.netns().isEmpty() ? LocalRemote.host(config.nodeName())
-                : new NamespaceRemote(config.nodeName(), config.netns().get(), FileRoot.HOST);
-        String nmPrefix = NodeDoctor.DEFAULT_NM_CONFIG + "/";
-        return new RealNode(shell, LocalRemote.host("this machine"), path -> path.startsWith(nmPrefix)
-                ? config.nmConfig().toAbsolutePath().resolve(path.substring(nmPrefix.length())).toString() : path);
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {

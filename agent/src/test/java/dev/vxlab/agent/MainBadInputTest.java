@@ -34,6 +34,8 @@ class MainBadInputTest {
                 "network namespace 'vxlab-no-such-ns' does not exist");
         assertOneSentence(run("--node-name", "n", "--host", "--netns", "x"), "mutually exclusive");
         assertOneSentence(run("--bogus"), "Unknown option: '--bogus'");
+        assertOneSentence(run("--node-name", "n", "--kubeconfig", "/vxlab/no/such/kubeconfig"),
+                "no such kubeconfig: /vxlab/no/such/kubeconfig");
     }
 
     @Test

@@ -175,6 +175,17 @@ public final class NodeDoctor {
         return done;
     }
 
+    /**
+     * Where fixes act on a real node (the agent's too): this machine when {@code netns} is null, else the named
+     * namespace; a flanneld restart runs kubectl here; NetworkManager's files go under {@code nmConfig}.
+     */
+    public static RealNode realNode(String netns, String nodeName, Path nmConfig) {
+        Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
+        String nmPrefix = DEFAULT_NM_CONFIG + "/";
+        return new RealNode(shell, LocalRemote.host("this machine"), path -> path.startsWith(nmPrefix)
+                ? nmConfig.toAbsolutePath().resolve(path.substring(nmPrefix.length())).toString() : path);
+    }
+
     /** A fix's file under /etc/NetworkManager goes where --nm-config says NetworkManager's configuration lives. */
     String onThisNode(String path) {
         String nmPrefix = DEFAULT_NM_CONFIG + "/";
