@@ -50,6 +50,9 @@ public final class Agent {
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Watcher watcher;
     private volatile AgentHttp http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Fixes whose refusal by the rate was logged (reporter thread only). */
+    private final java.util.Set<String> limitedSaid = new java.util.HashSet<>();
     private volatile boolean stopping;
 
     public Agent(AgentConfig config, PrintStream log) {
@@ -128,10 +131,12 @@ public final class Agent {
                             firstPass.countDown();
                             if (first || !changes.isEmpty()) {
                                 report(reporter, pass, changes, nodes, condition, events, fixes, subnetEnv);
-                            } else if (fixes != null && !pass.iteration().diagnosis().findings().isEmpty()
-                                    && pass.trigger() == Watcher.Trigger.TIMER) {
-                                // a finding that stays (a fix refused by the rate) is offered again at the timer's pace
-                                report(reporter, pass, List.of(), nodes, null, null, fixes, subnetEnv);
+                            } else if (pass.trigger() == Watcher.Trigger.TIMER
+                                    && ((fixes != null && !pass.iteration().diagnosis().findings().isEmpty())
+                                    || (condition != null && condition.lastWriteFailed()))) {
+                                // a finding that stays (a fix refused by the rate) and a condition the API server
+                                // refused are offered again at the timer's pace
+                                report(reporter, pass, List.of(), nodes, condition, null, fixes, subnetEnv);
                             }
                         }, metrics::timed);
             } catch (IOException e) {
@@ -144,7 +149,13 @@ public final class Agent {
         } finally {
             started.countDown();
             reporter.shutdown();
+            stopped.countDown();
         }
+    }
+
+    /** Waits until {@link #run} returned (a shutdown hook's wait, so SIGTERM ends the process promptly). */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void report(ExecutorService reporter, Watcher.Pass pass, List<FindingChange> changes, NodeWatch nodes,
@@ -168,7 +179,14 @@ public final class Agent {
                         view, subnetEnv, FlannelConfig.DEFAULT);
                 for (FixGate.Outcome o : fixes.fix(pass.iteration().diagnosis(), input, System.nanoTime())) {
                     metrics.fix(o.fix(), o.result());
-                    log.println(Instant.now() + " fix " + o.fix() + " " + o.result() + ": " + o.detail());
+                    // a fix refused by the rate is offered every tick: said once until something else happens to it
+                    boolean repeated = o.result().equals(FixGate.Outcome.RATE_LIMITED) && !limitedSaid.add(o.fix());
+                    if (!o.result().equals(FixGate.Outcome.RATE_LIMITED)) {
+                        limitedSaid.remove(o.fix());
+                    }
+                    if (!repeated) {
+                        log.println(Instant.now() + " fix " + o.fix() + " " + o.result() + ": " + o.detail());
+                    }
                 }
             }
             log.flush();

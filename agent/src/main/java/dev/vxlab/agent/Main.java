@@ -124,11 +124,10 @@ public final class Main implements Callable<Integer> {
             return usage(e.getMessage());
         }
         Agent agent = new Agent(config, System.out);
-        Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             agent.stop();
             try {
-                main.join(10_000);
+                agent.awaitStopped(Duration.ofSeconds(10)); // the loop's resources closed (netlink sockets, informer)
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Kernel
 @EnableKubernetesMockClient(crud = true)
 class AgentCostMeasurement {
-    /** The JVM flags of deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS). */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx64m", "-Xss512k",
-            "-XX:TieredStopAtLevel=1", "-XX:+UseCompactObjectHeaders");
+    /** The JVM flags of deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS), or -Dvxlab.agent.jvmFlags="..." to compare. */
+    static final List<String> JVM_FLAGS = List.of(System.getProperty("vxlab.agent.jvmFlags",
+            "-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders").split(" "));
     static KubernetesClient client;
 
     @TempDir

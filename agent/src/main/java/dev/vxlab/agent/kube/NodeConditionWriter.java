@@ -22,6 +22,7 @@ public final class NodeConditionWriter {
     private final String nodeName;
     private String lastStatus;
     private String lastMessage;
+    private volatile boolean lastWriteFailed;
 
     public NodeConditionWriter(KubernetesClient client, String nodeName) {
         this.client = Objects.requireNonNull(client, "client");
@@ -46,6 +47,7 @@ public final class NodeConditionWriter {
         if (wanted.getStatus().equals(lastStatus) && wanted.getMessage().equals(lastMessage)) {
             return false;
         }
+        lastWriteFailed = true; // until the API server took it
         client.nodes().withName(nodeName).editStatus(node -> {
             List<NodeCondition> conditions = new ArrayList<>(node.getStatus() == null || node.getStatus().getConditions() == null
                     ? List.of() : node.getStatus().getConditions());
@@ -63,6 +65,12 @@ public final class NodeConditionWriter {
         });
         lastStatus = wanted.getStatus();
         lastMessage = wanted.getMessage();
+        lastWriteFailed = false;
         return true;
+    }
+
+    /** Whether the last write did not reach the API server (then the agent tries again on its timer). */
+    public boolean lastWriteFailed() {
+        return lastWriteFailed;
     }
 }
