@@ -54,6 +54,7 @@ public final class Agent {
     /** Fixes whose refusal by the rate was logged (reporter thread only). */
     private final java.util.Set<String> limitedSaid = new java.util.HashSet<>();
     private volatile boolean stopping;
+    private volatile String masterUrl;
 
     public Agent(AgentConfig config, PrintStream log) {
         this.config = config;
@@ -145,7 +146,7 @@ public final class Agent {
         } catch (NodeDoctorException e) {
             throw new AgentException(e.getMessage(), e);
         } catch (KubernetesClientException e) {
-            throw new AgentException("the Kubernetes API server refused or failed: " + e.getMessage(), e);
+            throw new AgentException(apiServerSentence(e), e);
         } finally {
             started.countDown();
             reporter.shutdown();
@@ -219,7 +220,28 @@ public final class Agent {
         } else {
             kube = Config.autoConfigure(null); // KUBECONFIG, ~/.kube/config, else the pod's service account
         }
+        masterUrl = kube.getMasterUrl();
         return new KubernetesClientBuilder().withConfig(kube).build();
+    }
+
+    /** The API server's failure as one sentence: where, and the cause (fabric8's own message is generic). */
+    private String apiServerSentence(KubernetesClientException e) {
+        String where = "the Kubernetes API server" + (masterUrl == null ? "" : " at " + masterUrl)
+                + config.kubeconfig().map(k -> " (kubeconfig " + k + ")").orElse("");
+        if (e.getCode() > 0) {
+            return where + " refused the Node list: HTTP " + e.getCode() + " " + e.getMessage();
+        }
+        String why = null;
+        for (Throwable t = e.getCause(); t != null && why == null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                why = "cannot connect";
+            } else if (t instanceof java.net.UnknownHostException) {
+                why = "unknown host " + t.getMessage();
+            } else if (t instanceof javax.net.ssl.SSLException) {
+                why = "TLS failed: " + t.getMessage();
+            }
+        }
+        return where + " did not answer the Node list: " + (why != null ? why : e.getMessage());
     }
 
     private NodeWatch startInformer(KubernetesClient client) throws AgentException {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 stopped, 2 bad input or environment."})
 public final class Main implements Callable<Integer> {
     static final int USAGE = 2;
+    static final String FABRIC8_LOG = "org.slf4j.simpleLogger.log.io.fabric8";
 
     @Option(names = "--node-name", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
             description = "This node's Node name (default: $NODE_NAME, set from spec.nodeName in the DaemonSet).")
@@ -117,6 +118,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // fabric8 logs each failure with a stack trace; the agent says what matters in one line, and /readyz turns 503
+        // when the informer stops. -Dorg.slf4j.simpleLogger.log.io.fabric8=warn shows the client's own messages.
+        if (System.getProperty(FABRIC8_LOG) == null) {
+            System.setProperty(FABRIC8_LOG, "off");
+        }
         AgentConfig config;
         try {
             config = config();

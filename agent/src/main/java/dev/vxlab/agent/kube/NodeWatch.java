@@ -92,9 +92,9 @@ public final class NodeWatch implements AutoCloseable {
         return Map.copyOf(skipped);
     }
 
-    /** Whether the first list has arrived. */
+    /** Whether the first list has arrived and the informer still runs (fabric8 stops it on a fatal list error). */
     public boolean synced() {
-        return informer.hasSynced();
+        return informer.hasSynced() && informer.isRunning();
     }
 
     /** The Node object of this name as the informer last saw it, or null. */
