@@ -114,7 +114,8 @@ public final class Agent {
                         + (config.fixes().isEmpty() ? "read-only" : "fixes allowed: " + config.fixes() + " at most "
                         + config.fixRate().count() + " per " + config.fixRate().window()));
                 log.flush();
-                NodeDoctor.watch(config.namespaceFile(), config.nodeName(), nodes::view, subnetEnv, config.nmConfig(),
+                // the host: this process's own namespace, opened without setns (no CAP_SYS_ADMIN in the DaemonSet)
+                NodeDoctor.watch(config.netns().isPresent() ? config.namespaceFile() : null, config.nodeName(), nodes::view, subnetEnv, config.nmConfig(),
                         config.counterInterval(), w -> {
                             watcher = w;
                             if (stopping) {

@@ -236,6 +236,7 @@ public final class NodeDoctor {
      * The watch loop of any node's namespace, shared by {@code --watch} and the agent: the fast netlink source and the
      * namespace's rtnetlink notifications feed a {@link Watcher} that runs until interrupted or stopped.
      *
+     * @param namespaceFile the namespace to watch, or null for the calling thread's own (no capability needed)
      * @param advertised read once per pass (a fixed NodeList file, or the agent's informer)
      * @param started    receives the watcher before its first pass (to stop it from another thread)
      * @param decorate   wraps the snapshot source (the agent times each snapshot); identity for none
@@ -245,10 +246,14 @@ public final class NodeDoctor {
             java.util.function.Consumer<Watcher> started, Watcher.Listener listener,
             java.util.function.UnaryOperator<SnapshotSource> decorate) throws NodeDoctorException {
         // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
-        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(namespaceFile))
+        Path nsForNm = namespaceFile == null ? Path.of("/proc/self/ns/net") : namespaceFile;
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm))
                 .cachedFor(counterInterval);
-        try (NetlinkSource netlink = NetlinkSource.open(namespaceFile, nm);
-             NetlinkSubscription changes = NetlinkSubscription.open(namespaceFile)) {
+        // null: the process's own namespace, without setns(2), which would need CAP_SYS_ADMIN (the agent has none)
+        try (NetlinkSource netlink = namespaceFile == null ? NetlinkSource.openCurrentNamespace(nm)
+                : NetlinkSource.open(namespaceFile, nm);
+             NetlinkSubscription changes = namespaceFile == null ? NetlinkSubscription.openCurrentNamespace()
+                     : NetlinkSubscription.open(namespaceFile)) {
             ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), Doctor.load(), advertised, subnetEnv,
                     FlannelConfig.DEFAULT);
             Watcher watcher = new Watcher(loop, changes::next, counterInterval);
