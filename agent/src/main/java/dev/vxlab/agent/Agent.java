@@ -214,9 +214,9 @@ public final class Agent {
             } catch (IOException e) {
                 throw new AgentException("cannot read the kubeconfig " + config.kubeconfig().get() + ": " + e.getMessage(),
                         e);
-            } catch (KubernetesClientException | IllegalArgumentException e) {
+            } catch (RuntimeException e) { // fabric8 throws its own, Jackson's and SnakeYAML's errors for a bad file
                 throw new AgentException("the kubeconfig " + config.kubeconfig().get() + " is not usable: "
-                        + e.getMessage(), e);
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip(), e);
             }
         } else {
             kube = Config.autoConfigure(null); // KUBECONFIG, ~/.kube/config, else the pod's service account

@@ -36,6 +36,7 @@ class MainBadInputTest {
         assertOneSentence(run("--bogus"), "Unknown option: '--bogus'");
         assertOneSentence(run("--node-name", "n", "--kubeconfig", "/vxlab/no/such/kubeconfig"),
                 "no such kubeconfig: /vxlab/no/such/kubeconfig");
+        assertOneSentence(run("--node-name", "n", "--kubeconfig", "pom.xml"), "the kubeconfig pom.xml is not usable: ");
     }
 
     @Test
