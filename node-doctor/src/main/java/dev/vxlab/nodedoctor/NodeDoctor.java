@@ -120,7 +120,8 @@ public final class NodeDoctor {
         }
     }
 
-    private static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws NodeDoctorException {
+    /** The node's subnet.env: the named file, else flannel's own path on the host when it exists, else none. */
+    public static Optional<SubnetEnv> readSubnetEnv(Path file, boolean host) throws NodeDoctorException {
         Path path = file != null ? file : host ? Path.of("/run/flannel/subnet.env") : null;
         if (path == null || (file == null && !Files.exists(path))) {
             return Optional.empty();
@@ -179,6 +180,17 @@ public final class NodeDoctor {
         return done;
     }
 
+    /**
+     * Where fixes act on a real node (the agent's too): this machine when {@code netns} is null, else the named
+     * namespace; a flanneld restart runs kubectl here; NetworkManager's files go under {@code nmConfig}.
+     */
+    public static RealNode realNode(String netns, String nodeName, Path nmConfig) {
+        Remote shell = netns == null ? LocalRemote.host(nodeName) : new NamespaceRemote(nodeName, netns, FileRoot.HOST);
+        String nmPrefix = DEFAULT_NM_CONFIG + "/";
+        return new RealNode(shell, LocalRemote.host("this machine"), path -> path.startsWith(nmPrefix)
+                ? nmConfig.toAbsolutePath().resolve(path.substring(nmPrefix.length())).toString() : path);
+    }
+
     /** A fix's file under /etc/NetworkManager goes where --nm-config says NetworkManager's configuration lives. */
     String onThisNode(String path) {
         String nmPrefix = DEFAULT_NM_CONFIG + "/";
@@ -209,28 +221,51 @@ public final class NodeDoctor {
      * drops), and prints each finding that appears or clears with a timestamp.
      */
     public int watch(Duration counterInterval, PrintStream out) throws NodeDoctorException {
-        // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
-        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(namespaceFile))
-                .cachedFor(counterInterval);
-        try (NetlinkSource netlink = NetlinkSource.open(namespaceFile, nm);
-             NetlinkSubscription changes = NetlinkSubscription.open(namespaceFile)) {
-            ProbeLoop loop = new ProbeLoop(nodeName, netlink, doctor, advertised, subnetEnv, FlannelConfig.DEFAULT);
-            Watcher watcher = new Watcher(loop, changes::next, counterInterval);
+        watch(namespaceFile, nodeName, () -> advertised, subnetEnv, nmConfig, counterInterval, watcher -> {
             out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " watching node " + nodeName
                     + " on every netlink change, counters every " + counterInterval.toMillis() + " ms (Ctrl-C to stop)");
             out.flush();
-            watcher.run(pass -> {
-                List<FindingChange> changed = pass.changes();
-                if (!changed.isEmpty()) {
-                    String time = LocalTime.ofInstant(pass.at(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)
-                            .toString();
-                    changed.forEach(c -> out.println(time + " " + c.render()));
-                    out.flush();
-                }
-            });
+        }, pass -> {
+            List<FindingChange> changed = pass.changes();
+            if (!changed.isEmpty()) {
+                String time = LocalTime.ofInstant(pass.at(), ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS)
+                        .toString();
+                changed.forEach(c -> out.println(time + " " + c.render()));
+                out.flush();
+            }
+        }, source -> source);
+        return 0;
+    }
+
+    /**
+     * The watch loop of any node's namespace, shared by {@code --watch} and the agent: the fast netlink source and the
+     * namespace's rtnetlink notifications feed a {@link Watcher} that runs until interrupted or stopped.
+     *
+     * @param namespaceFile the namespace to watch, or null for the calling thread's own (no capability needed)
+     * @param advertised read once per pass (a fixed NodeList file, or the agent's informer)
+     * @param started    receives the watcher before its first pass (to stop it from another thread)
+     * @param decorate   wraps the snapshot source (the agent times each snapshot); identity for none
+     */
+    public static void watch(Path namespaceFile, String nodeName, java.util.function.Supplier<ClusterView> advertised,
+            Optional<SubnetEnv> subnetEnv, Path nmConfig, Duration counterInterval,
+            java.util.function.Consumer<Watcher> started, Watcher.Listener listener,
+            java.util.function.UnaryOperator<SnapshotSource> decorate) throws NodeDoctorException {
+        // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
+        Path nsForNm = namespaceFile == null ? Path.of("/proc/self/ns/net") : namespaceFile;
+        NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm))
+                .cachedFor(counterInterval);
+        // null: the process's own namespace, without setns(2), which would need CAP_SYS_ADMIN (the agent has none)
+        try (NetlinkSource netlink = namespaceFile == null ? NetlinkSource.openCurrentNamespace(nm)
+                : NetlinkSource.open(namespaceFile, nm);
+             NetlinkSubscription changes = namespaceFile == null ? NetlinkSubscription.openCurrentNamespace()
+                     : NetlinkSubscription.open(namespaceFile)) {
+            ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), Doctor.load(), advertised, subnetEnv,
+                    FlannelConfig.DEFAULT);
+            Watcher watcher = new Watcher(loop, changes::next, counterInterval);
+            started.accept(watcher);
+            watcher.run(listener);
         } catch (SnapshotException e) {
             throw new NodeDoctorException(e.getMessage(), e);
         }
-        return 0;
     }
 }

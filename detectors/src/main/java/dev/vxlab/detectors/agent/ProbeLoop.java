@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One iteration of the agent: snapshot the node, run every detector, and compare the findings with the previous
@@ -25,13 +26,22 @@ public final class ProbeLoop {
     private final String nodeName;
     private final SnapshotSource source;
     private final Doctor doctor;
-    private final ClusterView advertised;
+    private final Supplier<ClusterView> advertised;
     private final Optional<SubnetEnv> subnetEnv;
     private final FlannelConfig flannel;
     private Optional<NodeState> counterBaseline = Optional.empty();
     private List<Finding> shown = List.of();
 
     public ProbeLoop(String nodeName, SnapshotSource source, Doctor doctor, ClusterView advertised,
+            Optional<SubnetEnv> subnetEnv, FlannelConfig flannel) {
+        this(nodeName, source, doctor, constant(Objects.requireNonNull(advertised, "advertised")), subnetEnv, flannel);
+    }
+
+    /**
+     * With an advertised view that may change between passes (the agent's, kept by a Kubernetes informer): each pass
+     * reads it once, so one pass sees one view.
+     */
+    public ProbeLoop(String nodeName, SnapshotSource source, Doctor doctor, Supplier<ClusterView> advertised,
             Optional<SubnetEnv> subnetEnv, FlannelConfig flannel) {
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.source = Objects.requireNonNull(source, "source");
@@ -44,6 +54,10 @@ public final class ProbeLoop {
     /** No subnet.env, flannel's defaults. */
     public ProbeLoop(String nodeName, SnapshotSource source, Doctor doctor, ClusterView advertised) {
         this(nodeName, source, doctor, advertised, Optional.empty(), FlannelConfig.DEFAULT);
+    }
+
+    private static Supplier<ClusterView> constant(ClusterView view) {
+        return () -> view;
     }
 
     /**
@@ -68,7 +82,7 @@ public final class ProbeLoop {
      */
     public Iteration iterate(boolean counterPass) throws SnapshotException {
         NodeState state = source.snapshot();
-        Diagnosis diagnosis = doctor.examine(new DetectionInput(nodeName, state, counterBaseline, advertised,
+        Diagnosis diagnosis = doctor.examine(new DetectionInput(nodeName, state, counterBaseline, advertised.get(),
                 subnetEnv, flannel));
         if (counterPass || counterBaseline.isEmpty()) {
             counterBaseline = Optional.of(state);

@@ -3,10 +3,10 @@ package dev.vxlab.scenarios.cli;
 import dev.vxlab.lab.cli.CommandPlugin;
 import java.util.List;
 
-/** Adds {@code reproduce}, {@code run} and {@code scenarios} to the vxlab CLI (registered in META-INF/services). */
+/** Adds {@code reproduce}, {@code run}, {@code scenarios} and {@code agent} to the vxlab CLI (registered in META-INF/services). */
 public final class ScenarioCommands implements CommandPlugin {
     @Override
     public List<Object> commands() {
-        return List.of(new ReproduceCommand(), new RunCommand(), new ScenariosCommand());
+        return List.of(new ReproduceCommand(), new RunCommand(), new ScenariosCommand(), new dev.vxlab.agent.Main());
     }
 }
