@@ -26,6 +26,13 @@ final class Underlay {
         if (holding.isPresent()) {
             return holding;
         }
+        // Renumbered within its subnet: the link whose address's subnet holds the published public-ip.
+        Optional<Link> subnet = s.addresses().stream()
+                .filter(a -> a.prefix().length() > 0 && a.prefix().length() < 32 && a.prefix().contains(in.self().publicIp()))
+                .findFirst().flatMap(a -> s.link(a.link().index()));
+        if (subnet.isPresent()) {
+            return subnet;
+        }
         return defaultRoutes(s).stream().flatMap(r -> r.dev().stream()).findFirst()
                 .flatMap(ref -> s.link(ref.index()));
     }

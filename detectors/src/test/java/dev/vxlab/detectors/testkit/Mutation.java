@@ -539,6 +539,12 @@ public sealed interface Mutation {
             return "route:default";
         }
 
+        /** The kernel deletes the default route with eth0's carrier or address: the underlay's own finding names it. */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().endsWith(":eth0") || other instanceof FlushRoutes;
+        }
+
         public List<Expected> expected(Target t) {
             return List.of(new Expected(FaultIds.DEFAULT_ROUTE_MISSING, "eth0", Needs.NOTHING));
         }
@@ -552,6 +558,11 @@ public sealed interface Mutation {
     record UnderlayNoCarrier() implements Mutation {
         public String slot() {
             return "up:eth0";
+        }
+
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other instanceof DropDefaultRoute || other instanceof UnreachablePeerIp;
         }
 
         public List<Expected> expected(Target t) {
@@ -571,6 +582,12 @@ public sealed interface Mutation {
             return "underlay-route:" + peer;
         }
 
+        /** Silent while eth0 is down or without a carrier (its own finding names that). */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().equals("up:eth0");
+        }
+
         public List<Expected> expected(Target t) {
             return List.of(new Expected(FaultIds.UNDERLAY_ROUTE_MISSING, "eth0", Needs.NOTHING));
         }
@@ -587,6 +604,12 @@ public sealed interface Mutation {
     record CloneVtepMac(String peer) implements Mutation {
         public String slot() {
             return "mac:vtep";
+        }
+
+        /** One MAC at a time on flannel.1: a drift would replace the cloned one. */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().equals("mac");
         }
 
         public List<Expected> expected(Target t) {

@@ -104,7 +104,13 @@ class FaultsBreakExactlyTheirPathsTest {
                 Arguments.of("vxlan-device-recreated", Map.of(), crossesF),
                 Arguments.of("peer-route-wrong", Map.of(), nothing), // detours through another node, still works
                 Arguments.of("fdb-wrong-dst", Map.of(), betweenFAndPeer),
-                Arguments.of("peer-mac-stale", Map.of(), betweenFAndPeer));
+                Arguments.of("peer-mac-stale", Map.of(), betweenFAndPeer),
+                Arguments.of("underlay-renumbered", Map.of(), crossesF),
+                // Pods' paths stay on the underlay's subnet; only the node's own Service probes need the default route.
+                Arguments.of("default-route-removed", Map.of(), (BiPredicate<Path2, Object>) (p, x) -> p.dns()
+                        && p.source().equals("node " + F)),
+                // Frames for the cloned peer go to F, which forwards them on: a detour, still works.
+                Arguments.of("vtep-mac-cloned", Map.of(), nothing));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -51,7 +51,15 @@ final class Explanations {
             Map.entry(FaultIds.BRIDGE_PORT_DETACHED, EnumSet.of(NO_L2_DESTINATION, NO_NEIGHBOR, NO_CARRIER, OTHERHOST)),
             Map.entry(FaultIds.IP_FORWARD_DISABLED, EnumSet.of(FORWARDING_OFF)),
             Map.entry(FaultIds.RP_FILTER_STRICT, EnumSet.of(SOURCE_REJECTED)),
-            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)));
+            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)),
+            // The underlay: an address the node no longer has leaves the peers' VXLAN unanswered (their ARP for it
+            // fails, or the walk leaves the model); a missing underlay or default route is a routing drop.
+            Map.entry(FaultIds.UNDERLAY_ADDRESS_MISSING, union(ROUTING, EnumSet.of(NO_VTEP))),
+            Map.entry(FaultIds.UNDERLAY_NO_CARRIER, union(ROUTING, EnumSet.of(NO_CARRIER, LINK_DOWN))),
+            Map.entry(FaultIds.UNDERLAY_ROUTE_MISSING, ROUTING),
+            Map.entry(FaultIds.DEFAULT_ROUTE_MISSING, ROUTING),
+            // Two VTEPs with one MAC: frames between them are loops to the kernel, the others' go to the wrong one.
+            Map.entry(FaultIds.DUPLICATE_VTEP_MAC, EnumSet.of(OWN_SOURCE_MAC, OTHERHOST, NO_FDB)));
 
     private Explanations() {}
 
