@@ -490,13 +490,14 @@ public sealed interface Fault {
             return ip.map(a -> Map.of("ip", a.toString())).orElse(Map.of());
         }
 
-        /** The new address: the given one, else the highest free host below the gateway. */
+        /** The new address: the given one, else the highest free host below the gateway, less the node's index. */
         public dev.vxlab.detectors.addr.Ipv4 newAddress(FaultContext context) {
             return ip.orElseGet(() -> {
                 var underlay = context.spec().underlay();
                 Set<dev.vxlab.detectors.addr.Ipv4> taken = new java.util.HashSet<>();
                 context.spec().nodes().forEach(n -> taken.add(n.publicIp()));
-                for (int host = (int) underlay.size() - 3; host > 0; host--) {
+                // Counted down from the node's index, so two renumbered nodes never take the same address.
+                for (int host = (int) underlay.size() - 3 - context.node().index(); host > 0; host--) {
                     if (!taken.contains(underlay.host(host))) {
                         return underlay.host(host);
                     }

@@ -54,8 +54,8 @@ public enum FaultCatalog {
             + "(peer=the next node by default)", Set.of("peer", "mac"),
             (node, p) -> new Fault.PeerMacStale(node, p.get("peer"),
                     Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac))),
-    UNDERLAY_RENUMBERED("underlay-renumbered", "eth0 gets another address in the underlay's subnet (ip=the highest "
-            + "free host below the gateway by default); flannel's published public-ip and the peers' FDB are stale",
+    UNDERLAY_RENUMBERED("underlay-renumbered", "eth0 gets another address in the underlay's subnet (ip=a free "
+            + "host below the gateway by default); flannel's published public-ip and the peers' FDB are stale",
             Set.of("ip"), (node, p) -> new Fault.UnderlayRenumbered(node,
                     Optional.ofNullable(p.get("ip")).map(dev.vxlab.detectors.addr.Ipv4::parse))),
     DEFAULT_ROUTE_REMOVED("default-route-removed", "the default route is deleted: the node's own Service probes "

@@ -108,9 +108,10 @@ class FaultsBreakExactlyTheirPathsTest {
                 Arguments.of("underlay-renumbered", Map.of(), crossesF),
                 // Pods' paths stay on the underlay's subnet; only the node's own Service probes need the default route.
                 Arguments.of("default-route-removed", Map.of(), (BiPredicate<Path2, Object>) (p, x) -> p.dns()
-                        && p.source().equals("node " + F)),
-                // Frames for the cloned peer go to F, which forwards them on: a detour, still works.
-                Arguments.of("vtep-mac-cloned", Map.of(), nothing));
+                        && p.source().equals("node " + F)));
+        // Not vtep-mac-cloned: its heal cannot be one node's. Re-publishing the clone's own MAC makes every peer delete
+        // the shared MAC's FDB entry, the original's too, until the original's flanneld re-syncs (the doctor's plan
+        // does both: DoctorNamesEveryLabFaultTest); the paths it breaks are ModelMatchesKernelTest's.
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -108,8 +108,18 @@ final class Explanations {
 
     /** The findings that account for the failed conversation (empty: nothing explains it). */
     static List<Finding> explaining(Exchange exchange, List<Finding> findings) {
+        return explaining(exchange, findings, Optional.empty());
+    }
+
+    /**
+     * As {@link #explaining(Exchange, List)}, with the node the conversation was addressed to counted as on its path:
+     * a node whose underlay address its peers can no longer reach (renumbered) is on no packet's way, yet its own
+     * finding is what accounts for the drop.
+     */
+    static List<Finding> explaining(Exchange exchange, List<Finding> findings, Optional<String> addressedTo) {
         Optional<Verdict.Dropped> drop = drop(exchange);
         Set<String> path = nodesOnPath(exchange);
+        addressedTo.ifPresent(path::add);
         return findings.stream()
                 .filter(f -> f.severity().impairsTraffic())
                 .filter(f -> path.contains(f.node()))
