@@ -26,6 +26,9 @@ public final class DuplicateVtepMacDetector implements Detector {
     public List<Finding> examine(DetectionInput in) {
         AdvertisedNode self = in.self();
         Vtep vtep = Vtep.of(in);
+        if (!vtep.exists()) {
+            return List.of(); // vxlan-device-missing says it all: flanneld re-creates it and publishes its new MAC
+        }
         Optional<MacAddress> device = vtep.link().flatMap(l -> l.mac());
         List<AdvertisedNode> sharing = in.advertised().nodes().stream()
                 .filter(n -> !n.name().equals(self.name()))
