@@ -510,7 +510,8 @@ public sealed interface Fault {
             String len = "/" + context.spec().underlay().length();
             // Deleting eth0's only address flushes every route through it; the new lease brings the default back.
             return List.of(List.of("ip", "addr", "del", context.node().publicIp() + len, "dev", "eth0"),
-                    List.of("ip", "addr", "add", newAddress(context) + len, "dev", "eth0"),
+                    // replace: the doctor's restore-underlay-address keeps the new address beside the old one
+                    List.of("ip", "addr", "replace", newAddress(context) + len, "dev", "eth0"),
                     List.of("ip", "route", "replace", "default", "via", gateway(context).toString(), "dev", "eth0"));
         }
 
