@@ -196,14 +196,17 @@ class UnderlayKernelTest {
     }
 
     /**
-     * node-0 is a clone of node-1's image: its flannel.1 gets node-1's MAC, its flanneld publishes it, and every node
-     * re-programs its entries for node-0 (the FDB keeps one entry per MAC, so node-1's now points at node-0).
+     * node-0 is a clone of node-1's image: its flannel.1 gets node-1's MAC, its flanneld programs its own entries and
+     * publishes the MAC, and every node re-programs its entries for node-0 (the FDB keeps one entry per MAC, so node-1's now points at node-0).
      */
     @Test
-    void clonedNodesSharingAVtepMacAreNamedOnBothAndTheCoreNodesEntryOnTheThird() throws Exception {
+    void clonedNodesSharingAVtepMacAreNamedOnBothAndTheOriginalsEntryOnTheThird() throws Exception {
         Map<Integer, NodeState> before = snapshots();
         MacAddress shared = lease(1).vtepMac();
         netns.ip(nodes.get(0), "link", "set", "dev", "flannel.1", "address", shared.toString());
+        // A new MAC drops the device's neighbor entries; the clone's flanneld programs them again at start.
+        program(nodes.get(0), lease(1));
+        program(nodes.get(0), lease(2));
         AdvertisedNode clone = lease(0).withVtepMac(shared);
         ClusterView published = new ClusterView(List.of(clone, lease(1), lease(2)));
         netns.bridge(nodes.get(1), "fdb", "del", lease(0).vtepMac().toString(), "dev", "flannel.1", "dst",
