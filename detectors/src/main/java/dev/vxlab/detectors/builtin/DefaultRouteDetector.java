@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Emits {@code default-route-missing} (a warning): the main table has no default route. Peers on the underlay's own
+ * Emits {@code default-route-missing} (a warning): no table but local has a unicast default route (the snapshot holds
+ * no policy rules, so a policy-routing host's own table counts). Peers on the underlay's own
  * subnet still work, so pod paths may all pass, but flanneld finds its interface through the default route (its next
  * start fails without one), and the node itself reaches no address outside its subnets: the API server, and Service
  * ClusterIPs that only the default route covers. The kernel deletes the route with a device that goes down and does
@@ -47,12 +48,13 @@ public final class DefaultRouteDetector implements Detector {
                                 + ", networkctl reconfigure " + dev + ") or ip route add default via GATEWAY dev "
                                 + dev);
         var kind = before.isPresent() ? Catalog.DEFAULT_ROUTE_MISSING : Catalog.DEFAULT_ROUTE_MISSING.withFixes();
-        return List.of(kind.finding(in, dev, expected, "no default route in the main table", summary));
+        return List.of(kind.finding(in, dev, expected, "no default route (main table or any other)", summary));
     }
 
-    /** The previous snapshot's unicast default route through a gateway, when it had one. */
+    /** The previous snapshot's unicast default route of the main table through a gateway, when it had one. */
     static Optional<Route> previousDefault(DetectionInput in) {
         return in.previous().flatMap(p -> Underlay.defaultRoutes(p).stream()
-                .filter(r -> r.gateway().isPresent() && r.dev().isPresent()).findFirst());
+                .filter(r -> r.table() == Route.TABLE_MAIN && r.gateway().isPresent() && r.dev().isPresent())
+                .findFirst());
     }
 }

@@ -43,10 +43,16 @@ final class Underlay {
                 .flatMap(a -> s.link(a.link().index()));
     }
 
-    /** The main table's unicast default routes. */
+    /**
+     * The unicast default routes, the main table's first. Any table but local counts: the snapshot holds no policy
+     * rules, and a host that routes by policy keeps its default route in a table of its own.
+     */
     static List<Route> defaultRoutes(NodeState s) {
-        return s.routesIn(Route.TABLE_MAIN).stream()
+        List<Route> all = s.routes().stream().filter(r -> r.table() != Route.TABLE_LOCAL)
                 .filter(r -> r.isDefault() && r.type() == Route.Type.UNICAST).toList();
+        List<Route> main = all.stream().filter(r -> r.table() == Route.TABLE_MAIN).toList();
+        List<Route> others = all.stream().filter(r -> r.table() != Route.TABLE_MAIN).toList();
+        return java.util.stream.Stream.concat(main.stream(), others.stream()).toList();
     }
 
     /** Up and with a carrier: what the kernel needs to send through a device. */

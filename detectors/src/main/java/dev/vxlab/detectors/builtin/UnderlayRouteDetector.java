@@ -17,7 +17,8 @@ import java.util.Optional;
  * Emits {@code underlay-route-missing}, one finding naming the peers: a peer's published public-ip has no route in the
  * main table (longest prefix match; blackhole, unreachable, prohibit and throw count as none), or its route leaves
  * through a device that is down or without a carrier. The snapshot holds no policy rules, so the main table is the
- * one judged, as the kernel's default rules do. Silent while the underlay itself is down or without a carrier: the
+ * one judged, as the kernel's default rules do, and a usable route in another table (a host routing by policy) is
+ * taken to serve. Silent while the underlay itself is down or without a carrier: the
  * kernel deleted its routes with it, and {@code vtep-link-down} / {@code underlay-no-carrier} name the cause.
  */
 public final class UnderlayRouteDetector implements Detector {
@@ -34,6 +35,10 @@ public final class UnderlayRouteDetector implements Detector {
             return List.of();
         }
         Lookup lookup = new Lookup(in.current().routesIn(Route.TABLE_MAIN));
+        // Without policy rules in the snapshot, a usable route in another table (policy routing) is given the benefit.
+        List<Lookup> others = in.current().routes().stream().map(Route::table)
+                .filter(t -> t != Route.TABLE_MAIN && t != Route.TABLE_LOCAL).distinct()
+                .map(t -> new Lookup(in.current().routesIn(t))).toList();
         List<String> broken = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (AdvertisedNode peer : in.advertised().nodes()) {
@@ -41,6 +46,10 @@ public final class UnderlayRouteDetector implements Detector {
                 continue;
             }
             Optional<String> why = why(in, lookup.match(peer.publicIp()));
+            if (why.isPresent() && others.stream().anyMatch(o -> why(in, o.match(peer.publicIp())).isEmpty()
+                    && o.match(peer.publicIp()).isPresent())) {
+                continue;
+            }
             if (why.isPresent()) {
                 broken.add(peer.publicIp() + " (" + peer.name() + "): " + why.get());
                 names.add(peer.name());
