@@ -108,7 +108,7 @@ public final class NodeDoctor {
         }
     }
 
-    private static ClusterView readNodes(Path file) throws NodeDoctorException {
+    static ClusterView readNodes(Path file) throws NodeDoctorException {
         try {
             return NodeListReader.read(Files.readString(file));
         } catch (java.nio.file.NoSuchFileException e) {

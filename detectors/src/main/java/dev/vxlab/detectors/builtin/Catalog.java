@@ -61,6 +61,18 @@ final class Catalog {
     /** No fix: the walk names where the path dies, not what put it there. */
     static final FaultKind PATH_BROKEN = kind(FaultIds.PATH_BROKEN, CRITICAL);
 
+    /** Restoring the published address works without touching the cluster; flanneld re-publishing the new one too. */
+    static final FaultKind UNDERLAY_ADDRESS_MISSING = kind(FaultIds.UNDERLAY_ADDRESS_MISSING, CRITICAL,
+            FixIds.RESTORE_UNDERLAY_ADDRESS, FLANNEL_RESYNC);
+    /** A cable, a switch port or the far end of a veth: nothing on the node cures it, so no fix. */
+    static final FaultKind UNDERLAY_NO_CARRIER = kind(FaultIds.UNDERLAY_NO_CARRIER, CRITICAL);
+    static final FaultKind UNDERLAY_ROUTE_MISSING = kind(FaultIds.UNDERLAY_ROUTE_MISSING, CRITICAL);
+    /** A warning: peers on the underlay's own subnet still work, the next flanneld start and the node's Services not. */
+    static final FaultKind DEFAULT_ROUTE_MISSING = kind(FaultIds.DEFAULT_ROUTE_MISSING, WARNING,
+            FixIds.RESTORE_DEFAULT_ROUTE);
+    static final FaultKind DUPLICATE_VTEP_MAC = kind(FaultIds.DUPLICATE_VTEP_MAC, CRITICAL,
+            FixIds.REGENERATE_VTEP_MAC);
+
     private Catalog() {}
 
     private static FaultKind kind(String id, Severity severity, String... fixes) {

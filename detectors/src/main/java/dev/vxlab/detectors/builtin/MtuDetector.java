@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * Emits {@code mtu-mismatch}, one finding per device:
  * <ul>
- *   <li>the underlay (the VXLAN device's underlay link) is smaller than the VXLAN device's MTU + 50: full-size
- *       encapsulated frames do not fit and are dropped;</li>
+ *   <li>the underlay (the VXLAN device's underlay link) is smaller than the VXLAN device's MTU (or FLANNEL_MTU, the
+ *       larger) + 50: full-size encapsulated frames do not fit and are dropped (the summary says "underlay MTU too
+ *       small");</li>
  *   <li>the VXLAN device's MTU differs from the pod network's: subnet.env's FLANNEL_MTU, or without subnet.env the
  *       underlay's MTU - 50 (not judged then when the underlay is already too small: that is the same fact);</li>
  *   <li>cni0 or a pod veth differs from the pod network's MTU. The reference is what the VXLAN device SHOULD have,
@@ -40,16 +41,19 @@ public final class MtuDetector implements Detector {
         if (vtep.exists()) {
             Link v = vtep.device();
             Optional<Link> underlay = vtep.underlay(in.current());
-            boolean underlayTooSmall = underlay.isPresent() && underlay.get().mtu() < v.mtu() + VXLAN_OVERHEAD;
+            // The underlay must carry the larger of flannel.1's MTU and FLANNEL_MTU (what the pods send) + 50.
+            int carried = Math.max(v.mtu(), fromEnv.orElse(0));
+            String carriedBy = carried == v.mtu() ? v.name() + " mtu " + v.mtu() : "FLANNEL_MTU " + carried;
+            boolean underlayTooSmall = underlay.isPresent() && underlay.get().mtu() < carried + VXLAN_OVERHEAD;
             if (underlayTooSmall) {
                 Link u = underlay.get();
                 out.add(Catalog.MTU_MISMATCH.finding(in, u.name(),
-                        u.name() + " mtu >= " + (v.mtu() + VXLAN_OVERHEAD) + " (" + v.name() + " mtu " + v.mtu()
-                                + " + " + VXLAN_OVERHEAD + " VXLAN overhead)",
+                        u.name() + " mtu >= " + (carried + VXLAN_OVERHEAD) + " (" + carriedBy + " + "
+                                + VXLAN_OVERHEAD + " VXLAN overhead)",
                         u.name() + " mtu " + u.mtu(),
-                        u.name() + " on " + ip + " carries at most " + u.mtu() + " bytes but " + v.name()
-                                + " sends up to " + (v.mtu() + VXLAN_OVERHEAD) + " with VXLAN's overhead: large packets"
-                                + " between pods are dropped silently"));
+                        "underlay MTU too small: " + u.name() + " on " + ip + " carries at most " + u.mtu()
+                                + " bytes but " + v.name() + " sends up to " + (carried + VXLAN_OVERHEAD)
+                                + " with VXLAN's overhead: large packets between pods are dropped silently"));
             }
             if (fromEnv.isEmpty() && underlay.isPresent() && !underlayTooSmall) {
                 podMtu = Optional.of(underlay.get().mtu() - VXLAN_OVERHEAD);

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Emits {@code vtep-link-down}: the VXLAN device is administratively down (the kernel then drops its routes and
  * neighbor entries, which are therefore not reported), or the underlay device it sends through is (also when the
- * VXLAN device is missing: the underlay is then the device that holds the node's advertised public IP).
+ * VXLAN device is missing: the underlay is then the device that holds the node's advertised public IP, or its
+ * subnet, or the default route; see Underlay).
  */
 public final class VtepLinkDetector implements Detector {
 
@@ -28,7 +29,7 @@ public final class VtepLinkDetector implements Detector {
         if (!vtep.exists()) {
             // Nothing else is said about a missing flannel.1, but a down underlay is not a consequence of it: re-creating
             // flannel.1 would not bring eth0 up. Without the device, the underlay is the one holding the public IP.
-            return publicIpLink(in).filter(l -> !l.isUp()).map(l -> List.of(underlayDown(in, l, vtep, ip)))
+            return Underlay.of(in).filter(l -> !l.isUp()).map(l -> List.of(underlayDown(in, l, vtep, ip)))
                     .orElse(List.of());
         }
         int peers = in.advertised().nodes().size() - 1;
@@ -39,7 +40,7 @@ public final class VtepLinkDetector implements Detector {
                     vtep.name() + " on " + ip + " is down: the kernel dropped its routes and neighbor entries, so pods"
                             + " here reach no pod on the " + Text.count(peers, "other node")));
         }
-        Optional<Link> underlay = vtep.underlay(in.current());
+        Optional<Link> underlay = Underlay.of(in);
         if (underlay.isPresent() && !underlay.get().isUp()) {
             out.add(underlayDown(in, underlay.get(), vtep, ip));
         }
@@ -55,10 +56,4 @@ public final class VtepLinkDetector implements Detector {
                         + ": no encapsulated packet leaves or arrives");
     }
 
-    /** The device holding the public IP flannel advertised for this node. */
-    private static Optional<Link> publicIpLink(DetectionInput in) {
-        return in.current().addresses().stream()
-                .filter(a -> a.prefix().address().equals(in.self().publicIp())).findFirst()
-                .flatMap(a -> in.current().link(a.link().index()));
-    }
 }

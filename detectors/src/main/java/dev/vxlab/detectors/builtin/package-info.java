@@ -12,6 +12,11 @@
  *       neighbor findings through it; FDB entries survive both in the kernel and are still checked;</li>
  *   <li>a drifted MAC ({@code vtep-mac-drift}) is this node's fault only: peers' entries match the advertisement;
  *       the otherhost drops it causes are reported as INFO;</li>
+ *   <li>the underlay down or without a carrier ({@code vtep-link-down}, {@code underlay-no-carrier} on eth0): no
+ *       finding for the routes the kernel deleted with it (the default route, the peers' public IPs);</li>
+ *   <li>a VtepMAC shared with another node ({@code duplicate-vtep-mac}) is named on every node that shares it, not on
+ *       a node whose VXLAN device is missing; which one to change is the cluster view's call
+ *       ({@code detectors.cluster});</li>
  *   <li>many peers with the same fault make one finding per fault and device, naming the peers (capped);</li>
  *   <li>the generic {@code path-broken} ({@link dev.vxlab.detectors.builtin.PathWalkDetector}, a fallback the doctor
  *       runs last) speaks only where no other critical or warning finding is node-wide, on flannel.1 or cni0, on the

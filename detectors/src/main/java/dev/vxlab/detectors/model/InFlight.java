@@ -11,8 +11,11 @@ import java.util.Optional;
 record InFlight(Optional<Ipv4> src, Ipv4 dst, int size, boolean df, int ttl, Optional<VxlanFrame> vxlan) {
     static final int DEFAULT_TTL = 64;
 
-    /** An Ethernet frame inside a VXLAN packet: inner destination MAC, VNI, UDP port and the inner IP packet. */
-    record VxlanFrame(MacAddress dstMac, int vni, int port, InFlight inner) {}
+    /**
+     * An Ethernet frame inside a VXLAN packet: inner source MAC (the sending VXLAN device's; empty when it has none),
+     * inner destination MAC, VNI, UDP port and the inner IP packet.
+     */
+    record VxlanFrame(Optional<MacAddress> srcMac, MacAddress dstMac, int vni, int port, InFlight inner) {}
 
     static InFlight of(Packet packet) {
         return new InFlight(packet.src(), packet.dst(), packet.size(), packet.df(), DEFAULT_TTL, Optional.empty());

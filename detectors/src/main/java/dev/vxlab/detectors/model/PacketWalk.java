@@ -212,7 +212,7 @@ final class PacketWalk {
         hop(ns, Step.FDB, vx.name(), () -> mac + " dst " + remote
                 + (entry.get().mac().equals(Vxlan.FLOOD) ? " (all-zeros default entry)" : ""));
         InFlight outer = new InFlight(info.local(), remote, inner.size() + Vxlan.OVERHEAD, false, InFlight.DEFAULT_TTL,
-                Optional.of(new InFlight.VxlanFrame(mac, info.vni(), info.port(), inner)));
+                Optional.of(new InFlight.VxlanFrame(vx.mac(), mac, info.vni(), info.port(), inner)));
         hop(ns, Step.ENCAPSULATE, vx.name(), () -> "encapsulate to " + remote + ":" + info.port() + " vni " + info.vni()
                 + " (" + outer.size() + " bytes)");
         return originate(ns, outer);
@@ -233,6 +233,12 @@ final class PacketWalk {
         hop(ns, Step.DECAPSULATE, vx.name(), () -> "vni " + frame.vni() + " from " + outer.source() + ", inner frame to "
                 + frame.dstMac());
         MacAddress own = vx.mac().orElse(null);
+        // vxlan_set_mac: a frame whose inner source MAC is the device's own is taken for a loop and dropped, before
+        // the destination is looked at (two nodes sharing one VtepMAC: cloned images).
+        if (own != null && frame.srcMac().filter(own::equals).isPresent()) {
+            return new Verdict.Dropped(ns.key(), vx.name(), Cause.OWN_SOURCE_MAC, "inner source MAC " + own + " is "
+                    + ns.key() + "'s own " + vx.name() + " MAC: the kernel takes it for a loop (two VTEPs share a MAC)");
+        }
         if (!frame.dstMac().equals(own)) {
             return new Verdict.Dropped(ns.key(), vx.name(), Cause.OTHERHOST, "sent to VTEP MAC " + frame.dstMac()
                     + " but " + ns.key() + "'s " + vx.name() + " is " + (own == null ? "without a MAC" : own));

@@ -88,7 +88,9 @@ public sealed interface Verdict {
         /** TTL ran out or the walk went in circles. */
         LOOP("dropped"),
         /** The packet leaves what the snapshots cover (the underlay gateway, an unknown device's far end). */
-        OUTSIDE_MODEL("not followed");
+        OUTSIDE_MODEL("not followed"),
+        /** A VXLAN frame whose inner source MAC is the receiving device's own (vxlan_set_mac's loop check). */
+        OWN_SOURCE_MAC("dropped");
 
         private final String verb;
 

@@ -35,4 +35,9 @@ public record Diagnosis(String node, boolean healthy, List<Finding> findings) {
     public String toJson() {
         return DiagnosisJson.render(this);
     }
+
+    /** Reads {@link #toJson()}'s shape back (a node doctor's --json output); IllegalArgumentException otherwise. */
+    public static Diagnosis fromJson(String json) {
+        return DiagnosisJson.parse(json);
+    }
 }

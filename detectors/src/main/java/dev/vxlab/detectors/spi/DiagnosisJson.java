@@ -13,6 +13,35 @@ final class DiagnosisJson {
 
     private DiagnosisJson() {}
 
+    /** Reads the shape {@link #render} writes; one sentence naming what is wrong otherwise. */
+    static Diagnosis parse(String json) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.path("node").isTextual() || !root.path("findings").isArray()) {
+            throw new IllegalArgumentException("not a diagnosis: it needs \"node\" and \"findings\" (the doctor's --json)");
+        }
+        java.util.List<Finding> findings = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode f : root.get("findings")) {
+            java.util.List<String> fixes = new java.util.ArrayList<>();
+            f.path("fixes").forEach(x -> fixes.add(x.asText()));
+            Severity severity;
+            try {
+                severity = Severity.valueOf(f.path("severity").asText().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("finding " + f.path("fault").asText() + " has severity '"
+                        + f.path("severity").asText() + "'; one of critical, warning, risk, info");
+            }
+            findings.add(new Finding(f.path("fault").asText(), f.path("node").asText(), f.path("device").asText(),
+                    f.path("expected").asText(), f.path("actual").asText(), f.path("summary").asText(), severity,
+                    fixes));
+        }
+        return Diagnosis.of(root.get("node").asText(), findings);
+    }
+
     static String render(Diagnosis diagnosis) {
         ObjectNode root = JSON.createObjectNode();
         root.put("node", diagnosis.node());

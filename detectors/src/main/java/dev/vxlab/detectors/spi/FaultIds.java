@@ -52,13 +52,25 @@ public final class FaultIds {
      */
     public static final String PATH_BROKEN = "path-broken";
 
+    /** The node holds no address equal to its published public-ip (the underlay was renumbered). */
+    public static final String UNDERLAY_ADDRESS_MISSING = "underlay-address-missing";
+    /** The underlay device is up but has no carrier (IFF_LOWER_UP clear). */
+    public static final String UNDERLAY_NO_CARRIER = "underlay-no-carrier";
+    /** Some peers' public IPs have no route through an up device. */
+    public static final String UNDERLAY_ROUTE_MISSING = "underlay-route-missing";
+    /** The main table has no default route (flanneld finds its interface through it; the node's own Services need it). */
+    public static final String DEFAULT_ROUTE_MISSING = "default-route-missing";
+    /** This node's VtepMAC (advertised or on the device) is also another node's advertised VtepMAC (cloned images). */
+    public static final String DUPLICATE_VTEP_MAC = "duplicate-vtep-mac";
+
     /** Every id above. */
     public static final List<String> ALL = List.of(VTEP_MAC_DRIFT, STALE_PEER_VTEP_MAC, MISSING_PEER_ROUTE,
             WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
             BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
             OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING,
-            UDEV_MAC_POLICY, PATH_BROKEN);
+            UDEV_MAC_POLICY, PATH_BROKEN, UNDERLAY_ADDRESS_MISSING, UNDERLAY_NO_CARRIER, UNDERLAY_ROUTE_MISSING,
+            DEFAULT_ROUTE_MISSING, DUPLICATE_VTEP_MAC);
 
     private FaultIds() {}
 }

@@ -27,9 +27,17 @@ public final class FixIds {
     /** A .link file keeping flannel*'s MAC from udev's MACAddressPolicy (/etc/systemd/network/10-flannel.link). */
     public static final String UDEV_LINK_MAC_NONE = "udev-link-mac-none";
 
+    /** Put the published public-ip back on the underlay device (a renumbering flannel never saw). */
+    public static final String RESTORE_UNDERLAY_ADDRESS = "restore-underlay-address";
+    /** Add the default route the node had in its previous snapshot. */
+    public static final String RESTORE_DEFAULT_ROUTE = "restore-default-route";
+    /** Give a cloned node's VXLAN device a MAC of its own, then restart flanneld so it publishes it. */
+    public static final String REGENERATE_VTEP_MAC = "regenerate-vtep-mac";
+
     public static final List<String> ALL = List.of(FLANNEL_RESYNC, RESTORE_VTEP_MAC, RESTORE_ROUTES, RESTORE_ADDRESS,
             LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES,
-            FIREWALL_ALLOW_FLANNEL, UDEV_LINK_MAC_NONE);
+            FIREWALL_ALLOW_FLANNEL, UDEV_LINK_MAC_NONE, RESTORE_UNDERLAY_ADDRESS, RESTORE_DEFAULT_ROUTE,
+            REGENERATE_VTEP_MAC);
 
     private FixIds() {}
 }

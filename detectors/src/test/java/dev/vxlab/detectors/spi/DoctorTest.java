@@ -22,8 +22,10 @@ class DoctorTest {
     @Test
     void serviceLoaderFindsEveryBuiltInDetector() {
         assertThat(Doctor.load().detectors()).extracting(Detector::name).containsExactly(
-                "bridge", "bridge-ports", "firewall", "ip-forward", "mtu", "network-manager", "otherhost-drops", "path-walk",
-                "peer-entries", "rp-filter", "udev-mac-policy", "vtep-address", "vtep-link", "vtep-mac", "vxlan-device");
+                "bridge", "bridge-ports", "default-route", "duplicate-vtep-mac", "firewall", "ip-forward", "mtu",
+                "network-manager", "otherhost-drops", "path-walk", "peer-entries", "rp-filter", "udev-mac-policy",
+                "underlay-address", "underlay-carrier", "underlay-route", "vtep-address", "vtep-link", "vtep-mac",
+                "vxlan-device");
         assertThat(Doctor.load().detectors()).allSatisfy(d ->
                 assertThat(d.getClass().getPackageName()).isEqualTo("dev.vxlab.detectors.builtin"));
     }
@@ -127,11 +129,12 @@ class DoctorTest {
 
     @Test
     void theIdsAreTheContract() {
-        assertThat(FaultIds.ALL).hasSize(23).doesNotHaveDuplicates()
+        assertThat(FaultIds.ALL).hasSize(28).doesNotHaveDuplicates()
                 .contains("vtep-mac-drift", "stale-peer-vtep-mac", "otherhost-drops", "nm-manages-cni-devices");
         assertThat(FixIds.ALL).containsExactly("flannel-resync", "restore-vtep-mac", "restore-routes",
                 "restore-address", "link-up", "restore-mtu", "reattach-bridge-port", "restore-sysctl",
-                "nm-unmanaged-devices", "firewall-allow-flannel", "udev-link-mac-none");
+                "nm-unmanaged-devices", "firewall-allow-flannel", "udev-link-mac-none", "restore-underlay-address",
+                "restore-default-route", "regenerate-vtep-mac");
         assertThat(FlannelConfig.DEFAULT).isEqualTo(new FlannelConfig(1, 8472, "flannel.1", "cni0"));
     }
 

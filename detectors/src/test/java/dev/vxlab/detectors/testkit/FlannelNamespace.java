@@ -80,6 +80,8 @@ public record FlannelNamespace(String namespace, String nodeName, ClusterView vi
                     .append(" self permanent\n");
         }
         run(List.of("ip", "-n", namespace, "-batch", "-"), ip.toString());
+        // The far end up, so eth0 has a carrier as a cabled NIC does (else: underlay-no-carrier).
+        run(List.of("ip", "link", "set", "dev", "fx%08x".formatted(crc.getValue()), "up"), "");
         if (!bridge.isEmpty()) {
             run(List.of("bridge", "-n", namespace, "-batch", "-"), bridge.toString());
         }

@@ -523,6 +523,125 @@ public sealed interface Mutation {
         }
     }
 
+    // ---- the underlay ---------------------------------------------------------------------------------------------
+
+    /** eth0's address is renumbered (DHCP gave a new lease; the default route came back with it); flannel never saw. */
+    record RenumberUnderlay(Ipv4 newAddress) implements Mutation {
+        public String slot() {
+            return "addr:eth0";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.UNDERLAY_ADDRESS_MISSING, "eth0", Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            Ipv4 old = t.self().publicIp();
+            List<dev.vxlab.detectors.state.Address> addresses = s.addresses().stream()
+                    .map(a -> a.prefix().address().equals(old)
+                            ? new dev.vxlab.detectors.state.Address(a.link(),
+                                    new dev.vxlab.detectors.addr.Ipv4Prefix(newAddress, a.prefix().length()), a.scope())
+                            : a).toList();
+            List<Route> routes = s.routes().stream().map(r -> {
+                var dst = r.table() == Route.TABLE_LOCAL && r.dst().address().equals(old) && r.dst().length() == 32
+                        ? new dev.vxlab.detectors.addr.Ipv4Prefix(newAddress, 32) : r.dst();
+                var src = r.prefsrc().filter(old::equals).isPresent() ? Optional.of(newAddress) : r.prefsrc();
+                return new Route(r.table(), r.type(), dst, r.gateway(), r.dev(), r.flags(), r.scope(), r.protocol(),
+                        src, r.metric());
+            }).toList();
+            return new NodeState(s.links(), addresses, routes, s.neighbors(), s.fdb(), s.sysctls(), s.networkManager());
+        }
+    }
+
+    /** The main table's default route is deleted. */
+    record DropDefaultRoute() implements Mutation {
+        public String slot() {
+            return "route:default";
+        }
+
+        /** The kernel deletes the default route with eth0's carrier or address: the underlay's own finding names it. */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().endsWith(":eth0") || other instanceof FlushRoutes;
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.DEFAULT_ROUTE_MISSING, "eth0", Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return KernelEdits.routes(s, r -> !(r.table() == Route.TABLE_MAIN && r.isDefault()), List.of());
+        }
+    }
+
+    /** eth0 stays up but loses its carrier (the switch port, or the far end of its veth, went down). */
+    record UnderlayNoCarrier() implements Mutation {
+        public String slot() {
+            return "up:eth0";
+        }
+
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other instanceof DropDefaultRoute || other instanceof UnreachablePeerIp;
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.UNDERLAY_NO_CARRIER, "eth0", Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return KernelEdits.mapLink(s, "eth0", l -> new Link(l.index(), l.name(), l.kind(), l.mac(), l.mtu(),
+                    l.flags() & ~Link.Flag.mask(Link.Flag.LOWER_UP, Link.Flag.RUNNING), Link.OperState.LOWERLAYERDOWN,
+                    l.master(), l.vxlan(), l.counters()));
+        }
+    }
+
+    /** An unreachable route to one peer's public IP (a leftover of a decommissioned host, a hardening script). */
+    record UnreachablePeerIp(String peer) implements Mutation {
+        public String slot() {
+            return "underlay-route:" + peer;
+        }
+
+        /** Silent while eth0 is down or without a carrier (its own finding names that). */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().equals("up:eth0");
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.UNDERLAY_ROUTE_MISSING, "eth0", Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            Ipv4 ip = t.peer(peer).publicIp();
+            return KernelEdits.routes(s, r -> true, List.of(new Route(Route.TABLE_MAIN, Route.Type.UNREACHABLE,
+                    new dev.vxlab.detectors.addr.Ipv4Prefix(ip, 32), Optional.empty(), Optional.empty(), 0,
+                    Scope.UNIVERSE, Route.Protocol.BOOT, Optional.empty(), 0)));
+        }
+    }
+
+    /** flannel.1 takes a peer's published VtepMAC (a cloned image), before flanneld re-publishes. */
+    record CloneVtepMac(String peer) implements Mutation {
+        public String slot() {
+            return "mac:vtep";
+        }
+
+        /** One MAC at a time on flannel.1: a drift would replace the cloned one. */
+        @Override
+        public boolean conflictsWith(Mutation other) {
+            return other.slot().equals(slot()) || other.slot().equals("mac");
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.VTEP_MAC_DRIFT, t.vtep(), Needs.VTEP),
+                    new Expected(FaultIds.DUPLICATE_VTEP_MAC, t.vtep(), Needs.VTEP));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.link(t.vtep()).isPresent() ? KernelEdits.setMac(s, t.vtep(), t.peer(peer).vtepMac()) : s;
+        }
+    }
+
     // ---- the firewall ---------------------------------------------------------------------------------------------
 
     /** firewalld 1.3 starts with Debian's default zone (public): its ruleset, as nft -j printed it on a lab node. */

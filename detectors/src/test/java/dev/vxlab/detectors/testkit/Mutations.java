@@ -106,6 +106,12 @@ public final class Mutations {
         POLICY_BLACKHOLE(Needs.PEER, false, d -> new Mutation.PolicyBlackhole(d.peer())),
         RP_FILTER(Needs.ANY, true, d -> new Mutation.RpFilterStrict(d.pick(List.of(d.t.vtep(), "all")))),
         RP_FILTER_BRIDGE(Needs.PODS, true, d -> new Mutation.RpFilterStrict(d.t.bridge())),
+        RENUMBER_UNDERLAY(Needs.ANY, true,
+                d -> new Mutation.RenumberUnderlay(d.t.cluster().unusedUnderlayAddress())),
+        DROP_DEFAULT_ROUTE(Needs.ANY, true, d -> new Mutation.DropDefaultRoute()),
+        UNDERLAY_NO_CARRIER(Needs.ANY, true, d -> new Mutation.UnderlayNoCarrier()),
+        UNREACHABLE_PEER_IP(Needs.PEER, true, d -> new Mutation.UnreachablePeerIp(d.peer())),
+        CLONE_VTEP_MAC(Needs.PEER, true, d -> new Mutation.CloneVtepMac(d.peer())),
         NM(Needs.ANY, true, d -> new Mutation.NmManages(d.pick(List.of(List.of(), List.of("interface-name:docker0"),
                 List.of("interface-name:flannel*", "interface-name:cni0"), List.of("interface-name:flannel.1",
                         "interface-name:veth*", "interface-name:cni0")))));

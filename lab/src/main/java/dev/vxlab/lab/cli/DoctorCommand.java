@@ -7,10 +7,16 @@ import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.doctor.LabDoctor;
 import dev.vxlab.lab.probe.ConnectivityMatrix;
+import dev.vxlab.detectors.advertised.ClusterView;
+import dev.vxlab.detectors.cluster.ClusterCorrelation;
+import dev.vxlab.detectors.cluster.ClusterReport;
+import dev.vxlab.detectors.cluster.NodeObservation;
+import dev.vxlab.nodedoctor.ClusterDoctorRun;
 import dev.vxlab.nodedoctor.DiagnosisPrinter;
 import dev.vxlab.nodedoctor.NodeDoctorException;
 import dev.vxlab.nodedoctor.NodeDoctorRun;
 import dev.vxlab.nodedoctor.NodeOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +29,8 @@ import picocli.CommandLine.Option;
         "On a lab: vxlab doctor [--lab NAME] [--node N] [--json] [--fix [--apply]]",
         "On a real node: vxlab doctor (--host | --netns NAME) --node-name NAME --nodes NODES.json "
                 + "[--subnet-env FILE] [--json] [--fix [--skip-fix FIX] [--apply]] [--watch] [--npd]",
+        "The cluster view: vxlab doctor --all [--json] on a lab (every node's snapshot), or on a real cluster "
+                + "vxlab doctor --all --nodes NODES.json --diagnoses FILE,... (each node's doctor --json).",
         "Exit codes: 0 healthy, 1 findings, 2 bad input or environment."})
 final class DoctorCommand extends InLabCommand {
 
@@ -37,15 +45,30 @@ final class DoctorCommand extends InLabCommand {
             + "from SRC (a node, a pod like app@NODE, or a pod IP) to the IP DST, hop by hop, and say where it dies.")
     List<String> trace;
 
+    @Option(names = "--all", description = "The cluster view: correlate every node (duplicate VtepMACs and public "
+            + "IPs, which node drifted, which peers merely hold its old MAC, the order to fix them in).")
+    boolean all;
+
+    @Option(names = "--diagnoses", paramLabel = "FILE", split = ",", description = "With --all on a real cluster: "
+            + "each node's 'vxlab doctor --host --json' output, one file per node.")
+    List<Path> diagnoses;
+
     @Override
     boolean worksWithoutLab() {
-        return options.aimsAtANode();
+        return options.aimsAtANode() || diagnoses != null;
     }
 
     /** The doctor on a real node lives in the node-doctor module (no lab); this only hands it the options. */
     @Override
     int actWithoutLab() throws LabException {
         try {
+            if (all || diagnoses != null) {
+                if (!all || options.where != null || options.nodeName != null || options.fix) {
+                    throw new LabException("the cluster view on a real cluster is --all --nodes NODES.json "
+                            + "--diagnoses FILE,... (no --host, --netns, --node-name or --fix)");
+                }
+                return ClusterDoctorRun.run(options.nodesFile, diagnoses, options.json, System.out);
+            }
             return NodeDoctorRun.run(options, System.out);
         } catch (NodeDoctorException e) {
             throw new LabException(e.getMessage(), e);
@@ -61,8 +84,36 @@ final class DoctorCommand extends InLabCommand {
             throw new LabException("--watch is for a real node (--host or --netns); on a lab, run 'vxlab doctor' again");
         }
         try (LabDoctor doctor = new LabDoctor(lab)) {
+            if (all) {
+                if (trace != null || node != null || options.fix) {
+                    throw new LabException("--all examines every node; it goes without --node, --trace and --fix");
+                }
+                return cluster(doctor);
+            }
             return trace != null ? trace(lab, doctor) : examine(lab, doctor);
         }
+    }
+
+    /** Every node's snapshot, correlated: the per-node diagnoses, then what only the whole cluster shows. */
+    private int cluster(LabDoctor doctor) throws LabException {
+        Map<String, LabDoctor.Examined> all = doctor.examine();
+        List<NodeObservation> observations = new ArrayList<>();
+        ClusterView view = null;
+        for (LabDoctor.Examined e : all.values()) {
+            view = e.input().advertised();
+            observations.add(NodeObservation.ofSnapshot(e.input().nodeName(), e.input().current(),
+                    e.input().flannel()));
+        }
+        ClusterReport report = ClusterCorrelation.correlate(view, observations);
+        if (options.json) {
+            System.out.println(report.toJson());
+        } else {
+            new DiagnosisPrinter(System.out, false).diagnoses(all.values().stream()
+                    .map(LabDoctor.Examined::diagnosis).toList());
+            System.out.print(report.toText());
+        }
+        boolean healthy = all.values().stream().allMatch(e -> e.diagnosis().healthy());
+        return healthy && report.consistent() ? Main.OK : Main.FAILED;
     }
 
     private int trace(Lab lab, LabDoctor doctor) throws LabException {

@@ -476,6 +476,148 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * The underlay is renumbered under flannel (a DHCP lease or an administrator gives eth0 another address in the
+     * same subnet; the default route comes back with it): flannel's published public-ip and flannel.1's local address
+     * are stale, and every peer's FDB still sends this node's frames to the old address.
+     */
+    record UnderlayRenumbered(String node, Optional<dev.vxlab.detectors.addr.Ipv4> ip) implements Fault {
+        public String id() {
+            return "underlay-renumbered";
+        }
+
+        public Map<String, String> parameters() {
+            return ip.map(a -> Map.of("ip", a.toString())).orElse(Map.of());
+        }
+
+        /** The new address: the given one, else the highest free host below the gateway, less the node's index. */
+        public dev.vxlab.detectors.addr.Ipv4 newAddress(FaultContext context) {
+            return ip.orElseGet(() -> {
+                var underlay = context.spec().underlay();
+                Set<dev.vxlab.detectors.addr.Ipv4> taken = new java.util.HashSet<>();
+                context.spec().nodes().forEach(n -> taken.add(n.publicIp()));
+                // Counted down from the node's index, so two renumbered nodes never take the same address.
+                for (int host = (int) underlay.size() - 3 - context.node().index(); host > 0; host--) {
+                    if (!taken.contains(underlay.host(host))) {
+                        return underlay.host(host);
+                    }
+                }
+                throw new IllegalArgumentException("the underlay " + underlay + " has no free address");
+            });
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            String len = "/" + context.spec().underlay().length();
+            // Deleting eth0's only address flushes every route through it; the new lease brings the default back.
+            return List.of(List.of("ip", "addr", "del", context.node().publicIp() + len, "dev", "eth0"),
+                    // replace: the doctor's restore-underlay-address keeps the new address beside the old one
+                    List.of("ip", "addr", "replace", newAddress(context) + len, "dev", "eth0"),
+                    List.of("ip", "route", "replace", "default", "via", gateway(context).toString(), "dev", "eth0"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.UNDERLAY_ADDRESS_MISSING, "eth0");
+        }
+
+        /** The old address back (replace: the doctor's fix may have added it already), the default route with it. */
+        public List<NodeAction> heal(FaultContext context) {
+            String len = "/" + context.spec().underlay().length();
+            return List.of(NodeAction.Run.of("ip", "addr", "del", newAddress(context) + len, "dev", "eth0"),
+                    NodeAction.Run.of("ip", "addr", "replace", context.node().publicIp() + len, "dev", "eth0"),
+                    NodeAction.Run.of("ip", "route", "replace", "default", "via", gateway(context).toString(), "dev",
+                            "eth0"));
+        }
+    }
+
+    /**
+     * The default route is deleted (a DHCP client that lost its lease, a hardening script, the kernel with a device
+     * that went down). Peers on the underlay's subnet still work; the node's own Service probes and flanneld's next
+     * start do not.
+     */
+    record DefaultRouteRemoved(String node) implements Fault {
+        public String id() {
+            return "default-route-removed";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of();
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            return List.of(List.of("ip", "route", "del", "default"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.DEFAULT_ROUTE_MISSING, "eth0");
+        }
+
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("ip", "route", "replace", "default", "via", gateway(context).toString(),
+                    "dev", "eth0"));
+        }
+    }
+
+    /**
+     * This node is a clone of a peer's VM image: its flannel.1 has the peer's MAC (one machine-id, so systemd's
+     * MACAddressPolicy=persistent derives the same MAC), and its flanneld, which publishes what it reads from the
+     * device at start, published it. Every node then re-programs: the FDB holds one entry per MAC, so frames for both
+     * nodes go to this one, which forwards the peer's on.
+     */
+    record VtepMacCloned(String node, String peer) implements Fault {
+        public String id() {
+            return "vtep-mac-cloned";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of("peer", peer);
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            return List.of(List.of("ip", "link", "set", "dev", context.vtep(), "address",
+                    context.peer(peer).vtepMac().toString()));
+        }
+
+        /** The clone's MAC, then its flanneld (re)start, which publishes it. */
+        public List<NodeAction> actions(FaultContext context) {
+            List<NodeAction> out = new ArrayList<>(Fault.super.actions(context));
+            out.add(new NodeAction.RestartFlanneld());
+            return out;
+        }
+
+        /**
+         * Both nodes name the shared MAC; every other node's FDB sends the peer's MAC to this node instead of the
+         * peer's public IP.
+         */
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            var original = context.peer(peer);
+            Set<ExpectedFinding> out = new java.util.HashSet<>();
+            out.add(new ExpectedFinding(node, FaultIds.DUPLICATE_VTEP_MAC, context.vtep()));
+            out.add(new ExpectedFinding(original.name(), FaultIds.DUPLICATE_VTEP_MAC, context.vtep()));
+            for (var other : context.peers()) {
+                if (!other.name().equals(original.name())) {
+                    out.add(new ExpectedFinding(other.name(), FaultIds.WRONG_PEER_FDB_DST, context.vtep()));
+                }
+            }
+            return Set.copyOf(out);
+        }
+
+        /**
+         * Its own MAC back and flanneld re-publishing it. The peers' entry for the shared MAC went with the clone's
+         * old lease, so the peer's entries are gone on every other node until the peer's flanneld re-syncs: the
+         * doctor's plan (regenerate-vtep-mac on both, flannel-resync) heals it in full; this heal alone does not.
+         */
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("ip", "link", "set", "dev", context.vtep(), "address",
+                    context.node().vtepMac().toString()), new NodeAction.RestartFlanneld());
+        }
+    }
+
+    /** The underlay's gateway as the lab builds it: the last host but one of the underlay. */
+    private static dev.vxlab.detectors.addr.Ipv4 gateway(FaultContext context) {
+        var underlay = context.spec().underlay();
+        return underlay.host((int) underlay.size() - 2);
+    }
+
     /** sysctl's dotted form, unless a device name has a dot (flannel.1), where only the slash form is unambiguous. */
     private static String sysctlKey(String slashed) {
         String device = slashed.split("/")[3];

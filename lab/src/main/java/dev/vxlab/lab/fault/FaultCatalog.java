@@ -53,7 +53,17 @@ public enum FaultCatalog {
     PEER_MAC_STALE("peer-mac-stale", "this node keeps an old VtepMAC for a peer in its neighbor and FDB entries "
             + "(peer=the next node by default)", Set.of("peer", "mac"),
             (node, p) -> new Fault.PeerMacStale(node, p.get("peer"),
-                    Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac)));
+                    Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac))),
+    UNDERLAY_RENUMBERED("underlay-renumbered", "eth0 gets another address in the underlay's subnet (ip=a free "
+            + "host below the gateway by default); flannel's published public-ip and the peers' FDB are stale",
+            Set.of("ip"), (node, p) -> new Fault.UnderlayRenumbered(node,
+                    Optional.ofNullable(p.get("ip")).map(dev.vxlab.detectors.addr.Ipv4::parse))),
+    DEFAULT_ROUTE_REMOVED("default-route-removed", "the default route is deleted: the node's own Service probes "
+            + "fail, and flanneld's next start finds no interface", Set.of(),
+            (node, p) -> new Fault.DefaultRouteRemoved(node)),
+    VTEP_MAC_CLONED("vtep-mac-cloned", "the node is a clone of a peer's image: its flannel.1 gets the peer's MAC and "
+            + "its flanneld publishes it (peer=the next node by default)", Set.of("peer"),
+            (node, p) -> new Fault.VtepMacCloned(node, p.get("peer")));
 
     private final String id;
     private final String summary;

@@ -29,16 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A known gap, recorded as a test so that closing it is visible (docs/properties.md, "Excluded"). Setting a node's
- * eth0 down makes the kernel delete every route through it, the default route via the underlay gateway included. The
- * doctor names {@code vtep-link-down eth0}, and its fix (link-up) brings eth0 back with its connected route, but not
- * the default route: from then on the node itself cannot reach the DNS Service ClusterIP (only the default route
- * covers it), while every pod path works again, and the doctor says nothing, because it has no finding for a missing
- * default route. That is why {@code FaultScheduleGenerator} leaves eth0 out of link-down's devices.
+ * A gap the doctor now names (docs/properties.md, "Excluded"). Setting a node's eth0 down makes the kernel delete every
+ * route through it, the default route via the underlay gateway included. The doctor names {@code vtep-link-down eth0},
+ * and its fix (link-up) brings eth0 back with its connected route, but not the default route: from then on the node
+ * itself cannot reach the DNS Service ClusterIP (only the default route covers it), while every pod path works again.
+ * The doctor names that: {@code default-route-missing eth0}, a warning. It cannot offer restore-default-route here (no
+ * snapshot it saw still had the route: the one before the fix was taken with eth0 down), so the finding advises, which
+ * is why {@code FaultScheduleGenerator} still leaves eth0 out of link-down's devices (property 3 wants a fix).
  *
- * <p>When the doctor names a missing default route (the "doctor sees more" issue), or its fix restores it, this test
- * fails. Then flip it: assert the finding (or the route and the DNS cells back), let the generator pick eth0 for
- * link-down again, and move the entry in docs/properties.md from "Excluded" to the table of what was found and fixed.
+ * <p>When link-up (or another fix) restores the route, this test fails: then assert the DNS cells back, let the
+ * generator pick eth0 for link-down again, and move the entry in docs/properties.md out of "Excluded".
  */
 @Kernel
 class Eth0LinkDownGapTest {
@@ -68,7 +68,7 @@ class Eth0LinkDownGapTest {
     }
 
     @Test
-    void afterTheDoctorsLinkUpTheDefaultRouteIsStillGoneAndTheDoctorSaysNothing() throws Exception {
+    void afterTheDoctorsLinkUpTheDefaultRouteIsStillGoneAndTheDoctorNamesIt() throws Exception {
         try (Lab lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir)); LabDoctor doctor = new LabDoctor(lab)) {
             ClusterNode node = lab.cluster().node(F);
             assertThat(hasDefaultRoute(doctor.snapshot(node))).as("a healthy node has its default route").isTrue();
@@ -100,9 +100,14 @@ class Eth0LinkDownGapTest {
                         assertThat(r.outcome()).isEqualTo(ProbeOutcome.UNREACHABLE);
                     });
             assertThat(after.failures()).extracting(ProbeResult::probe).hasSize(2);
-            // The gap, part 2: the doctor is silent about the missing default route.
-            assertThat(impairing(doctor.examine())).as("THE GAP: the doctor names nothing about the missing default"
-                    + " route (flip this test when it does)").isEmpty();
+            // The doctor names the missing default route on the node and its underlay, and says what to add.
+            Map<String, LabDoctor.Examined> after2 = doctor.examine();
+            assertThat(impairing(after2)).as("the doctor names the missing default route")
+                    .containsExactly(F + " default-route-missing eth0");
+            Finding lost = after2.get(F).diagnosis().findings().stream()
+                    .filter(f -> f.fault().equals("default-route-missing")).findFirst().orElseThrow();
+            assertThat(lost.severity()).isEqualTo(Severity.WARNING);
+            assertThat(lost.summary()).contains("ip route add default via GATEWAY dev eth0");
         }
     }
 }

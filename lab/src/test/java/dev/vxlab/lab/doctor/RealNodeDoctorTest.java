@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * peers that answer, so the VXLAN round trips prove the fix.
  */
 @Kernel
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RealNodeDoctorTest {
     private static final ClusterSpec SPEC = ClusterSpec.field(3);
     private static final String F = SPEC.nodes().get(0).name();
@@ -105,6 +106,47 @@ class RealNodeDoctorTest {
         assertThat(fixed.out()).contains("applied: ip route replace")
                 .contains("VXLAN round trips to the peers' flannel.1 addresses: 2/2");
         assertThat(doctor(on(F)).exit()).isZero();
+    }
+
+    /**
+     * The cluster view on a "real" cluster: each node's doctor --json saved to a file, then --all over them. A drifted
+     * node is named, its peers are stale only because of it, and it is the one to re-sync first. Runs last: it drifts F.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void theClusterViewOverEveryNodesDiagnosisNamesTheDriftedNodeFirst() throws Exception {
+        lab.restartFlanneld(F); // whatever an earlier test left, F publishes its device's MAC again
+        Path nodes = lab.flannel().nodeListFile();
+        List<String> files = new ArrayList<>();
+        for (var plan : SPEC.nodes()) {
+            Run one = doctor(on(plan.name(), "--json"));
+            Path file = dir.resolve("diagnosis-" + plan.name() + ".json");
+            Files.writeString(file, one.out());
+            files.add(file.toString());
+        }
+        Run healthy = doctor("--all", "--nodes", nodes.toString(), "--diagnoses", String.join(",", files));
+        assertThat(healthy.exit()).as(healthy.out() + healthy.err()).isZero();
+        assertThat(healthy.out()).contains("cluster view: 3 nodes, 3 observed: consistent");
+
+        lab.inject(FaultCatalog.create("vtep-mac-drift", F, Map.of(), SPEC));
+        files.clear();
+        for (var plan : SPEC.nodes()) {
+            Run one = doctor(on(plan.name(), "--json"));
+            Path file = dir.resolve("drifted-" + plan.name() + ".json");
+            Files.writeString(file, one.out());
+            files.add(file.toString());
+        }
+        Run text = doctor("--all", "--nodes", nodes.toString(), "--diagnoses", String.join(",", files));
+        assertThat(text.exit()).as(text.err()).isEqualTo(1);
+        assertThat(text.out()).contains("drifted (device MAC != published VtepMAC):\n  " + F + ": device ")
+                .contains("1. " + F + ": flannel-resync (first:");
+        Run json = doctor("--all", "--json", "--nodes", nodes.toString(), "--diagnoses", String.join(",", files));
+        assertThat(json.out()).contains("\"consistent\" : false").contains("\"becauseDrifted\" : true");
+
+        Run wrong = doctor("--all", "--nodes", nodes.toString(), "--diagnoses", nodes.toString());
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).startsWith("vxlab: ").contains("not a diagnosis").doesNotContain("\n");
+        lab.restartFlanneld(F);
     }
 
     @Test

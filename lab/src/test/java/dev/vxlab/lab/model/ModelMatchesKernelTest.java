@@ -75,7 +75,10 @@ class ModelMatchesKernelTest {
                 Arguments.of("vxlan-device-recreated", Map.of()),
                 Arguments.of("peer-route-wrong", Map.of()),
                 Arguments.of("fdb-wrong-dst", Map.of()),
-                Arguments.of("peer-mac-stale", Map.of()));
+                Arguments.of("peer-mac-stale", Map.of()),
+                Arguments.of("underlay-renumbered", Map.of()),
+                Arguments.of("default-route-removed", Map.of()),
+                Arguments.of("vtep-mac-cloned", Map.of()));
     }
 
     /** Every node and pod snapshotted over netlink, as `vxlab doctor --trace` sees the cluster. */

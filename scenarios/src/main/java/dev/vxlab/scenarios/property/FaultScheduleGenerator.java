@@ -74,6 +74,7 @@ public final class FaultScheduleGenerator {
                 maybe(rng, p, "peer", () -> Integer.toString(otherNode(rng, n, node)));
                 maybe(rng, p, "mac", () -> unicast(rng));
             }
+            case VTEP_MAC_CLONED -> maybe(rng, p, "peer", () -> Integer.toString(otherNode(rng, n, node)));
             default -> { } // no parameters
         }
         return new ScheduledFault(type.id(), node, p);

@@ -53,6 +53,7 @@ public record ScheduledFault(String id, int node, Map<String, String> params) {
             case "rp-filter-strict" -> params.getOrDefault("device", "all");
             case "bridge-address-removed", "bridge-port-detached" -> "cni0";
             case "ip-forward-off" -> "";
+            case "underlay-renumbered", "default-route-removed" -> "eth0";
             default -> "flannel.1";
         };
     }

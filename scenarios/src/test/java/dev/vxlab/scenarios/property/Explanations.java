@@ -54,7 +54,15 @@ final class Explanations {
             Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)),
             // The walk dies where the kernel would: a lookup, a device's state, a neighbor, the FDB, forwarding.
             Map.entry(FaultIds.PATH_BROKEN, union(ROUTING, EnumSet.of(LINK_DOWN, NO_CARRIER, NO_FDB,
-                    FORWARDING_OFF))));
+                    FORWARDING_OFF))),
+            // The underlay: an address the node no longer has leaves the peers' VXLAN unanswered (their ARP for it
+            // fails, or the walk leaves the model); a missing underlay or default route is a routing drop.
+            Map.entry(FaultIds.UNDERLAY_ADDRESS_MISSING, union(ROUTING, EnumSet.of(NO_VTEP))),
+            Map.entry(FaultIds.UNDERLAY_NO_CARRIER, union(ROUTING, EnumSet.of(NO_CARRIER, LINK_DOWN))),
+            Map.entry(FaultIds.UNDERLAY_ROUTE_MISSING, ROUTING),
+            Map.entry(FaultIds.DEFAULT_ROUTE_MISSING, ROUTING),
+            // Two VTEPs with one MAC: frames between them are loops to the kernel, the others' go to the wrong one.
+            Map.entry(FaultIds.DUPLICATE_VTEP_MAC, EnumSet.of(OWN_SOURCE_MAC, OTHERHOST, NO_FDB)));
 
     private Explanations() {}
 
@@ -103,8 +111,18 @@ final class Explanations {
 
     /** The findings that account for the failed conversation (empty: nothing explains it). */
     static List<Finding> explaining(Exchange exchange, List<Finding> findings) {
+        return explaining(exchange, findings, Optional.empty());
+    }
+
+    /**
+     * As {@link #explaining(Exchange, List)}, with the node the conversation was addressed to counted as on its path:
+     * a node whose underlay address its peers can no longer reach (renumbered) is on no packet's way, yet its own
+     * finding is what accounts for the drop.
+     */
+    static List<Finding> explaining(Exchange exchange, List<Finding> findings, Optional<String> addressedTo) {
         Optional<Verdict.Dropped> drop = drop(exchange);
         Set<String> path = nodesOnPath(exchange);
+        addressedTo.ifPresent(path::add);
         return findings.stream()
                 .filter(f -> f.severity().impairsTraffic())
                 .filter(f -> path.contains(f.node()))

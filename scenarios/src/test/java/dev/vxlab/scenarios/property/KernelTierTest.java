@@ -285,7 +285,8 @@ class KernelTierTest {
             }
             if (!kernelOk) {
                 Exchange exchange = model.exchange(flow.source(), flow.destination(), flow.transfer());
-                if (Explanations.explaining(exchange, findings).isEmpty()) {
+                if (Explanations.explaining(exchange, findings, lab.spec().nodeOwning(exchange.destination())
+                        .map(n -> n.name())).isEmpty()) {
                     unexplained.append("\n  ").append(source).append(" -> ").append(target).append(": ")
                             .append(exchange.summary());
                 } else {

@@ -95,7 +95,8 @@ class ModelTierTest {
         int explained = 0;
         Conversations played = conversations(cluster, sick);
         for (Exchange e : played.failed()) {
-            if (Explanations.explaining(e, findings).isEmpty()) {
+            if (Explanations.explaining(e, findings,
+                    cluster.view().owning(e.destination()).map(n -> n.name())).isEmpty()) {
                 unexplained.append('\n').append(e.render());
             } else {
                 explained++;

@@ -51,7 +51,8 @@ record SnapshotCase(ClusterPlan plan, List<Placed> mutations) {
         for (int tries = 0; placed.size() < wanted && tries < 40; tries++) {
             String node = rng.pick(cluster.names());
             Mutation m = Mutations.random(random, new Target(cluster, node));
-            boolean conflicts = placed.stream().anyMatch(p -> p.node().equals(node) && p.mutation().conflictsWith(m));
+            boolean conflicts = placed.stream().anyMatch(p -> p.node().equals(node)
+                    && (p.mutation().conflictsWith(m) || m.conflictsWith(p.mutation())));
             if (!conflicts) {
                 placed.add(new Placed(node, m));
             }
