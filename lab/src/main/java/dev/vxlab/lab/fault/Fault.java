@@ -55,6 +55,14 @@ public sealed interface Fault {
      */
     Set<ExpectedFinding> expectedFindings(FaultContext context);
 
+    /**
+     * Findings the doctor may name beside the expected ones, and need not: mirrors on peers whose evidence depends on
+     * timing (a peer's ARP for an address that vanished fails seconds after its first frame to it).
+     */
+    default Set<ExpectedFinding> possibleFindings(FaultContext context) {
+        return Set.of();
+    }
+
     private static Set<ExpectedFinding> on(FaultContext context, String fault, String device) {
         return Set.of(new ExpectedFinding(context.node().name(), fault, device));
     }
@@ -517,6 +525,13 @@ public sealed interface Fault {
 
         public Set<ExpectedFinding> expectedFindings(FaultContext context) {
             return on(context, FaultIds.UNDERLAY_ADDRESS_MISSING, "eth0");
+        }
+
+        /** Each peer's walk to this node dies at its ARP for the published address once that has failed. */
+        public Set<ExpectedFinding> possibleFindings(FaultContext context) {
+            return context.spec().nodes().stream().filter(n -> !n.name().equals(context.node().name()))
+                    .map(n -> new ExpectedFinding(n.name(), FaultIds.PATH_BROKEN, "eth0"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
 
         /** The old address back (replace: the doctor's fix may have added it already), the default route with it. */

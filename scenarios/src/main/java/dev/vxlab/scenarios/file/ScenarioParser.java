@@ -462,7 +462,7 @@ public final class ScenarioParser {
         List<ExpectedFinding> findings = new ArrayList<>();
         for (YamlNode item : schema.list(schema.require(body, "findings", "doctor"), "findings").items()) {
             YamlNode.Mapping finding = schema.map(item, "a finding");
-            schema.allowOnly(finding, "a finding", "node", "fault", "device");
+            schema.allowOnly(finding, "a finding", "node", "fault", "device", "optional");
             YamlNode faultNode = schema.require(finding, "fault", "a finding");
             String fault = schema.text(faultNode, "fault");
             if (!FaultIds.ALL.contains(fault)) {
@@ -471,8 +471,10 @@ public final class ScenarioParser {
             }
             Optional<String> device = schema.get(finding, "device").isPresent()
                     ? Optional.of(schema.text(finding.entries().get("device").value(), "device")) : Optional.empty();
+            boolean optional = schema.get(finding, "optional").isPresent()
+                    && schema.bool(finding.entries().get("optional").value(), "optional");
             findings.add(new ExpectedFinding(item.line(), refs.node(schema.require(finding, "node", "a finding")), fault,
-                    device));
+                    device, optional));
         }
         return new ScenarioStep.Doctor(line, findings);
     }
