@@ -58,6 +58,10 @@ final class Catalog {
     static final FaultKind FIREWALL_DROPS_POD_FORWARDING = kind(FaultIds.FIREWALL_DROPS_POD_FORWARDING, CRITICAL,
             FixIds.FIREWALL_ALLOW_FLANNEL);
 
+    /** Whatever the rule does, flannel's accept rules put before it decide (outside firewalld's own table). */
+    static final FaultKind FIREWALL_UNEVALUATED = kind(FaultIds.FIREWALL_UNEVALUATED, WARNING,
+            FixIds.NFT_ACCEPT_FLANNEL);
+
     private Catalog() {}
 
     private static FaultKind kind(String id, Severity severity, String... fixes) {

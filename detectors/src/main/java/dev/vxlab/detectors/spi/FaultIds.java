@@ -35,6 +35,11 @@ public final class FaultIds {
     public static final String FIREWALL_DROPS_VXLAN = "firewall-drops-vxlan";
     /** The node's nftables ruleset drops pod traffic forwarded between flannel.1 and cni0. */
     public static final String FIREWALL_DROPS_POD_FORWARDING = "firewall-drops-pod-forwarding";
+    /**
+     * The doctor cannot tell whether the node's packet filter passes flannel's traffic: a rule on its way has a match
+     * or statement the evaluator does not model (fib, marks, limits, iptables extensions, ...). Names the rule.
+     */
+    public static final String FIREWALL_UNEVALUATED = "firewall-unevaluated";
     /** A symptom: flannel.1's rx_otherhost_dropped counter rose between two snapshots. */
     public static final String OTHERHOST_DROPS = "otherhost-drops";
 
@@ -43,7 +48,7 @@ public final class FaultIds {
             WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
             BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
-            OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING);
+            OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING, FIREWALL_UNEVALUATED);
 
     private FaultIds() {}
 }

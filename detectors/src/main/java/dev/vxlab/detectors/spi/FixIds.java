@@ -24,9 +24,12 @@ public final class FixIds {
     /** firewalld's permanent rules for VXLAN's port and the pod network (trusted zone), then a reload. */
     public static final String FIREWALL_ALLOW_FLANNEL = "firewall-allow-flannel";
 
+    /** nft accept rules for VXLAN's port and the pod network, inserted at the top of each base chain that drops them. */
+    public static final String NFT_ACCEPT_FLANNEL = "nft-accept-flannel";
+
     public static final List<String> ALL = List.of(FLANNEL_RESYNC, RESTORE_VTEP_MAC, RESTORE_ROUTES, RESTORE_ADDRESS,
             LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES,
-            FIREWALL_ALLOW_FLANNEL);
+            FIREWALL_ALLOW_FLANNEL, NFT_ACCEPT_FLANNEL);
 
     private FixIds() {}
 }

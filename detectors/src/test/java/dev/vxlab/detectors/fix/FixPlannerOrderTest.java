@@ -14,7 +14,8 @@ class FixPlannerOrderTest {
     void builtInFixesRankInTheSafeOrder() {
         List<String> byRank = FixPlanner.load().fixes().values().stream()
                 .sorted(Comparator.comparingInt(Fix::rank)).map(Fix::id).toList();
-        assertThat(byRank).containsExactly(FixIds.NM_UNMANAGED_DEVICES, FixIds.FIREWALL_ALLOW_FLANNEL, FixIds.RESTORE_SYSCTL,
+        assertThat(byRank).containsExactly(FixIds.NM_UNMANAGED_DEVICES, FixIds.FIREWALL_ALLOW_FLANNEL, FixIds.NFT_ACCEPT_FLANNEL,
+                FixIds.RESTORE_SYSCTL,
                 FixIds.REATTACH_BRIDGE_PORT, FixIds.LINK_UP, FixIds.RESTORE_MTU, FixIds.RESTORE_ADDRESS,
                 FixIds.RESTORE_VTEP_MAC, FixIds.RESTORE_ROUTES, FixIds.FLANNEL_RESYNC);
         assertThat(FixPlanner.load().fixes().values()).as("no two built-in fixes share a rank")

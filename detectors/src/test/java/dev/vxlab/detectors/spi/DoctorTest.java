@@ -127,11 +127,11 @@ class DoctorTest {
 
     @Test
     void theIdsAreTheContract() {
-        assertThat(FaultIds.ALL).hasSize(21).doesNotHaveDuplicates()
+        assertThat(FaultIds.ALL).hasSize(22).doesNotHaveDuplicates()
                 .contains("vtep-mac-drift", "stale-peer-vtep-mac", "otherhost-drops", "nm-manages-cni-devices");
         assertThat(FixIds.ALL).containsExactly("flannel-resync", "restore-vtep-mac", "restore-routes",
                 "restore-address", "link-up", "restore-mtu", "reattach-bridge-port", "restore-sysctl",
-                "nm-unmanaged-devices", "firewall-allow-flannel");
+                "nm-unmanaged-devices", "firewall-allow-flannel", "nft-accept-flannel");
         assertThat(FlannelConfig.DEFAULT).isEqualTo(new FlannelConfig(1, 8472, "flannel.1", "cni0"));
     }
 

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.testkit;
 
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
@@ -518,6 +519,52 @@ public sealed interface Mutation {
 
         public NodeState apply(NodeState s, Target t) {
             return s.withFirewall(Firewalls.FIREWALLD_DEFAULT);
+        }
+    }
+
+    /** A container engine's forward policy: {@code table ip filter}, chain FORWARD, policy drop (recorded from nft). */
+    record ForwardPolicyDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_DROPS_POD_FORWARDING, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.FORWARD_POLICY_DROP);
+        }
+    }
+
+    /** A hardening script's {@code udp dport PORT drop} on input, for the cluster's VXLAN port (recorded from nft). */
+    record VxlanPortDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_DROPS_VXLAN, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.vxlanPortDrop(t.cluster().plan().flannel().port()));
+        }
+    }
+
+    /** The VXLAN port dropped only for packets with a firewall mark: a match the evaluator does not model. */
+    record MarkedVxlanPortDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_UNEVALUATED, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Ruleset.parse(Firewalls.read("vxlan-port-drop-marked.json")
+                    .replace("\"right\": 8472", "\"right\": " + t.cluster().plan().flannel().port())));
         }
     }
 }
