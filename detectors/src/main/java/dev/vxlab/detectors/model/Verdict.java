@@ -88,7 +88,9 @@ public sealed interface Verdict {
         /** TTL ran out or the walk went in circles. */
         LOOP("dropped"),
         /** The packet leaves what the snapshots cover (the underlay gateway, an unknown device's far end). */
-        OUTSIDE_MODEL("not followed");
+        OUTSIDE_MODEL("not followed"),
+        /** The node's packet filter (nftables, a policy or a rule) drops or rejects it. */
+        FILTERED("dropped by the firewall");
 
         private final String verb;
 

@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.source;
 
+import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.RemoteException;
@@ -56,5 +57,49 @@ public final class RemoteSources {
     /** A snapshot source for the node behind the remote. */
     public static SnapshotSource snapshots(Remote remote, NmFactsSource nm) throws SnapshotException {
         return IpJsonSource.of(commands(remote), nm);
+    }
+
+    /**
+     * The node's packet filter: {@code nft -j list ruleset} (nftables, iptables-nft's tables included) and whether
+     * bridged IPv4 frames pass the ip hooks ({@code /proc/sys/net/bridge/bridge-nf-call-iptables}, absent without
+     * br_netfilter), in one round trip. {@link Ruleset#NOT_INSPECTED} where nft is missing, not permitted or prints
+     * something else: the doctor then says so once ({@code firewallStatus}).
+     */
+    public static Ruleset firewall(Remote remote) {
+        return readFirewall(remote).ruleset();
+    }
+
+    /** The ruleset, and when it could not be read, why (one sentence for the doctor to print once). */
+    public record FirewallRead(Ruleset ruleset, java.util.Optional<String> notInspected) {}
+
+    public static FirewallRead readFirewall(Remote remote) {
+        CommandResult result;
+        try {
+            result = remote.run("sh", "-c", "nft -j list ruleset && echo && echo bridge-nf-call-iptables="
+                    + "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0)");
+        } catch (RuntimeException e) {
+            return notRead("'nft -j list ruleset' could not run on " + remote.name() + ": " + e.getMessage());
+        }
+        if (!result.ok()) {
+            String err = result.stderr().strip();
+            return notRead(result.exitCode() == 127 || err.contains("not found")
+                    ? "nft is not installed on " + remote.name()
+                    : "'nft -j list ruleset' failed on " + remote.name() + " (exit " + result.exitCode() + ": "
+                            + (err.isEmpty() ? "no message" : err.lines().findFirst().orElse(err)) + ")");
+        }
+        String out = result.stdout();
+        int marker = out.lastIndexOf("bridge-nf-call-iptables=");
+        boolean bridged = marker >= 0 && out.substring(marker).strip().endsWith("=1");
+        try {
+            return new FirewallRead(Ruleset.parse(marker >= 0 ? out.substring(0, marker) : out)
+                    .withBridgeFiltered(bridged), java.util.Optional.empty());
+        } catch (IllegalArgumentException e) {
+            return notRead("nft's JSON on " + remote.name() + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static FirewallRead notRead(String why) {
+        return new FirewallRead(Ruleset.NOT_INSPECTED, java.util.Optional.of(why
+                + "; the packet filter was not inspected"));
     }
 }

@@ -88,19 +88,11 @@ public final class LabDoctor implements AutoCloseable {
     }
 
     /**
-     * The node's nftables ruleset ({@code nft -j list ruleset} through its remote), beside the dataplane snapshot:
-     * the firewall detector asks it what happens to flannel's packets. Not inspected where nft is missing.
+     * The node's packet filter through its remote ({@link RemoteSources#firewall}), beside the dataplane snapshot: the
+     * firewall detector and the model ask it what happens to flannel's packets. Not inspected where nft is missing.
      */
     private static Ruleset firewall(Remote remote) {
-        CommandResult result = remote.run("nft", "-j", "list", "ruleset");
-        if (!result.ok()) {
-            return Ruleset.NOT_INSPECTED;
-        }
-        try {
-            return Ruleset.parse(result.stdout());
-        } catch (IllegalArgumentException e) {
-            return Ruleset.NOT_INSPECTED;
-        }
+        return RemoteSources.firewall(remote);
     }
 
     private NodeState snapshot(String label, Optional<Path> netns, Remote remote, NmFactsSource nm)

@@ -53,7 +53,12 @@ public enum FaultCatalog {
     PEER_MAC_STALE("peer-mac-stale", "this node keeps an old VtepMAC for a peer in its neighbor and FDB entries "
             + "(peer=the next node by default)", Set.of("peer", "mac"),
             (node, p) -> new Fault.PeerMacStale(node, p.get("peer"),
-                    Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac)));
+                    Optional.ofNullable(p.get("mac")).map(FaultCatalog::mac))),
+    FORWARD_POLICY_DROP("forward-policy-drop", "a container engine sets the forward hook's policy to drop (Docker's "
+            + "FORWARD DROP: table ip filter through iptables-nft)", Set.of(),
+            (node, p) -> new Fault.ForwardPolicyDrop(node)),
+    FIREWALL_DROPS_VXLAN_PORT("firewall-drops-vxlan-port", "a hardening script's nft rule drops VXLAN's UDP port on "
+            + "input (table inet hardening)", Set.of(), (node, p) -> new Fault.FirewallDropsVxlanPort(node));
 
     private final String id;
     private final String summary;

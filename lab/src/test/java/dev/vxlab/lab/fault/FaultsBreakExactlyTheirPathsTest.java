@@ -104,7 +104,9 @@ class FaultsBreakExactlyTheirPathsTest {
                 Arguments.of("vxlan-device-recreated", Map.of(), crossesF),
                 Arguments.of("peer-route-wrong", Map.of(), nothing), // detours through another node, still works
                 Arguments.of("fdb-wrong-dst", Map.of(), betweenFAndPeer),
-                Arguments.of("peer-mac-stale", Map.of(), betweenFAndPeer));
+                Arguments.of("peer-mac-stale", Map.of(), betweenFAndPeer),
+                Arguments.of("forward-policy-drop", Map.of(), forwardedByF),
+                Arguments.of("firewall-drops-vxlan-port", Map.of(), crossesF));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -75,7 +75,9 @@ class ModelMatchesKernelTest {
                 Arguments.of("vxlan-device-recreated", Map.of()),
                 Arguments.of("peer-route-wrong", Map.of()),
                 Arguments.of("fdb-wrong-dst", Map.of()),
-                Arguments.of("peer-mac-stale", Map.of()));
+                Arguments.of("peer-mac-stale", Map.of()),
+                Arguments.of("forward-policy-drop", Map.of()),
+                Arguments.of("firewall-drops-vxlan-port", Map.of()));
     }
 
     /** Every node and pod snapshotted over netlink, as `vxlab doctor --trace` sees the cluster. */
