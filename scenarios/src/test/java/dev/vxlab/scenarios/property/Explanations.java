@@ -51,7 +51,11 @@ final class Explanations {
             Map.entry(FaultIds.BRIDGE_PORT_DETACHED, EnumSet.of(NO_L2_DESTINATION, NO_NEIGHBOR, NO_CARRIER, OTHERHOST)),
             Map.entry(FaultIds.IP_FORWARD_DISABLED, EnumSet.of(FORWARDING_OFF)),
             Map.entry(FaultIds.RP_FILTER_STRICT, EnumSet.of(SOURCE_REJECTED)),
-            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)));
+            Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)),
+            Map.entry(FaultIds.FIREWALL_DROPS_VXLAN, EnumSet.of(FILTERED)),
+            Map.entry(FaultIds.FIREWALL_DROPS_POD_FORWARDING, EnumSet.of(FILTERED)),
+            // The model takes a verdict it cannot tell as passing; a drop the kernel then makes is the filter's.
+            Map.entry(FaultIds.FIREWALL_UNEVALUATED, EnumSet.of(FILTERED)));
 
     private Explanations() {}
 
