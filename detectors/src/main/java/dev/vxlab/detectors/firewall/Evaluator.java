@@ -84,6 +84,11 @@ public final class Evaluator {
     public record Place(String family, String table, String chain, OptionalInt handle, String statement, String rule) {
         /** {@code table ip filter chain FORWARD: policy drop}, {@code table inet t chain input handle 3: udp dport 8472 drop}. */
         public String describe() {
+            Optional<String> legacy = IptablesSave.tool(table);
+            if (legacy.isPresent()) {
+                return legacy.get() + " filter chain " + chain + (handle.isPresent() ? " rule " + handle.getAsInt() : "")
+                        + ": " + (rule.isEmpty() ? statement : rule);
+            }
             return "table " + family + " " + table + " chain " + chain
                     + (handle.isPresent() ? " handle " + handle.getAsInt() : "")
                     + ": " + (rule.isEmpty() ? statement : rule);
@@ -243,7 +248,8 @@ public final class Evaluator {
                 if (Set.of("counter", "log", "mangle", "notrack", "set").contains(kind)) {
                     continue; // statements that decide nothing
                 }
-                if (Set.of("limit", "quota", "xt", "meter", "connlimit").contains(kind)) {
+                boolean xtTarget = kind.equals("xt") && expr.get("xt").path("type").asText().equals("target");
+                if (Set.of("limit", "quota", "xt", "meter", "connlimit").contains(kind) && !xtTarget) {
                     if (unknown == null) {
                         unknown = expr; // a match in a statement's clothes (rate, quota, an iptables extension)
                     }

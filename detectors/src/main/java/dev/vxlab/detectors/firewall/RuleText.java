@@ -38,6 +38,7 @@ public final class RuleText {
                     + " " + body.get("expr").asText() : "reject";
             case "jump", "goto" -> kind + " " + body.path("target").asText();
             case "counter" -> "counter";
+            case "xt" -> "xt " + body.path("type").asText() + " " + body.path("name").asText();
             case "vmap" -> value(body.path("key")) + " vmap " + value(body.path("data"));
             default -> expr.toString();
         };
@@ -59,7 +60,7 @@ public final class RuleText {
         }
         if (v.has("meta")) {
             String key = v.get("meta").path("key").asText();
-            return key.equals("iifname") || key.equals("oifname") || key.equals("l4proto") ? key : "meta " + key;
+            return key.equals("iifname") || key.equals("oifname") ? key : "meta " + key;
         }
         if (v.has("ct")) {
             return "ct " + v.get("ct").path("key").asText();

@@ -38,6 +38,13 @@ public record Ruleset(boolean inspected, List<Chain> chains, Map<String, NamedSe
         return new Ruleset(inspected, chains, sets, on);
     }
 
+    /** The same ruleset with more chains (iptables-legacy's filter table, {@link IptablesSave}). */
+    public Ruleset withChains(List<Chain> more) {
+        List<Chain> all = new ArrayList<>(chains);
+        all.addAll(more);
+        return new Ruleset(inspected, all, sets, bridgeFiltered);
+    }
+
     /** One rule: its handle (0 where the JSON has none) and its expressions, in order. */
     public record Rule(int handle, List<JsonNode> exprs) {
         public Rule {

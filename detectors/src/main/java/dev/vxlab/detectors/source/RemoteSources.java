@@ -1,5 +1,6 @@
 package dev.vxlab.detectors.source;
 
+import dev.vxlab.detectors.firewall.IptablesSave;
 import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
@@ -69,14 +70,24 @@ public final class RemoteSources {
         return readFirewall(remote).ruleset();
     }
 
+    /**
+     * nft's ruleset, bridge-nf-call-iptables, and iptables-legacy's filter table where the node has one (the
+     * iptables-legacy-save of Debian's alternatives, or an iptables-save that says it is legacy, as on CentOS 7).
+     */
+    private static final String FIREWALL_SCRIPT = "nft -j list ruleset || exit $?; echo; echo bridge-nf-call-iptables="
+            + "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0); "
+            + "if command -v iptables-legacy-save >/dev/null 2>&1; then echo legacy-tool=iptables-legacy; "
+            + "iptables-legacy-save -t filter 2>/dev/null; "
+            + "elif iptables-save -V 2>/dev/null | grep -q legacy; then echo legacy-tool=iptables; "
+            + "iptables-save -t filter 2>/dev/null; fi; exit 0";
+
     /** The ruleset, and when it could not be read, why (one sentence for the doctor to print once). */
     public record FirewallRead(Ruleset ruleset, java.util.Optional<String> notInspected) {}
 
     public static FirewallRead readFirewall(Remote remote) {
         CommandResult result;
         try {
-            result = remote.run("sh", "-c", "nft -j list ruleset && echo && echo bridge-nf-call-iptables="
-                    + "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0)");
+            result = remote.run("sh", "-c", FIREWALL_SCRIPT);
         } catch (RuntimeException e) {
             return notRead("'nft -j list ruleset' could not run on " + remote.name() + ": " + e.getMessage());
         }
@@ -88,11 +99,18 @@ public final class RemoteSources {
                             + (err.isEmpty() ? "no message" : err.lines().findFirst().orElse(err)) + ")");
         }
         String out = result.stdout();
-        int marker = out.lastIndexOf("bridge-nf-call-iptables=");
-        boolean bridged = marker >= 0 && out.substring(marker).strip().endsWith("=1");
+        int marker = out.lastIndexOf("\nbridge-nf-call-iptables=");
+        int legacy = out.indexOf("\nlegacy-tool=", Math.max(marker, 0));
+        boolean bridged = marker >= 0 && out.substring(marker).strip().startsWith("bridge-nf-call-iptables=1");
         try {
-            return new FirewallRead(Ruleset.parse(marker >= 0 ? out.substring(0, marker) : out)
-                    .withBridgeFiltered(bridged), java.util.Optional.empty());
+            Ruleset ruleset = Ruleset.parse(marker >= 0 ? out.substring(0, marker) : out).withBridgeFiltered(bridged);
+            if (legacy >= 0) {
+                String rest = out.substring(legacy + "\nlegacy-tool=".length());
+                int eol = rest.indexOf('\n');
+                String tool = (eol < 0 ? rest : rest.substring(0, eol)).strip();
+                ruleset = ruleset.withChains(IptablesSave.parse(eol < 0 ? "" : rest.substring(eol + 1), tool));
+            }
+            return new FirewallRead(ruleset, java.util.Optional.empty());
         } catch (IllegalArgumentException e) {
             return notRead("nft's JSON on " + remote.name() + " could not be read: " + e.getMessage());
         }

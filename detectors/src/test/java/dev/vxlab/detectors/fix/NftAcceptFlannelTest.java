@@ -52,4 +52,16 @@ class NftAcceptFlannelTest {
                 "nft insert rule ip filter FORWARD ip saddr 10.187.0.0/16 accept",
                 "nft insert rule ip filter FORWARD ip daddr 10.187.0.0/16 accept");
     }
+
+    @Test
+    void iptablesLegacysForwardDropGetsTheSameRulesThroughItsOwnTool() {
+        Ruleset legacy = Ruleset.parse("").withChains(dev.vxlab.detectors.firewall.IptablesSave.parse("""
+                *filter
+                :INPUT ACCEPT [0:0]
+                :FORWARD DROP [0:0]
+                COMMIT
+                """, "iptables-legacy"));
+        assertThat(plan(legacy)).containsExactly("iptables-legacy -I FORWARD -s 10.187.0.0/16 -j ACCEPT",
+                "iptables-legacy -I FORWARD -d 10.187.0.0/16 -j ACCEPT");
+    }
 }

@@ -9,6 +9,7 @@ import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.builtin.FirewallDetector;
 import dev.vxlab.detectors.firewall.Evaluator;
 import dev.vxlab.detectors.firewall.FlannelTraffic;
+import dev.vxlab.detectors.firewall.IptablesSave;
 import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.fix.Fix;
 import dev.vxlab.detectors.spi.DetectionInput;
@@ -26,7 +27,8 @@ import java.util.Set;
  * accept}; for each that drops forwarded pod traffic, flannel's own forward rules ({@code ip saddr POD_NETWORK accept},
  * {@code ip daddr POD_NETWORK accept}), inserted at the top of that chain. An accept ends one base chain only, so the
  * plan asks the evaluator again with its own rules in place and adds rules to the next chain that drops, until
- * nothing does. A base chain whose verdict the doctor cannot tell (firewall-unevaluated) gets the same rules, so
+ * nothing does. In iptables-legacy's filter table the same rules are inserted with its own tool ({@code
+ * iptables-legacy -I FORWARD -s POD_NETWORK -j ACCEPT}). A base chain whose verdict the doctor cannot tell (firewall-unevaluated) gets the same rules, so
  * whatever its unmodelled rule does, flannel's packets are accepted before it. firewalld's table is left to {@code firewall-allow-flannel} (a reload would erase these rules).
  */
 public final class NftAcceptFlannel implements Fix {
@@ -68,10 +70,19 @@ public final class NftAcceptFlannel implements Fix {
                         ? List.of(List.of("udp", "dport", Integer.toString(input.flannel().port())))
                         : networks.stream().flatMap(n -> List.of(List.of("ip", "saddr", n.canonical().toString()),
                                 List.of("ip", "daddr", n.canonical().toString())).stream()).toList();
+                java.util.Optional<String> legacy = IptablesSave.tool(chain[1]);
                 for (List<String> match : matches) {
-                    List<String> argv = new ArrayList<>(List.of("nft", "insert", "rule", chain[0], chain[1], chain[2]));
-                    argv.addAll(match);
-                    argv.add("accept");
+                    List<String> argv;
+                    if (legacy.isPresent()) { // iptables-legacy's filter table: its own tool inserts the rule
+                        argv = new ArrayList<>(List.of(legacy.get(), "-I", chain[2]));
+                        argv.addAll(match.get(0).equals("udp") ? List.of("-p", "udp", "--dport", match.get(2))
+                                : List.of(match.get(1).equals("saddr") ? "-s" : "-d", match.get(2)));
+                        argv.addAll(List.of("-j", "ACCEPT"));
+                    } else {
+                        argv = new ArrayList<>(List.of("nft", "insert", "rule", chain[0], chain[1], chain[2]));
+                        argv.addAll(match);
+                        argv.add("accept");
+                    }
                     commands.add(argv);
                     ruleset = inserted(ruleset, chain, match);
                 }
