@@ -92,12 +92,12 @@ class NodeDoctorFirewallKernelTest {
         nft(sick, """
                 table inet hardening {
                   chain input { type filter hook input priority filter; policy accept;
-                    meta mark 0x2a udp dport 8472 drop; }
+                    fib daddr type local udp dport 8472 drop; }
                 }
                 """);
         Runs unknown = doctor(sick);
         assertThat(unknown.exit()).isEqualTo(NodeDoctorRun.FAILED);
-        assertThat(unknown.out()).contains("firewall-unevaluated").contains("meta mark 42")
+        assertThat(unknown.out()).contains("firewall-unevaluated").contains("fib")
                 .contains("table inet hardening chain input handle 2");
     }
 }

@@ -21,8 +21,9 @@ import java.util.Set;
  *
  * <p>Honest about what it does not model. The matches it knows: ip/udp/tcp/th payload fields, meta
  * iifname/oifname/l4proto/nfproto/protocol/pkttype, ct state (the packet says which: a connection's first packet is
- * new, its replies established), ct status dnat/snat (none: no Service DNAT is followed), values, prefixes, ranges,
- * anonymous and named sets, verdict maps. Anything else (fib, marks, limits, xt matches of iptables-nft, concatenations,
+ * new, its replies established), ct status dnat/snat (none: no Service DNAT is followed), meta mark and ct mark (0
+ * unless a rule on the packet's way sets them; kube-proxy's mark tests), bitwise and/or with a constant, values,
+ * prefixes, ranges, anonymous and named sets, verdict maps. Anything else (fib, a mark a rule set, limits, xt matches of iptables-nft, concatenations,
  * bitwise tests, ...) is "cannot tell": the evaluation is run both ways at each such rule, and when the outcomes differ
  * the verdict is {@link Outcome#UNKNOWN}, naming the rule and the expression, never a guess that could hide a drop. A
  * destination rewrite (dnat, redirect) that matches, a queue, or a statement it does not know is UNKNOWN too.
@@ -179,6 +180,9 @@ public final class Evaluator {
         private final List<Boolean> prefix;
         final List<Point> points = new ArrayList<>();
         final List<Boolean> choices = new ArrayList<>();
+        /** Whether a rule on this packet's way set its mark (or its connection's): then the mark cannot be told. */
+        private boolean metaMarkSet;
+        private boolean ctMarkSet;
 
         Walk(Ruleset ruleset, Packet packet, List<Boolean> prefix) {
             this.ruleset = ruleset;
@@ -245,8 +249,26 @@ public final class Evaluator {
                     }
                     continue;
                 }
-                if (Set.of("counter", "log", "mangle", "notrack", "set").contains(kind)) {
+                if (Set.of("counter", "log", "notrack", "set").contains(kind)) {
                     continue; // statements that decide nothing
+                }
+                if (kind.equals("mangle")) {
+                    JsonNode key = expr.get("mangle").path("key");
+                    boolean metaMark = key.path("meta").path("key").asText().equals("mark");
+                    boolean ctMark = key.path("ct").path("key").asText().equals("mark");
+                    if (!metaMark && !ctMark) {
+                        continue; // a header or priority rewrite: nothing the matches here read
+                    }
+                    // The mark is what later matches read: whether this rule set it must be decided first.
+                    if (unknown != null) {
+                        if (!choose(new Point(place(chain, rule, RuleText.expr(unknown))))) {
+                            return null;
+                        }
+                        unknown = null;
+                    }
+                    metaMarkSet |= metaMark;
+                    ctMarkSet |= ctMark;
+                    continue;
                 }
                 boolean xtTarget = kind.equals("xt") && expr.get("xt").path("type").asText().equals("target");
                 if (Set.of("limit", "quota", "xt", "meter", "connlimit").contains(kind) && !xtTarget) {
@@ -438,8 +460,19 @@ public final class Evaluator {
                     }
                 }
             }
+            if (left.has("&") || left.has("|")) {
+                boolean and = left.has("&");
+                JsonNode operands = left.get(and ? "&" : "|");
+                Object v = value(operands.path(0));
+                if (v == NOT_THIS || !(v instanceof Integer a) || !operands.path(1).isInt()) {
+                    return v == NOT_THIS ? NOT_THIS : null;
+                }
+                return and ? a & operands.get(1).asInt() : a | operands.get(1).asInt();
+            }
             if (left.has("meta")) {
                 return switch (left.get("meta").path("key").asText()) {
+                    // No mark unless a rule on the way set one: flannel's packets come from a NIC or a bridge port.
+                    case "mark" -> metaMarkSet ? null : (Object) 0;
                     case "iifname" -> packet.iif();
                     case "oifname" -> packet.path().equals("input") ? NOT_THIS : packet.oif();
                     case "l4proto" -> packet.l4proto();
@@ -453,6 +486,10 @@ public final class Evaluator {
                 return switch (left.get("ct").path("key").asText()) {
                     case "state" -> packet.ctState();
                     case "status" -> new CtStatus();
+                    // A new connection's mark is 0 unless set on its way; an established one's may have been set by
+                    // an earlier packet wherever the ruleset sets connection marks at all.
+                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && setsCtMark(ruleset)) ? null
+                            : (Object) 0;
                     default -> null;
                 };
             }
@@ -534,6 +571,11 @@ public final class Evaluator {
                 return tri(text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text));
             }
             return Tri.UNKNOWN;
+        }
+
+        private static boolean setsCtMark(Ruleset ruleset) {
+            return ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
+                    .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
         }
 
         private static Tri tri(boolean b) {

@@ -31,7 +31,8 @@ public final class RuleText {
                 String op = body.path("op").asText("==");
                 String left = value(body.path("left"));
                 String right = value(body.path("right"));
-                yield left + (op.equals("==") || op.equals("in") ? " " : " " + op + " ") + right;
+                boolean bitwise = body.path("left").has("&") || body.path("left").has("|");
+                yield left + ((op.equals("==") || op.equals("in")) && !bitwise ? " " : " " + op + " ") + right;
             }
             case "accept", "drop", "continue", "return" -> kind;
             case "reject" -> body.isObject() && body.has("expr") ? "reject with " + body.path("type").asText("icmp")
@@ -61,6 +62,15 @@ public final class RuleText {
         if (v.has("meta")) {
             String key = v.get("meta").path("key").asText();
             return key.equals("iifname") || key.equals("oifname") ? key : "meta " + key;
+        }
+        if (v.has("fib")) {
+            List<String> flags = new ArrayList<>();
+            v.get("fib").path("flags").forEach(f -> flags.add(f.asText()));
+            return "fib " + String.join(" . ", flags) + " " + v.get("fib").path("result").asText();
+        }
+        if (v.has("&") || v.has("|")) {
+            String op = v.has("&") ? "&" : "|";
+            return value(v.get(op).path(0)) + " " + op + " " + value(v.get(op).path(1));
         }
         if (v.has("ct")) {
             return "ct " + v.get("ct").path("key").asText();

@@ -56,7 +56,7 @@ class EachFaultTest {
         }
         all.add(new Mutation.RpFilterStrict("all"));
         all.add(new Mutation.FirewalldDefaultZone());
-        all.add(new Mutation.MarkedVxlanPortDrop());
+        all.add(new Mutation.FibVxlanPortDrop());
         return all;
     }
 

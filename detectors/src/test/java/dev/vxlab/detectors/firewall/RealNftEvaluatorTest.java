@@ -83,18 +83,46 @@ class RealNftEvaluatorTest {
         Ruleset ruleset = RealNft.load("""
                 table inet t {
                   chain input { type filter hook input priority 0; policy accept;
-                    meta mark 0x2a udp dport 8472 drop
+                    fib daddr type local udp dport 8472 drop
                   }
                 }
                 """);
         Verdict verdict = Evaluator.evaluate(ruleset, VXLAN);
         assertThat(verdict.outcome()).isEqualTo(Outcome.UNKNOWN);
-        assertThat(verdict.place().orElseThrow().statement()).isEqualTo("meta mark 42");
+        assertThat(verdict.place().orElseThrow().statement()).isEqualTo("fib daddr type local");
         assertThat(verdict.place().orElseThrow().handle()).isPresent();
         assertThat(verdict.where()).startsWith("table inet t chain input handle");
-        // A known mismatch in the same rule decides it: the mark does not matter for another port.
+        // A known mismatch in the same rule decides it: the fib lookup does not matter for another port.
         assertThat(Evaluator.evaluate(ruleset, Packet.input("eth0", PEER, SELF, "udp", 4789)).outcome())
                 .isEqualTo(Outcome.ACCEPTED);
+    }
+
+    @Test
+    void aPacketCarriesNoMarkUnlessARuleOnItsWaySetsOne() {
+        // kube-proxy's drop of what it marked: flannel's packets carry no mark.
+        Ruleset kubeProxy = RealNft.load("""
+                table ip filter {
+                  chain INPUT { type filter hook input priority 0; policy accept;
+                    meta mark and 0x8000 == 0x8000 drop
+                    ct mark and 0x1 != 0 drop
+                  }
+                }
+                """);
+        assertThat(Evaluator.evaluate(kubeProxy, VXLAN).outcome()).isEqualTo(Outcome.ACCEPTED);
+        // A rule that sets the mark under a condition the evaluator cannot tell: the later test cannot be told.
+        Ruleset marking = RealNft.load("""
+                table ip t {
+                  chain pre { type filter hook prerouting priority -150; policy accept;
+                    fib saddr type local meta mark set 0x8000
+                  }
+                  chain input { type filter hook input priority 0; policy accept;
+                    meta mark and 0x8000 == 0x8000 drop
+                  }
+                }
+                """);
+        Verdict verdict = Evaluator.evaluate(marking, VXLAN);
+        assertThat(verdict.outcome()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(verdict.where()).contains("chain input handle").endsWith("meta mark & 32768 == 32768 drop");
     }
 
     @Test
@@ -105,7 +133,7 @@ class RealNftEvaluatorTest {
                     fib daddr type local limit rate 10/second accept
                   }
                   chain forward { type filter hook forward priority 0; policy drop;
-                    meta mark 0x1 counter
+                    fib saddr type local counter
                   }
                 }
                 """);

@@ -552,8 +552,8 @@ public sealed interface Mutation {
         }
     }
 
-    /** The VXLAN port dropped only for packets with a firewall mark: a match the evaluator does not model. */
-    record MarkedVxlanPortDrop() implements Mutation {
+    /** The VXLAN port dropped only for local destinations (a fib lookup): a match the evaluator does not model. */
+    record FibVxlanPortDrop() implements Mutation {
         public String slot() {
             return "firewall";
         }
@@ -563,7 +563,7 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Ruleset.parse(Firewalls.read("vxlan-port-drop-marked.json")
+            return s.withFirewall(Ruleset.parse(Firewalls.read("vxlan-port-drop-fib.json")
                     .replace("\"right\": 8472", "\"right\": " + t.cluster().plan().flannel().port())));
         }
     }
