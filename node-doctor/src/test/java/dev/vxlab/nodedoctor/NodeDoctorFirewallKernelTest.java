@@ -100,4 +100,30 @@ class NodeDoctorFirewallKernelTest {
         assertThat(unknown.out()).contains("firewall-unevaluated").contains("fib")
                 .contains("table inet hardening chain input handle 2");
     }
+
+    @Test
+    void withIpMasqTheMissingMasqueradeIsNamedAndFlannelsOwnRulesSilenceIt() throws Exception {
+        Path env = Files.writeString(dir.resolve("subnet.env"), "FLANNEL_NETWORK=" + sick.self().podCidr().network()
+                + "/16\nFLANNEL_SUBNET=" + sick.self().podCidr().network().plus(1) + "/24\nFLANNEL_MTU=1450\n"
+                + "FLANNEL_IPMASQ=true\n");
+        nft(sick, """
+                table ip nat {
+                  chain POSTROUTING { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr 172.17.0.0/16 oifname != "docker0" masquerade; }
+                }
+                """);
+        Runs missing = doctor(sick, "--subnet-env", env.toString());
+        assertThat(missing.exit()).as(missing.out()).isEqualTo(NodeDoctorRun.FAILED);
+        assertThat(missing.out()).contains("masquerade-missing").contains("no masquerade or snat");
+
+        nft(sick, """
+                table ip flannel-ipv4 {
+                  chain postrtg { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr %1$s ip daddr %1$s return
+                    ip saddr %1$s ip daddr != 224.0.0.0/4 masquerade fully-random; }
+                }
+                """.formatted(sick.self().podCidr().network() + "/16"));
+        Runs masqueraded = doctor(sick, "--subnet-env", env.toString());
+        assertThat(masqueraded.exit()).as(masqueraded.out()).isZero();
+    }
 }

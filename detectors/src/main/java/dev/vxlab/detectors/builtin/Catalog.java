@@ -62,6 +62,9 @@ final class Catalog {
     static final FaultKind FIREWALL_UNEVALUATED = kind(FaultIds.FIREWALL_UNEVALUATED, WARNING,
             FixIds.NFT_ACCEPT_FLANNEL);
 
+    /** flanneld (--ip-masq) writes its masquerade rules again when it starts. */
+    static final FaultKind MASQUERADE_MISSING = kind(FaultIds.MASQUERADE_MISSING, WARNING, FLANNEL_RESYNC);
+
     private Catalog() {}
 
     private static FaultKind kind(String id, Severity severity, String... fixes) {

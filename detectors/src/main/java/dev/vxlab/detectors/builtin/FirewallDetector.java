@@ -81,7 +81,45 @@ public final class FirewallDetector implements Detector {
                                 + place.chain() + ")"));
             }
         }
+        if (in.subnetEnv().map(env -> env.ipMasq()).orElse(false)) {
+            masquerade(in, ruleset, unevaluated).ifPresent(out::add);
+        }
         return out;
+    }
+
+    /**
+     * FLANNEL_IPMASQ=true: a pod's connection to an address outside the pod network, leaving through the underlay,
+     * must meet a masquerade (or snat) in a nat postrouting chain, as flanneld's own rules do ({@code ip saddr NETWORK
+     * ip daddr != 224.0.0.0/4 masquerade}).
+     */
+    private static java.util.Optional<Finding> masquerade(DetectionInput in, Ruleset ruleset, boolean unevaluated) {
+        var network = in.subnetEnv().orElseThrow().network();
+        Ipv4 outside = java.util.stream.Stream.of("192.0.2.1", "198.51.100.1", "203.0.113.1").map(Ipv4::parse)
+                .filter(a -> !network.contains(a)).findFirst().orElseThrow();
+        Question forward = questions(in).stream().filter(q -> q.kind() == Kind.VXLAN).findFirst().orElse(null);
+        String underlay = forward == null ? "eth0" : forward.packet().iif();
+        Evaluator.Packet leaving = Evaluator.Packet.forward(in.flannel().bridgeDevice(), underlay,
+                host(in.self(), 2), outside, "tcp", FlannelTraffic.POD_PORT);
+        Evaluator.Verdict verdict = Evaluator.sourceNat(ruleset, leaving);
+        if (verdict.outcome() == Evaluator.Outcome.ACCEPTED && verdict.place().isEmpty()) {
+            return java.util.Optional.of(Catalog.MASQUERADE_MISSING.finding(in, Finding.NODE_WIDE,
+                    "pod traffic leaving " + network.canonical() + " masqueraded (FLANNEL_IPMASQ=true)",
+                    leaving.describe() + " leaves with its pod source: no masquerade or snat in any nat postrouting"
+                            + " chain",
+                    "nothing masquerades pod traffic leaving the pod network on " + in.self().publicIp()
+                            + " though flannel runs with ip-masq: pods here reach nothing outside the cluster"));
+        }
+        if (verdict.unknown() && !unevaluated) {
+            var place = verdict.place().orElseThrow();
+            return java.util.Optional.of(Catalog.FIREWALL_UNEVALUATED.withFixes(FixIds.FLANNEL_RESYNC)
+                    .finding(in, Finding.NODE_WIDE, "every rule on flannel's path evaluated",
+                            "cannot tell whether " + leaving.describe() + " is masqueraded at " + place.describe()
+                                    + " (not modelled: " + place.statement() + ")",
+                            "the doctor cannot tell whether pod traffic leaving the pod network is masqueraded on "
+                                    + in.self().publicIp() + ": read table " + place.family() + " " + place.table()
+                                    + " chain " + place.chain() + " by hand"));
+        }
+        return java.util.Optional.empty();
     }
 
     /** The packets flannel needs this node's filter to pass. */

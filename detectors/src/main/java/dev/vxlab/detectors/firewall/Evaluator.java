@@ -87,7 +87,7 @@ public final class Evaluator {
         public String describe() {
             Optional<String> legacy = IptablesSave.tool(table);
             if (legacy.isPresent()) {
-                return legacy.get() + " filter chain " + chain + (handle.isPresent() ? " rule " + handle.getAsInt() : "")
+                return legacy.get() + " " + IptablesSave.legacyTable(table) + " chain " + chain + (handle.isPresent() ? " rule " + handle.getAsInt() : "")
                         + ": " + (rule.isEmpty() ? statement : rule);
             }
             return "table " + family + " " + table + " chain " + chain
@@ -123,9 +123,23 @@ public final class Evaluator {
     private record Point(Place place) {}
 
     public static Verdict evaluate(Ruleset ruleset, Packet packet) {
+        return evaluate(ruleset, packet, false);
+    }
+
+    /**
+     * Whether the packet leaves with its source translated: the nat base chains of the postrouting hook, where the
+     * first masquerade or snat statement reached decides. ACCEPTED with a place (the rule) when translated, ACCEPTED
+     * without one when it leaves unchanged; DROPPED or UNKNOWN as for {@link #evaluate}.
+     */
+    public static Verdict sourceNat(Ruleset ruleset, Packet packet) {
+        return evaluate(ruleset, packet, true);
+    }
+
+    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat) {
         List<Ruleset.Chain> bases = new ArrayList<>(ruleset.chains().stream()
                 .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))
-                        && packet.hooks().contains(c.hook().get()))
+                        && (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting")
+                                : packet.hooks().contains(c.hook().get())))
                 .toList());
         bases.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
                 .thenComparingInt(Ruleset.Chain::priority));
@@ -142,7 +156,7 @@ public final class Evaluator {
                 return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
             Walk walk = new Walk(ruleset, packet, prefix);
-            Verdict verdict = walk.run(bases);
+            Verdict verdict = walk.run(bases, nat);
             for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
                 List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
                 alternative.add(true);
@@ -154,7 +168,8 @@ public final class Evaluator {
                 if (verdict.unknown()) {
                     return verdict;
                 }
-            } else if (verdict.outcome() != first.outcome()) {
+            } else if (verdict.outcome() != first.outcome()
+                    || verdict.place().isPresent() != first.place().isPresent()) {
                 // This run followed the prefix; its last choice is the rule that changes the answer.
                 Place branched = walk.points.get(prefix.size() - 1).place();
                 return new Verdict(Outcome.UNKNOWN, Optional.of(branched),
@@ -190,7 +205,7 @@ public final class Evaluator {
             this.prefix = prefix;
         }
 
-        Verdict run(List<Ruleset.Chain> bases) {
+        Verdict run(List<Ruleset.Chain> bases, boolean nat) {
             for (Ruleset.Chain base : bases) {
                 Result result = chain(base, 0);
                 switch (result.kind()) {
@@ -206,7 +221,12 @@ public final class Evaluator {
                                     base.name(), OptionalInt.empty(), "policy drop", "")), base.qualified());
                         }
                     }
-                    case ACCEPT -> { } // this base chain is done; the next one still sees the packet
+                    case ACCEPT -> {
+                        // A source translation is the nat question's answer; any accept ends one base chain only.
+                        if (nat && Set.of("masquerade", "snat").contains(result.place().statement())) {
+                            return new Verdict(Outcome.ACCEPTED, Optional.of(result.place()), base.qualified());
+                        }
+                    }
                 }
             }
             return Verdict.ACCEPTED;

@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * iptables-legacy's filter table (the text {@code iptables-legacy-save -t filter} prints) as {@link Ruleset} chains, so
+ * iptables-legacy's filter and nat tables (the text {@code iptables-legacy-save} prints) as {@link Ruleset} chains, so
  * the {@link Evaluator} decides legacy and nftables rules together, as the kernel runs both: INPUT and FORWARD are
  * base chains at priority 0 with their policies; each rule's {@code -p}, {@code -s}, {@code -d}, {@code -i}, {@code -o}
  * (each with {@code !}), {@code --dport}/{@code --sport} and {@code --state}/{@code --ctstate} become nft's own
  * expressions, {@code -j ACCEPT|DROP|REJECT|RETURN|CHAIN} its verdicts; any other match or target is kept as an
- * {@code xt} expression, which the evaluator cannot tell. The chains' table is {@code TOOL:filter} ({@link #table}),
+ * {@code xt} expression, which the evaluator cannot tell; in nat, MASQUERADE and SNAT are nft's masquerade and snat
+ * (PREROUTING and POSTROUTING at nft's dstnat and srcnat priorities). The chains' table is {@code TOOL:filter} or
+ * {@code TOOL:nat},
  * so findings and fixes name the tool; a rule's "handle" is its position in its chain (as {@code iptables -L
  * --line-numbers} counts).
  */
@@ -32,20 +34,36 @@ public final class IptablesSave {
 
     /** The tool of a table made here ({@code iptables-legacy}), or empty for an nftables table. */
     public static Optional<String> tool(String table) {
-        return table.endsWith(":filter") ? Optional.of(table.substring(0, table.length() - ":filter".length()))
-                : Optional.empty();
+        int colon = table.indexOf(':');
+        return colon > 0 && table.startsWith("iptables") ? Optional.of(table.substring(0, colon)) : Optional.empty();
+    }
+
+    /** The legacy table's own name ({@code filter}, {@code nat}) of a table made here. */
+    public static String legacyTable(String table) {
+        return table.substring(table.indexOf(':') + 1);
     }
 
     /** The filter table's chains; empty when the text has no filter table. */
     public static List<Ruleset.Chain> parse(String text, String tool) {
-        String table = table(tool);
+        return parse(text, tool, "filter");
+    }
+
+    /** The filter and nat tables' chains (nat: its POSTROUTING decides whether pod traffic is masqueraded). */
+    public static List<Ruleset.Chain> parseAll(String text, String tool) {
+        List<Ruleset.Chain> all = new ArrayList<>(parse(text, tool, "filter"));
+        all.addAll(parse(text, tool, "nat"));
+        return all;
+    }
+
+    private static List<Ruleset.Chain> parse(String text, String tool, String tableName) {
+        String table = tool + ":" + tableName;
         Map<String, String> policies = new LinkedHashMap<>();
         Map<String, List<Ruleset.Rule>> rules = new LinkedHashMap<>();
         boolean inFilter = false;
         for (String raw : text.split("\n")) { // the chains first: a -j names one of them or a target
             String line = raw.strip();
             if (line.startsWith("*")) {
-                inFilter = line.equals("*filter");
+                inFilter = line.equals("*" + tableName);
             } else if (inFilter && line.startsWith(":")) {
                 String[] parts = line.substring(1).split("\\s+");
                 policies.put(parts[0], parts.length > 1 ? parts[1] : "-");
@@ -56,7 +74,7 @@ public final class IptablesSave {
         for (String raw : text.split("\n")) {
             String line = raw.strip();
             if (line.startsWith("*")) {
-                inFilter = line.equals("*filter");
+                inFilter = line.equals("*" + tableName);
             } else if (!inFilter || line.isEmpty() || line.startsWith("#") || line.equals("COMMIT")) {
                 continue;
             } else if (line.startsWith("-A ")) {
@@ -71,12 +89,16 @@ public final class IptablesSave {
             String name = entry.getKey();
             Optional<String> hook = switch (name) {
                 case "INPUT" -> Optional.of("input");
-                case "FORWARD" -> Optional.of("forward");
+                case "FORWARD" -> tableName.equals("filter") ? Optional.of("forward") : Optional.empty();
                 case "OUTPUT" -> Optional.of("output");
+                case "PREROUTING" -> tableName.equals("nat") ? Optional.of("prerouting") : Optional.empty();
+                case "POSTROUTING" -> tableName.equals("nat") ? Optional.of("postrouting") : Optional.empty();
                 default -> Optional.empty();
             };
+            // iptables' nat hooks sit where nft's dstnat (-100) and srcnat (100) are; filter at 0.
+            int priority = !tableName.equals("nat") ? 0 : name.equals("PREROUTING") || name.equals("OUTPUT") ? -100 : 100;
             String policy = policies.getOrDefault(name, "-").equals("DROP") ? "drop" : "accept";
-            out.add(new Ruleset.Chain("ip", table, name, hook, hook.isPresent() ? "filter" : "", 0, policy,
+            out.add(new Ruleset.Chain("ip", table, name, hook, hook.isPresent() ? tableName : "", priority, policy,
                     entry.getValue()));
         }
         return out;
@@ -192,6 +214,12 @@ public final class IptablesSave {
             case "ACCEPT" -> F.objectNode().putNull("accept");
             case "DROP" -> F.objectNode().putNull("drop");
             case "REJECT" -> F.objectNode().putNull("reject");
+            case "MASQUERADE" -> F.objectNode().putNull("masquerade");
+            case "SNAT" -> {
+                ObjectNode snat = F.objectNode();
+                snat.putObject("snat");
+                yield snat;
+            }
             case "RETURN" -> F.objectNode().putNull("return");
             case "LOG", "NFLOG", "MARK", "CONNMARK", "CT", "NOTRACK", "TRACE", "AUDIT" -> F.objectNode().putNull("counter");
             default -> chains.contains(name) ? jump(gotoChain ? "goto" : "jump", name) : xt("target", name);

@@ -34,7 +34,7 @@ public final class RuleText {
                 boolean bitwise = body.path("left").has("&") || body.path("left").has("|");
                 yield left + ((op.equals("==") || op.equals("in")) && !bitwise ? " " : " " + op + " ") + right;
             }
-            case "accept", "drop", "continue", "return" -> kind;
+            case "accept", "drop", "continue", "return", "masquerade", "snat", "dnat" -> kind;
             case "reject" -> body.isObject() && body.has("expr") ? "reject with " + body.path("type").asText("icmp")
                     + " " + body.get("expr").asText() : "reject";
             case "jump", "goto" -> kind + " " + body.path("target").asText();

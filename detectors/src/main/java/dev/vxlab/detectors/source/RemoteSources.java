@@ -71,15 +71,15 @@ public final class RemoteSources {
     }
 
     /**
-     * nft's ruleset, bridge-nf-call-iptables, and iptables-legacy's filter table where the node has one (the
+     * nft's ruleset, bridge-nf-call-iptables, and iptables-legacy's filter and nat tables where the node has them (the
      * iptables-legacy-save of Debian's alternatives, or an iptables-save that says it is legacy, as on CentOS 7).
      */
     private static final String FIREWALL_SCRIPT = "nft -j list ruleset || exit $?; echo; echo bridge-nf-call-iptables="
             + "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0); "
             + "if command -v iptables-legacy-save >/dev/null 2>&1; then echo legacy-tool=iptables-legacy; "
-            + "iptables-legacy-save -t filter 2>/dev/null; "
+            + "iptables-legacy-save -t filter 2>/dev/null; iptables-legacy-save -t nat 2>/dev/null; "
             + "elif iptables-save -V 2>/dev/null | grep -q legacy; then echo legacy-tool=iptables; "
-            + "iptables-save -t filter 2>/dev/null; fi; exit 0";
+            + "iptables-save -t filter 2>/dev/null; iptables-save -t nat 2>/dev/null; fi; exit 0";
 
     /** The ruleset, and when it could not be read, why (one sentence for the doctor to print once). */
     public record FirewallRead(Ruleset ruleset, java.util.Optional<String> notInspected) {}
@@ -108,7 +108,7 @@ public final class RemoteSources {
                 String rest = out.substring(legacy + "\nlegacy-tool=".length());
                 int eol = rest.indexOf('\n');
                 String tool = (eol < 0 ? rest : rest.substring(0, eol)).strip();
-                ruleset = ruleset.withChains(IptablesSave.parse(eol < 0 ? "" : rest.substring(eol + 1), tool));
+                ruleset = ruleset.withChains(IptablesSave.parseAll(eol < 0 ? "" : rest.substring(eol + 1), tool));
             }
             return new FirewallRead(ruleset, java.util.Optional.empty());
         } catch (IllegalArgumentException e) {

@@ -40,6 +40,11 @@ public final class FaultIds {
      * or statement the evaluator does not model (fib, marks, limits, iptables extensions, ...). Names the rule.
      */
     public static final String FIREWALL_UNEVALUATED = "firewall-unevaluated";
+    /**
+     * subnet.env says FLANNEL_IPMASQ=true but no nat postrouting rule masquerades pod traffic leaving the pod network:
+     * pods reach nothing outside the cluster (their replies go to addresses the outside cannot route back to).
+     */
+    public static final String MASQUERADE_MISSING = "masquerade-missing";
     /** A symptom: flannel.1's rx_otherhost_dropped counter rose between two snapshots. */
     public static final String OTHERHOST_DROPS = "otherhost-drops";
 
@@ -48,7 +53,8 @@ public final class FaultIds {
             WRONG_PEER_ROUTE, MISSING_PEER_NEIGHBOR, MISSING_PEER_FDB, WRONG_PEER_FDB_DST, VTEP_ADDRESS_MISSING,
             BRIDGE_ADDRESS_MISSING, VTEP_LINK_DOWN, BRIDGE_LINK_DOWN, VXLAN_DEVICE_MISSING, VXLAN_CONFIG_MISMATCH,
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
-            OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING, FIREWALL_UNEVALUATED);
+            OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING, FIREWALL_UNEVALUATED,
+            MASQUERADE_MISSING);
 
     private FaultIds() {}
 }

@@ -42,7 +42,7 @@ class IptablesSaveTest {
             -A HARDEN -p tcp -m multiport --dports 22,80 -j ACCEPT
             COMMIT
             """;
-    private static final Ruleset LEGACY = Ruleset.parse("").withChains(IptablesSave.parse(SAVE, "iptables-legacy"));
+    private static final Ruleset LEGACY = Ruleset.parse("").withChains(IptablesSave.parseAll(SAVE, "iptables-legacy"));
     private static final Ipv4 SELF = Ipv4.parse("172.31.0.2");
 
     @Test
@@ -117,5 +117,15 @@ class IptablesSaveTest {
         RemoteSources.FirewallRead refused = RemoteSources.readFirewall(canned(1, "",
                 "netlink: Error: cache initialization failed: Operation not permitted\n"));
         assertThat(refused.notInspected().orElseThrow()).contains("Operation not permitted");
+    }
+
+    @Test
+    void theLegacyNatTablesMasqueradeIsFlannels() {
+        Packet leaving = Packet.forward("cni0", "eth0", Ipv4.parse("10.244.1.2"), Ipv4.parse("192.0.2.1"), "tcp", 80);
+        var verdict = Evaluator.sourceNat(LEGACY, leaving);
+        assertThat(verdict.where()).isEqualTo("iptables-legacy nat chain POSTROUTING rule 1: ip saddr 10.244.0.0/16 "
+                + "ip daddr != 224.0.0.0/4 masquerade");
+        Packet toMulticast = Packet.forward("cni0", "eth0", Ipv4.parse("10.244.1.2"), Ipv4.parse("224.0.0.5"), "tcp", 80);
+        assertThat(Evaluator.sourceNat(LEGACY, toMulticast).place()).isEmpty();
     }
 }

@@ -172,4 +172,31 @@ class RealNftEvaluatorTest {
         assertThat(verdict.baseChain()).isEqualTo("inet late input");
         assertThat(verdict.where()).contains("chain deny handle").contains("udp dport 8472 reject");
     }
+
+    @Test
+    void sourceNatFindsFlannelsMasqueradeAndNotDockersForItsOwnBridge() {
+        Packet leaving = Packet.forward("cni0", "eth0", Ipv4.parse("10.244.1.2"), Ipv4.parse("192.0.2.1"), "tcp", 80);
+        Ruleset docker = RealNft.load("""
+                table ip nat {
+                  chain POSTROUTING { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr 172.17.0.0/16 oifname != "docker0" masquerade
+                  }
+                }
+                """);
+        assertThat(Evaluator.sourceNat(docker, leaving)).isEqualTo(Verdict.ACCEPTED);
+        Ruleset flannel = RealNft.load("""
+                table ip flannel-ipv4 {
+                  chain postrtg { type nat hook postrouting priority srcnat; policy accept;
+                    ip saddr 10.244.0.0/16 ip daddr 10.244.0.0/16 return
+                    ip saddr 10.244.0.0/16 ip daddr != 224.0.0.0/4 masquerade fully-random
+                  }
+                }
+                """);
+        Verdict masqueraded = Evaluator.sourceNat(flannel, leaving);
+        assertThat(masqueraded.place()).isPresent();
+        assertThat(masqueraded.where()).contains("chain postrtg handle").contains("masquerade");
+        Packet podToPod = Packet.forward("cni0", "flannel.1", Ipv4.parse("10.244.1.2"), Ipv4.parse("10.244.2.2"),
+                "tcp", 80);
+        assertThat(Evaluator.sourceNat(flannel, podToPod).place()).as("inside the pod network: returned").isEmpty();
+    }
 }

@@ -19,7 +19,8 @@ class NftAcceptFlannelTest {
     private final HealthyNodes field = HealthyNodes.of(ClusterPlan.field(3));
 
     private List<String> plan(Ruleset ruleset) {
-        DetectionInput input = field.input("kylin-20", field.state("kylin-20").withFirewall(ruleset));
+        DetectionInput input = field.input("kylin-20", field.state("kylin-20").withFirewall(
+                Firewalls.withFlannelMasquerade(ruleset, dev.vxlab.detectors.addr.Ipv4Prefix.parse("10.187.0.0/16"))));
         List<FixPlan> plans = FixPlanner.load().plan(Doctor.load().examine(input), input);
         assertThat(plans).extracting(FixPlan::fix).containsExactly(FixIds.NFT_ACCEPT_FLANNEL);
         return plans.getFirst().steps().stream().map(s -> s.render("kylin-20")).toList();

@@ -18,6 +18,20 @@ public final class Firewalls {
 
     private Firewalls() {}
 
+    /**
+     * The ruleset with flanneld's own masquerade rules beside it ({@code table ip flannel-ipv4}, as flannel's nftables
+     * mode writes them with --ip-masq, recorded for 10.244.0.0/16), for the cluster's pod network: every node of a
+     * flannel cluster with FLANNEL_IPMASQ=true has them.
+     */
+    public static Ruleset withFlannelMasquerade(Ruleset ruleset, dev.vxlab.detectors.addr.Ipv4Prefix network) {
+        Ruleset masq = Ruleset.parse(read("flannel-masquerade.json").replace("{\"addr\": \"10.244.0.0\", \"len\": 16}",
+                "{\"addr\": \"" + network.network() + "\", \"len\": " + network.length() + "}"));
+        return ruleset.withChains(masq.chains());
+    }
+
+    /** Docker's masquerade of its own bridge only: a nat table that does nothing for the pod network. */
+    public static final Ruleset DOCKER_MASQUERADE_ONLY = Ruleset.parse(read("docker-masquerade-only.json"));
+
     /** {@code table inet hardening}, chain input (policy accept), {@code udp dport PORT drop} (recorded with 8472). */
     public static Ruleset vxlanPortDrop(int port) {
         return Ruleset.parse(read("vxlan-port-drop.json").replace("\"right\": 8472", "\"right\": " + port));

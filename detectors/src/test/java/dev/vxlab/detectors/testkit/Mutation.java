@@ -518,7 +518,7 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Firewalls.FIREWALLD_DEFAULT);
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.FIREWALLD_DEFAULT, t.cluster().plan().podNetwork()));
         }
     }
 
@@ -533,7 +533,8 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Firewalls.FORWARD_POLICY_DROP);
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.FORWARD_POLICY_DROP,
+                    t.cluster().plan().podNetwork()));
         }
     }
 
@@ -548,7 +549,8 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Firewalls.vxlanPortDrop(t.cluster().plan().flannel().port()));
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.vxlanPortDrop(t.cluster().plan().flannel()
+                    .port()), t.cluster().plan().podNetwork()));
         }
     }
 
@@ -563,8 +565,24 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Ruleset.parse(Firewalls.read("vxlan-port-drop-fib.json")
-                    .replace("\"right\": 8472", "\"right\": " + t.cluster().plan().flannel().port())));
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Ruleset.parse(Firewalls.read("vxlan-port-drop-fib.json")
+                    .replace("\"right\": 8472", "\"right\": " + t.cluster().plan().flannel().port())),
+                    t.cluster().plan().podNetwork()));
+        }
+    }
+
+    /** FLANNEL_IPMASQ=true, but the node's only masquerade is Docker's for its own bridge (recorded from nft). */
+    record MasqueradeMissing() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.MASQUERADE_MISSING, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.DOCKER_MASQUERADE_ONLY);
         }
     }
 }

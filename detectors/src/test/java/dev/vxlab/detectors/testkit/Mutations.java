@@ -107,7 +107,8 @@ public final class Mutations {
                 List.of("interface-name:flannel*", "interface-name:cni0"), List.of("interface-name:flannel.1",
                         "interface-name:veth*", "interface-name:cni0"))))),
         FORWARD_POLICY_DROP(Needs.PEER, true, d -> new Mutation.ForwardPolicyDrop()),
-        VXLAN_PORT_DROP(Needs.PEER, true, d -> new Mutation.VxlanPortDrop());
+        VXLAN_PORT_DROP(Needs.PEER, true, d -> new Mutation.VxlanPortDrop()),
+        MASQUERADE_MISSING(Needs.ANY, true, d -> new Mutation.MasqueradeMissing());
 
         private enum Needs { ANY, PEER, PODS, OTHERHOST_COUNTER }
 

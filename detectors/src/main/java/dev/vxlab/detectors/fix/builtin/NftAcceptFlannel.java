@@ -71,6 +71,9 @@ public final class NftAcceptFlannel implements Fix {
                         : networks.stream().flatMap(n -> List.of(List.of("ip", "saddr", n.canonical().toString()),
                                 List.of("ip", "daddr", n.canonical().toString())).stream()).toList();
                 java.util.Optional<String> legacy = IptablesSave.tool(chain[1]);
+                if (legacy.isPresent() && !IptablesSave.legacyTable(chain[1]).equals("filter")) {
+                    break; // a legacy nat chain that drops: not a rule to insert blindly
+                }
                 for (List<String> match : matches) {
                     List<String> argv;
                     if (legacy.isPresent()) { // iptables-legacy's filter table: its own tool inserts the rule
