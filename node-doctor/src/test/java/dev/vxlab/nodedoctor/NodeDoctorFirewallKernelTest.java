@@ -106,6 +106,8 @@ class NodeDoctorFirewallKernelTest {
         Path env = Files.writeString(dir.resolve("subnet.env"), "FLANNEL_NETWORK=" + sick.self().podCidr().network()
                 + "/16\nFLANNEL_SUBNET=" + sick.self().podCidr().network().plus(1) + "/24\nFLANNEL_MTU=1450\n"
                 + "FLANNEL_IPMASQ=true\n");
+        Runs empty = doctor(sick, "--subnet-env", env.toString());
+        assertThat(empty.out()).as("no ruleset at all: nothing masquerades").contains("masquerade-missing");
         nft(sick, """
                 table ip nat {
                   chain POSTROUTING { type nat hook postrouting priority srcnat; policy accept;
