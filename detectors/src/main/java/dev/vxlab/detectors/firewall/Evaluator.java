@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -36,6 +37,11 @@ public final class Evaluator {
     /** Protocols whose headers a UDP or TCP IPv4 packet does not have: a match on them is false. */
     private static final Set<String> OTHER_HEADERS = Set.of("ip6", "icmpv6", "icmp", "igmp", "sctp", "dccp",
             "udplite", "esp", "ah", "comp", "gre", "arp");
+
+    /** Statements that decide nothing. */
+    private static final Set<String> PASSING = Set.of("counter", "log", "notrack", "set");
+    /** Matches in a statement's clothes (a rate, a quota, an iptables extension): cannot tell. */
+    private static final Set<String> MATCH_LIKE = Set.of("limit", "quota", "xt", "meter", "connlimit");
 
     private Evaluator() {}
 
@@ -145,6 +151,7 @@ public final class Evaluator {
                 .thenComparingInt(Ruleset.Chain::priority));
         // Run with every unmodelled rule taken as not matching first, then each alternative: the same answer from
         // every run is the answer; two answers are "cannot tell", naming the rule where the first run branched.
+        Map<String, Ruleset.Chain> chains = ruleset.chainIndex(); // jumps look chains up: once per packet
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
         Verdict first = null;
@@ -155,7 +162,7 @@ public final class Evaluator {
             if (++runs > MAX_RUNS) {
                 return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
-            Walk walk = new Walk(ruleset, packet, prefix);
+            Walk walk = new Walk(ruleset, chains, packet, prefix);
             Verdict verdict = walk.run(bases, nat);
             for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
                 List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
@@ -191,6 +198,7 @@ public final class Evaluator {
     /** One run: the choices at unmodelled rules are the prefix's, then "not matching". */
     private static final class Walk {
         private final Ruleset ruleset;
+        private final Map<String, Ruleset.Chain> chains;
         private final Packet packet;
         private final List<Boolean> prefix;
         final List<Point> points = new ArrayList<>();
@@ -199,8 +207,9 @@ public final class Evaluator {
         private boolean metaMarkSet;
         private boolean ctMarkSet;
 
-        Walk(Ruleset ruleset, Packet packet, List<Boolean> prefix) {
+        Walk(Ruleset ruleset, Map<String, Ruleset.Chain> chains, Packet packet, List<Boolean> prefix) {
             this.ruleset = ruleset;
+            this.chains = chains;
             this.packet = packet;
             this.prefix = prefix;
         }
@@ -269,7 +278,7 @@ public final class Evaluator {
                     }
                     continue;
                 }
-                if (Set.of("counter", "log", "notrack", "set").contains(kind)) {
+                if (PASSING.contains(kind)) {
                     continue; // statements that decide nothing
                 }
                 if (kind.equals("mangle")) {
@@ -291,7 +300,7 @@ public final class Evaluator {
                     continue;
                 }
                 boolean xtTarget = kind.equals("xt") && expr.get("xt").path("type").asText().equals("target");
-                if (Set.of("limit", "quota", "xt", "meter", "connlimit").contains(kind) && !xtTarget) {
+                if (MATCH_LIKE.contains(kind) && !xtTarget) {
                     if (unknown == null) {
                         unknown = expr; // a match in a statement's clothes (rate, quota, an iptables extension)
                     }
@@ -337,8 +346,8 @@ public final class Evaluator {
         }
 
         private Result jump(Ruleset.Chain from, String target, int depth) {
-            Optional<Ruleset.Chain> next = ruleset.chain(from.family(), from.table(), target);
-            return next.isPresent() ? chain(next.get(), depth + 1) : Result.CONTINUE;
+            Ruleset.Chain next = chains.get(Ruleset.chainKey(from.family(), from.table(), target));
+            return next != null ? chain(next, depth + 1) : Result.CONTINUE;
         }
 
         /** A verdict map: the packet's key looked up among its elements; no element, no verdict. */
