@@ -97,9 +97,7 @@ public final class FirewallDetector implements Detector {
         var network = in.subnetEnv().orElseThrow().network();
         Ipv4 outside = java.util.stream.Stream.of("192.0.2.1", "198.51.100.1", "203.0.113.1").map(Ipv4::parse)
                 .filter(a -> !network.contains(a)).findFirst().orElseThrow();
-        Question forward = questions(in).stream().filter(q -> q.kind() == Kind.VXLAN).findFirst().orElse(null);
-        String underlay = forward == null ? "eth0" : forward.packet().iif();
-        Evaluator.Packet leaving = Evaluator.Packet.forward(in.flannel().bridgeDevice(), underlay,
+        Evaluator.Packet leaving = Evaluator.Packet.forward(in.flannel().bridgeDevice(), underlay(in),
                 host(in.self(), 2), outside, "tcp", FlannelTraffic.POD_PORT);
         Evaluator.Verdict verdict = Evaluator.sourceNat(ruleset, leaving);
         if (verdict.outcome() == Evaluator.Outcome.ACCEPTED && verdict.place().isEmpty()) {
@@ -126,14 +124,19 @@ public final class FirewallDetector implements Detector {
     /** The packets flannel needs this node's filter to pass. */
     public static List<Question> questions(DetectionInput in) {
         AdvertisedNode self = in.self();
-        String underlay = in.current().addresses().stream().filter(a -> a.prefix().address().equals(self.publicIp()))
-                .map(a -> a.link().name()).findFirst().orElse("eth0");
+        String underlay = underlay(in);
         List<AdvertisedNode> peers = in.advertised().nodes().stream().filter(n -> !n.name().equals(self.name()))
                 .toList();
         Ipv4 remotePod = peers.isEmpty() ? null : host(peers.getFirst(), 2);
         return FlannelTraffic.of(underlay, self.publicIp(), peers.stream().map(AdvertisedNode::publicIp).toList(),
                 in.flannel().port(), in.flannel().vtepDevice(), in.flannel().bridgeDevice(), host(self, 2), remotePod,
                 in.current().firewall().bridgeFiltered());
+    }
+
+    /** The device holding the node's public IP (eth0 when none does). */
+    private static String underlay(DetectionInput in) {
+        return in.current().addresses().stream().filter(a -> a.prefix().address().equals(in.self().publicIp()))
+                .map(a -> a.link().name()).findFirst().orElse("eth0");
     }
 
     private static Ipv4 host(AdvertisedNode node, int n) {
