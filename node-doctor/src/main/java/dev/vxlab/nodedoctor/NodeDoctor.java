@@ -24,6 +24,7 @@ import dev.vxlab.detectors.source.CommandRunner;
 import dev.vxlab.detectors.source.IpJsonSource;
 import dev.vxlab.detectors.source.NetworkManagerProcess;
 import dev.vxlab.detectors.source.NmFactsSource;
+import dev.vxlab.detectors.source.RemoteSources;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.source.SnapshotSource;
 import dev.vxlab.detectors.spi.DetectionInput;
@@ -61,7 +62,11 @@ public final class NodeDoctor {
     private final Optional<SubnetEnv> subnetEnv;
     private final SnapshotSource source;
     private final RealNode node;
+    /** The node's shell: the packet filter is read through it ({@code nft -j list ruleset}). */
     private final Remote shell;
+    /** Why the packet filter could not be read, said once per doctor (empty once said, or when it was read). */
+    private Optional<String> firewallNote = Optional.empty();
+    private boolean firewallNoted;
     private final Path namespaceFile;
     private final Path nmConfig;
     private final Doctor doctor = Doctor.load();
@@ -146,10 +151,23 @@ public final class NodeDoctor {
         } catch (SnapshotException e) {
             throw new NodeDoctorException(e.getMessage(), e);
         }
+        RemoteSources.FirewallRead firewall = RemoteSources.readFirewall(shell);
+        state = state.withFirewall(firewall.ruleset());
+        if (firewall.notInspected().isPresent() && !firewallNoted) {
+            firewallNote = firewall.notInspected();
+            firewallNoted = true;
+        }
         DetectionInput input = new DetectionInput(nodeName, state, Optional.ofNullable(previous), advertised, subnetEnv,
                 FlannelConfig.DEFAULT);
         previous = state;
         return new Examined(input, doctor.examine(input));
+    }
+
+    /** Why the packet filter was not inspected, once: the first call after the examination that found it so. */
+    public Optional<String> takeFirewallNote() {
+        Optional<String> note = firewallNote;
+        firewallNote = Optional.empty();
+        return note;
     }
 
     public List<FixPlan> plan(Examined examined) {

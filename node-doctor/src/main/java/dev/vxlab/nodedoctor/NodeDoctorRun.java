@@ -35,6 +35,8 @@ public final class NodeDoctorRun {
         DiagnosisPrinter printer = new DiagnosisPrinter(out, options.json);
         NodeDoctor.Examined examined = doctor.examine();
         printer.diagnoses(List.of(examined.diagnosis()));
+        // Said once, and off the JSON on stdout.
+        doctor.takeFirewallNote().ifPresent(note -> (options.json ? System.err : out).println("note: " + note));
         if (options.fix) {
             List<FixPlan> plans = doctor.plan(examined, options.skipFixes);
             printer.plans(plans, options.apply);

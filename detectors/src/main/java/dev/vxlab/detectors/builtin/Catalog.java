@@ -73,6 +73,13 @@ final class Catalog {
     static final FaultKind DUPLICATE_VTEP_MAC = kind(FaultIds.DUPLICATE_VTEP_MAC, CRITICAL,
             FixIds.REGENERATE_VTEP_MAC);
 
+    /** Whatever the rule does, flannel's accept rules put before it decide (outside firewalld's own table). */
+    static final FaultKind FIREWALL_UNEVALUATED = kind(FaultIds.FIREWALL_UNEVALUATED, WARNING,
+            FixIds.NFT_ACCEPT_FLANNEL);
+
+    /** flanneld (--ip-masq) writes its masquerade rules again when it starts. */
+    static final FaultKind MASQUERADE_MISSING = kind(FaultIds.MASQUERADE_MISSING, WARNING, FLANNEL_RESYNC);
+
     private Catalog() {}
 
     private static FaultKind kind(String id, Severity severity, String... fixes) {

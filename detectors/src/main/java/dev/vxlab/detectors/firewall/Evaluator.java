@@ -3,36 +3,67 @@ package dev.vxlab.detectors.firewall;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * What a node's nftables ruleset does to one IPv4 packet, decided the way the kernel does: every base chain of the
  * packet's hooks (families ip and inet), by hook and priority; in each, the rules in order, jump/goto/return into and
- * out of regular chains, the policy at the end. An accept ends one base chain only: the next base chain on the same
- * hook still sees the packet, and a drop or reject anywhere is final (the lesson of flannel's accept rules that do
- * not save a packet from firewalld's reject).
+ * out of regular chains, verdict maps, the policy at the end. An accept ends one base chain only: the next base chain
+ * on the same hook still sees the packet, and a drop or reject anywhere is final (the lesson of flannel's accept rules
+ * that do not save a packet from firewalld's reject).
  *
- * <p>The expressions understood are those firewalld and flannel-style rules use: ip/udp/tcp payload fields, meta
- * iifname/oifname/l4proto/nfproto, ct state/status, values, prefixes, sets and ranges. A rule with any other match
- * (fib, a mark, xt) is taken as not matching, and the packet is a new connection's first packet (ct state new).
+ * <p>Honest about what it does not model. The matches it knows: ip/udp/tcp/th payload fields, meta
+ * iifname/oifname/l4proto/nfproto/protocol/pkttype, ct state (the packet says which: a connection's first packet is
+ * new, its replies established), ct status dnat/snat (none: no Service DNAT is followed), meta mark and ct mark (0
+ * unless a rule on the packet's way sets them; kube-proxy's mark tests), bitwise and/or with a constant, values,
+ * prefixes, ranges, anonymous and named sets, verdict maps. Anything else (fib, a mark a rule set, limits, xt matches of iptables-nft, concatenations,
+ * bitwise tests, ...) is "cannot tell": the evaluation is run both ways at each such rule, and when the outcomes differ
+ * the verdict is {@link Outcome#UNKNOWN}, naming the rule and the expression, never a guess that could hide a drop. A
+ * destination rewrite (dnat, redirect) that matches, a queue, or a statement it does not know is UNKNOWN too.
  */
 public final class Evaluator {
     private static final List<String> HOOK_ORDER = List.of("prerouting", "input", "forward", "output", "postrouting");
     private static final int MAX_DEPTH = 64;
+    /** Each rule that cannot be told doubles the runs; past this many the answer is "cannot tell". */
+    private static final int MAX_RUNS = 256;
+    /** Protocols whose headers a UDP or TCP IPv4 packet does not have: a match on them is false. */
+    private static final Set<String> OTHER_HEADERS = Set.of("ip6", "icmpv6", "icmp", "igmp", "sctp", "dccp",
+            "udplite", "esp", "ah", "comp", "gre", "arp");
+
+    /** Statements that decide nothing. */
+    private static final Set<String> PASSING = Set.of("counter", "log", "notrack", "set");
+    /** Matches in a statement's clothes (a rate, a quota, an iptables extension): cannot tell. */
+    private static final Set<String> MATCH_LIKE = Set.of("limit", "quota", "xt", "meter", "connlimit");
 
     private Evaluator() {}
 
-    /** One packet as the kernel's hooks see it; {@code oif} is empty for a packet delivered locally. */
-    public record Packet(String path, String iif, String oif, Ipv4 saddr, Ipv4 daddr, String l4proto, int dport) {
+    /**
+     * One packet as the kernel's hooks see it; {@code oif} is empty for a packet delivered locally. A port of -1 is
+     * unknown (matches on it cannot be told). {@code ctState} is conntrack's: {@code new} for a connection's first
+     * packet (and every VXLAN packet: its UDP flows never see a reply), {@code established} for what follows.
+     */
+    public record Packet(String path, String iif, String oif, Ipv4 saddr, Ipv4 daddr, String l4proto, int sport,
+            int dport, String ctState) {
+        public static final int UNKNOWN_PORT = -1;
+
         public static Packet input(String iif, Ipv4 saddr, Ipv4 daddr, String l4proto, int dport) {
-            return new Packet("input", iif, "", saddr, daddr, l4proto, dport);
+            return new Packet("input", iif, "", saddr, daddr, l4proto, UNKNOWN_PORT, dport, "new");
         }
 
         public static Packet forward(String iif, String oif, Ipv4 saddr, Ipv4 daddr, String l4proto, int dport) {
-            return new Packet("forward", iif, oif, saddr, daddr, l4proto, dport);
+            return new Packet("forward", iif, oif, saddr, daddr, l4proto, UNKNOWN_PORT, dport, "new");
+        }
+
+        public Packet withCtState(String state) {
+            return new Packet(path, iif, oif, saddr, daddr, l4proto, sport, dport, state);
         }
 
         List<String> hooks() {
@@ -41,194 +72,543 @@ public final class Evaluator {
         }
 
         public String describe() {
-            return l4proto + " " + saddr + " -> " + daddr + ":" + dport + " (" + path + ", in " + iif
-                    + (oif.isEmpty() ? "" : ", out " + oif) + ")";
+            return l4proto + " " + saddr + " -> " + daddr + (dport == UNKNOWN_PORT ? "" : ":" + dport) + " (" + path
+                    + ", in " + iif + (oif.isEmpty() ? "" : ", out " + oif) + (ctState.equals("new") ? "" : ", "
+                    + ctState) + ")";
         }
     }
 
-    /** Dropped (or rejected) where, or accepted by every base chain on its way. */
-    public record Verdict(boolean dropped, String where) {}
+    public enum Outcome { ACCEPTED, DROPPED, UNKNOWN }
+
+    /**
+     * Where a decision was taken or could not be: a rule (with its handle and its text) or a base chain's policy.
+     *
+     * @param handle    the rule's handle, empty for a policy
+     * @param statement {@code drop}, {@code reject}, {@code policy drop}, or for a rule that cannot be told the
+     *                  expression the evaluator does not model
+     * @param rule      the rule in nft's words (empty for a policy)
+     */
+    public record Place(String family, String table, String chain, OptionalInt handle, String statement, String rule) {
+        /** {@code table ip filter chain FORWARD: policy drop}, {@code table inet t chain input handle 3: udp dport 8472 drop}. */
+        public String describe() {
+            Optional<String> legacy = IptablesSave.tool(table);
+            if (legacy.isPresent()) {
+                return legacy.get() + " " + IptablesSave.legacyTable(table) + " chain " + chain + (handle.isPresent() ? " rule " + handle.getAsInt() : "")
+                        + ": " + (rule.isEmpty() ? statement : rule);
+            }
+            return "table " + family + " " + table + " chain " + chain
+                    + (handle.isPresent() ? " handle " + handle.getAsInt() : "")
+                    + ": " + (rule.isEmpty() ? statement : rule);
+        }
+    }
+
+    /**
+     * The verdict: accepted by every base chain, dropped (or rejected) where {@code place} says, or unknown because of
+     * the rule {@code place} names ({@code place.statement()} is the expression not modelled).
+     *
+     * @param baseChain the base chain whose evaluation dropped or could not be told ({@code family table name})
+     */
+    public record Verdict(Outcome outcome, Optional<Place> place, String baseChain) {
+        public static final Verdict ACCEPTED = new Verdict(Outcome.ACCEPTED, Optional.empty(), "");
+
+        public boolean dropped() {
+            return outcome == Outcome.DROPPED;
+        }
+
+        public boolean unknown() {
+            return outcome == Outcome.UNKNOWN;
+        }
+
+        /** The place in words ("" when accepted). */
+        public String where() {
+            return place.map(Place::describe).orElse("");
+        }
+    }
+
+    /** A rule whose match the evaluator cannot tell: one point where the runs branch. */
+    private record Point(Place place) {}
 
     public static Verdict evaluate(Ruleset ruleset, Packet packet) {
+        return evaluate(ruleset, packet, false);
+    }
+
+    /**
+     * Whether the packet leaves with its source translated: the nat base chains of the postrouting hook, where the
+     * first masquerade or snat statement reached decides. ACCEPTED with a place (the rule) when translated, ACCEPTED
+     * without one when it leaves unchanged; DROPPED or UNKNOWN as for {@link #evaluate}.
+     */
+    public static Verdict sourceNat(Ruleset ruleset, Packet packet) {
+        return evaluate(ruleset, packet, true);
+    }
+
+    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat) {
         List<Ruleset.Chain> bases = new ArrayList<>(ruleset.chains().stream()
                 .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))
-                        && packet.hooks().contains(c.hook().get()))
+                        && (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting")
+                                : packet.hooks().contains(c.hook().get())))
                 .toList());
         bases.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
                 .thenComparingInt(Ruleset.Chain::priority));
-        for (Ruleset.Chain base : bases) {
-            Result result = run(ruleset, base, packet, 0);
-            if (result.outcome == Outcome.CONTINUE && base.policy().equals("drop")) {
-                return new Verdict(true, base.qualified() + ": policy drop");
+        // Run with every unmodelled rule taken as not matching first, then each alternative: the same answer from
+        // every run is the answer; two answers are "cannot tell", naming the rule where the first run branched.
+        Map<String, Ruleset.Chain> chains = ruleset.chainIndex(); // jumps look chains up: once per packet
+        Deque<List<Boolean>> todo = new ArrayDeque<>();
+        todo.push(List.of());
+        Verdict first = null;
+        List<Point> firstPoints = null;
+        int runs = 0;
+        while (!todo.isEmpty()) {
+            List<Boolean> prefix = todo.pop();
+            if (++runs > MAX_RUNS) {
+                return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
-            if (result.outcome == Outcome.DROP) {
-                return new Verdict(true, result.where);
+            Walk walk = new Walk(ruleset, chains, packet, prefix);
+            Verdict verdict = walk.run(bases, nat);
+            for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
+                List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
+                alternative.add(true);
+                todo.push(alternative);
+            }
+            if (first == null) {
+                first = verdict;
+                firstPoints = walk.points;
+                if (verdict.unknown()) {
+                    return verdict;
+                }
+            } else if (verdict.outcome() != first.outcome()
+                    || verdict.place().isPresent() != first.place().isPresent()) {
+                // This run followed the prefix; its last choice is the rule that changes the answer.
+                Place branched = walk.points.get(prefix.size() - 1).place();
+                return new Verdict(Outcome.UNKNOWN, Optional.of(branched),
+                        first.baseChain().isEmpty() ? verdict.baseChain() : first.baseChain());
             }
         }
-        return new Verdict(false, "");
+        return first;
     }
 
-    private enum Outcome { ACCEPT, DROP, CONTINUE }
+    private enum Kind { ACCEPT, DROP, CONTINUE, UNKNOWN }
 
-    private record Result(Outcome outcome, String where) {}
+    private record Result(Kind kind, Place place) {
+        static final Result CONTINUE = new Result(Kind.CONTINUE, null);
+    }
 
-    private static Result run(Ruleset ruleset, Ruleset.Chain chain, Packet packet, int depth) {
-        if (depth > MAX_DEPTH) {
-            return new Result(Outcome.CONTINUE, "");
+    /** Three-valued matching: a known answer, or "cannot tell". */
+    private enum Tri { TRUE, FALSE, UNKNOWN }
+
+    /** One run: the choices at unmodelled rules are the prefix's, then "not matching". */
+    private static final class Walk {
+        private final Ruleset ruleset;
+        private final Map<String, Ruleset.Chain> chains;
+        private final Packet packet;
+        private final List<Boolean> prefix;
+        final List<Point> points = new ArrayList<>();
+        final List<Boolean> choices = new ArrayList<>();
+        /** Whether a rule on this packet's way set its mark (or its connection's): then the mark cannot be told. */
+        private boolean metaMarkSet;
+        private boolean ctMarkSet;
+
+        Walk(Ruleset ruleset, Map<String, Ruleset.Chain> chains, Packet packet, List<Boolean> prefix) {
+            this.ruleset = ruleset;
+            this.chains = chains;
+            this.packet = packet;
+            this.prefix = prefix;
         }
-        int number = 0;
-        for (List<JsonNode> rule : chain.rules()) {
-            number++;
-            boolean matched = true;
-            for (JsonNode expr : rule) {
+
+        Verdict run(List<Ruleset.Chain> bases, boolean nat) {
+            for (Ruleset.Chain base : bases) {
+                Result result = chain(base, 0);
+                switch (result.kind()) {
+                    case DROP -> {
+                        return new Verdict(Outcome.DROPPED, Optional.of(result.place()), base.qualified());
+                    }
+                    case UNKNOWN -> {
+                        return new Verdict(Outcome.UNKNOWN, Optional.of(result.place()), base.qualified());
+                    }
+                    case CONTINUE -> {
+                        if (base.policy().equals("drop")) {
+                            return new Verdict(Outcome.DROPPED, Optional.of(new Place(base.family(), base.table(),
+                                    base.name(), OptionalInt.empty(), "policy drop", "")), base.qualified());
+                        }
+                    }
+                    case ACCEPT -> {
+                        // A source translation is the nat question's answer; any accept ends one base chain only.
+                        if (nat && Set.of("masquerade", "snat").contains(result.place().statement())) {
+                            return new Verdict(Outcome.ACCEPTED, Optional.of(result.place()), base.qualified());
+                        }
+                    }
+                }
+            }
+            return Verdict.ACCEPTED;
+        }
+
+        private boolean choose(Point point) {
+            int i = points.size();
+            points.add(point);
+            boolean choice = i < prefix.size() && prefix.get(i);
+            choices.add(choice);
+            return choice;
+        }
+
+        private Result chain(Ruleset.Chain chain, int depth) {
+            if (depth > MAX_DEPTH) {
+                return new Result(Kind.UNKNOWN, new Place(chain.family(), chain.table(), chain.name(),
+                        OptionalInt.empty(), "jumps nested deeper than " + MAX_DEPTH, ""));
+            }
+            for (Ruleset.Rule rule : chain.rules()) {
+                Result result = rule(chain, rule, depth);
+                if (result != null) {
+                    return result;
+                }
+            }
+            return Result.CONTINUE;
+        }
+
+        /** The rule's result, or null to go on with the next rule. */
+        private Result rule(Ruleset.Chain chain, Ruleset.Rule rule, int depth) {
+            JsonNode unknown = null; // the first expression that could not be told, until a statement needs it
+            for (JsonNode expr : rule.exprs()) {
                 String kind = expr.fieldNames().hasNext() ? expr.fieldNames().next() : "";
+                if (kind.equals("match")) {
+                    Tri m = match(chain, expr.get("match"));
+                    if (m == Tri.FALSE) {
+                        return null;
+                    }
+                    if (m == Tri.UNKNOWN && unknown == null) {
+                        unknown = expr;
+                    }
+                    continue;
+                }
+                if (PASSING.contains(kind)) {
+                    continue; // statements that decide nothing
+                }
+                if (kind.equals("mangle")) {
+                    JsonNode key = expr.get("mangle").path("key");
+                    boolean metaMark = key.path("meta").path("key").asText().equals("mark");
+                    boolean ctMark = key.path("ct").path("key").asText().equals("mark");
+                    if (!metaMark && !ctMark) {
+                        continue; // a header or priority rewrite: nothing the matches here read
+                    }
+                    // The mark is what later matches read: whether this rule set it must be decided first.
+                    if (unknown != null) {
+                        if (!choose(new Point(place(chain, rule, RuleText.expr(unknown))))) {
+                            return null;
+                        }
+                        unknown = null;
+                    }
+                    metaMarkSet |= metaMark;
+                    ctMarkSet |= ctMark;
+                    continue;
+                }
+                boolean xtTarget = kind.equals("xt") && expr.get("xt").path("type").asText().equals("target");
+                if (MATCH_LIKE.contains(kind) && !xtTarget) {
+                    if (unknown == null) {
+                        unknown = expr; // a match in a statement's clothes (rate, quota, an iptables extension)
+                    }
+                    continue;
+                }
+                // Everything below decides: resolve what could not be told first.
+                if (unknown != null) {
+                    if (!choose(new Point(place(chain, rule, RuleText.expr(unknown))))) {
+                        return null;
+                    }
+                    unknown = null;
+                }
                 switch (kind) {
-                    case "match" -> matched = matches(expr.get("match"), packet) == Boolean.TRUE;
-                    case "accept" -> {
-                        return new Result(Outcome.ACCEPT, chain.qualified());
+                    case "accept", "snat", "masquerade" -> {
+                        return new Result(Kind.ACCEPT, place(chain, rule, kind));
                     }
                     case "drop", "reject" -> {
-                        return new Result(Outcome.DROP, chain.qualified() + " rule " + number + ": " + kind);
+                        return new Result(Kind.DROP, place(chain, rule, kind));
                     }
                     case "return" -> {
-                        return new Result(Outcome.CONTINUE, "");
+                        return Result.CONTINUE;
                     }
+                    case "continue" -> { }
                     case "jump", "goto" -> {
-                        String target = expr.get(kind).path("target").asText();
-                        Optional<Ruleset.Chain> next = ruleset.chain(chain.family(), chain.table(), target);
-                        if (next.isPresent()) {
-                            Result inner = run(ruleset, next.get(), packet, depth + 1);
-                            if (inner.outcome != Outcome.CONTINUE) {
-                                return inner;
-                            }
-                        }
-                        if (kind.equals("goto")) {
-                            // goto does not come back: the end of the target ends this chain too.
-                            return new Result(Outcome.CONTINUE, "");
+                        Result inner = jump(chain, expr.get(kind).path("target").asText(), depth);
+                        if (inner.kind() != Kind.CONTINUE || kind.equals("goto")) {
+                            return inner; // goto does not come back: the end of the target ends this chain too
                         }
                     }
-                    // Statements that do not decide (counter, log, nat, mangle, limit, ...) are passed over; a
-                    // match kind this class does not know makes the rule not match.
-                    case "counter", "log", "limit", "dnat", "snat", "masquerade", "redirect", "mangle", "notrack",
-                         "continue" -> { }
-                    default -> matched = false;
-                }
-                if (!matched) {
-                    break;
+                    case "vmap" -> {
+                        Result mapped = vmap(chain, rule, expr.get("vmap"), depth);
+                        if (mapped != null) {
+                            return mapped;
+                        }
+                    }
+                    default -> {
+                        // dnat/redirect (the destination changes), queue (userspace decides), anything unknown
+                        return new Result(Kind.UNKNOWN, place(chain, rule, RuleText.expr(expr)));
+                    }
                 }
             }
+            return null;
         }
-        return new Result(Outcome.CONTINUE, "");
-    }
 
-    /** TRUE, FALSE, or null when the match is beyond this class (taken as not matching). */
-    private static Boolean matches(JsonNode match, Packet packet) {
-        String op = match.path("op").asText("==");
-        JsonNode left = match.path("left");
-        JsonNode right = match.path("right");
-        Object value;
-        if (left.has("payload")) {
-            String protocol = left.get("payload").path("protocol").asText();
-            String field = left.get("payload").path("field").asText();
-            if (protocol.equals("ip")) {
-                value = switch (field) {
-                    case "saddr" -> packet.saddr();
-                    case "daddr" -> packet.daddr();
+        private Result jump(Ruleset.Chain from, String target, int depth) {
+            Ruleset.Chain next = chains.get(Ruleset.chainKey(from.family(), from.table(), target));
+            return next != null ? chain(next, depth + 1) : Result.CONTINUE;
+        }
+
+        /** A verdict map: the packet's key looked up among its elements; no element, no verdict. */
+        private Result vmap(Ruleset.Chain chain, Ruleset.Rule rule, JsonNode vmap, int depth) {
+            Object key = value(vmap.path("key"));
+            if (key == NOT_THIS) {
+                return null;
+            }
+            if (key == null) {
+                return new Result(Kind.UNKNOWN, place(chain, rule, RuleText.expr(rule.exprs().getLast())));
+            }
+            JsonNode data = vmap.path("data");
+            List<JsonNode> elements = new ArrayList<>();
+            if (data.isTextual() && data.asText().startsWith("@")) {
+                Optional<Ruleset.NamedSet> map = ruleset.set(chain.family(), chain.table(), data.asText().substring(1));
+                if (map.isEmpty()) {
+                    return new Result(Kind.UNKNOWN, place(chain, rule, "verdict map " + data.asText()
+                            + " (not in the ruleset)"));
+                }
+                elements.addAll(map.get().elements());
+            } else {
+                data.path("set").forEach(elements::add);
+            }
+            for (JsonNode element : elements) {
+                if (!element.isArray() || element.size() != 2) {
+                    continue;
+                }
+                Tri in = contains(chain, element.get(0), key);
+                if (in == Tri.UNKNOWN) {
+                    return new Result(Kind.UNKNOWN, place(chain, rule, RuleText.expr(rule.exprs().getLast())));
+                }
+                if (in == Tri.TRUE) {
+                    JsonNode verdict = element.get(1);
+                    String kind = verdict.fieldNames().hasNext() ? verdict.fieldNames().next() : "";
+                    return switch (kind) {
+                        case "accept" -> new Result(Kind.ACCEPT, place(chain, rule, "accept"));
+                        case "drop", "reject" -> new Result(Kind.DROP, place(chain, rule, kind + " (verdict map)"));
+                        case "jump", "goto" -> jump(chain, verdict.get(kind).path("target").asText(), depth);
+                        case "return" -> Result.CONTINUE;
+                        case "continue" -> null;
+                        default -> new Result(Kind.UNKNOWN, place(chain, rule, verdict.toString()));
+                    };
+                }
+            }
+            return null;
+        }
+
+        private static Place place(Ruleset.Chain chain, Ruleset.Rule rule, String statement) {
+            return new Place(chain.family(), chain.table(), chain.name(), Ruleset.handle(rule), statement,
+                    RuleText.of(rule.exprs()));
+        }
+
+        private Tri match(Ruleset.Chain chain, JsonNode match) {
+            String op = match.path("op").asText("==");
+            Object value = value(match.path("left"));
+            if (value == NOT_THIS) {
+                return Tri.FALSE; // a match on a header this packet does not have implies that protocol
+            }
+            if (value == null) {
+                return Tri.UNKNOWN;
+            }
+            JsonNode right = match.path("right");
+            if (Set.of("<", ">", "<=", ">=").contains(op)) {
+                if (!(value instanceof Integer v) || !right.isNumber()) {
+                    return Tri.UNKNOWN;
+                }
+                int r = right.asInt();
+                boolean holds = switch (op) {
+                    case "<" -> v < r;
+                    case ">" -> v > r;
+                    case "<=" -> v <= r;
+                    default -> v >= r;
+                };
+                return holds ? Tri.TRUE : Tri.FALSE;
+            }
+            if (!Set.of("==", "!=", "in").contains(op)) {
+                return Tri.UNKNOWN;
+            }
+            if (value instanceof CtStatus) {
+                return ctStatus(right, op);
+            }
+            Tri in = contains(chain, right, value);
+            if (in == Tri.UNKNOWN || !op.equals("!=")) {
+                return in;
+            }
+            return in == Tri.TRUE ? Tri.FALSE : Tri.TRUE;
+        }
+
+        /** No DNAT or SNAT is followed, so a packet carries neither status bit; other bits cannot be told. */
+        private static Tri ctStatus(JsonNode right, String op) {
+            List<String> bits = new ArrayList<>();
+            if (right.isArray()) {
+                right.forEach(b -> bits.add(b.asText()));
+            } else if (right.isTextual()) {
+                bits.add(right.asText());
+            } else {
+                return Tri.UNKNOWN;
+            }
+            if (!Set.of("dnat", "snat").containsAll(bits)) {
+                return Tri.UNKNOWN;
+            }
+            return op.equals("!=") ? Tri.TRUE : Tri.FALSE;
+        }
+
+        /** Marker for a match on a header the packet does not have. */
+        private static final Object NOT_THIS = new Object();
+
+        /** Marker for ct status. */
+        private record CtStatus() {}
+
+        /** The packet's value for an expression: NOT_THIS, null when it cannot be told. */
+        private Object value(JsonNode left) {
+            if (left.has("payload")) {
+                String protocol = left.get("payload").path("protocol").asText();
+                String field = left.get("payload").path("field").asText();
+                switch (protocol) {
+                    case "ip" -> {
+                        return switch (field) {
+                            case "saddr" -> packet.saddr();
+                            case "daddr" -> packet.daddr();
+                            case "protocol" -> packet.l4proto();
+                            default -> null;
+                        };
+                    }
+                    case "udp", "tcp", "th" -> {
+                        if (protocol.equals("th") ? !Set.of("udp", "tcp").contains(packet.l4proto())
+                                : !protocol.equals(packet.l4proto())) {
+                            return NOT_THIS;
+                        }
+                        int port = switch (field) {
+                            case "dport" -> packet.dport();
+                            case "sport" -> packet.sport();
+                            default -> Packet.UNKNOWN_PORT;
+                        };
+                        return port == Packet.UNKNOWN_PORT ? null : (Object) port;
+                    }
+                    default -> {
+                        return OTHER_HEADERS.contains(protocol) ? NOT_THIS : null;
+                    }
+                }
+            }
+            if (left.has("&") || left.has("|")) {
+                boolean and = left.has("&");
+                JsonNode operands = left.get(and ? "&" : "|");
+                Object v = value(operands.path(0));
+                if (v == NOT_THIS || !(v instanceof Integer a) || !operands.path(1).isInt()) {
+                    return v == NOT_THIS ? NOT_THIS : null;
+                }
+                return and ? a & operands.get(1).asInt() : a | operands.get(1).asInt();
+            }
+            if (left.has("meta")) {
+                return switch (left.get("meta").path("key").asText()) {
+                    // No mark unless a rule on the way set one: flannel's packets come from a NIC or a bridge port.
+                    case "mark" -> metaMarkSet ? null : (Object) 0;
+                    case "iifname" -> packet.iif();
+                    case "oifname" -> packet.path().equals("input") ? NOT_THIS : packet.oif();
+                    case "l4proto" -> packet.l4proto();
+                    case "nfproto" -> "ipv4";
+                    case "protocol" -> "ip";
+                    case "pkttype" -> "host";
                     default -> null;
                 };
-            } else if (protocol.equals("udp") || protocol.equals("tcp")) {
-                if (!protocol.equals(packet.l4proto())) {
-                    return false; // the match implies the protocol
-                }
-                value = field.equals("dport") ? (Object) packet.dport() : null;
-            } else {
-                return false; // ip6, icmp, ...: not this IPv4 packet's headers
             }
-        } else if (left.has("meta")) {
-            String key = left.get("meta").path("key").asText();
-            value = switch (key) {
-                case "iifname" -> packet.iif();
-                case "oifname" -> packet.oif();
-                case "l4proto" -> packet.l4proto();
-                case "nfproto" -> "ipv4";
-                default -> null;
-            };
-        } else if (left.has("ct")) {
-            String key = left.get("ct").path("key").asText();
-            value = switch (key) {
-                case "state" -> "new";
-                case "status" -> "";
-                default -> null;
-            };
-        } else {
+            if (left.has("ct")) {
+                return switch (left.get("ct").path("key").asText()) {
+                    case "state" -> packet.ctState();
+                    case "status" -> new CtStatus();
+                    // A new connection's mark is 0 unless set on its way; an established one's may have been set by
+                    // an earlier packet wherever the ruleset sets connection marks at all.
+                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && setsCtMark(ruleset)) ? null
+                            : (Object) 0;
+                    default -> null;
+                };
+            }
             return null;
         }
-        if (value == null) {
-            return null;
-        }
-        Boolean in = contains(right, value);
-        if (in == null) {
-            return null;
-        }
-        return op.equals("!=") ? !in : in;
-    }
 
-    private static Boolean contains(JsonNode right, Object value) {
-        if (right.isArray()) {
-            for (JsonNode item : right) {
-                if (Boolean.TRUE.equals(contains(item, value))) {
-                    return true;
+        private Tri contains(Ruleset.Chain chain, JsonNode right, Object value) {
+            if (right.isArray()) {
+                Tri out = Tri.FALSE;
+                for (JsonNode item : right) {
+                    Tri t = contains(chain, item, value);
+                    if (t == Tri.TRUE) {
+                        return Tri.TRUE;
+                    }
+                    if (t == Tri.UNKNOWN) {
+                        out = Tri.UNKNOWN;
+                    }
                 }
+                return out;
             }
-            return false;
-        }
-        if (right.has("set")) {
-            return contains(right.get("set"), value);
-        }
-        if (right.has("prefix") && value instanceof Ipv4 address) {
-            JsonNode p = right.get("prefix");
-            try {
-                return Ipv4Prefix.parse(p.path("addr").asText() + "/" + p.path("len").asInt()).contains(address);
-            } catch (IllegalArgumentException e) {
-                return false; // an IPv6 prefix
+            if (right.isObject() && right.has("set")) {
+                return contains(chain, right.get("set"), value);
             }
-        }
-        if (right.has("range")) {
-            JsonNode r = right.get("range");
-            if (value instanceof Integer port) {
-                return port >= r.get(0).asInt() && port <= r.get(1).asInt();
+            if (right.isObject() && right.has("elem")) {
+                return contains(chain, right.get("elem").path("val"), value);
             }
-            if (value instanceof Ipv4 address) {
+            if (right.isTextual() && right.asText().startsWith("@")) {
+                Optional<Ruleset.NamedSet> set = ruleset.set(chain.family(), chain.table(), right.asText().substring(1));
+                if (set.isEmpty() || set.get().map()) {
+                    return Tri.UNKNOWN;
+                }
+                return contains(chain, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                        .addAll(set.get().elements()), value);
+            }
+            if (right.isObject() && right.has("prefix") && value instanceof Ipv4 address) {
+                JsonNode p = right.get("prefix");
                 try {
-                    long a = Ipv4.parse(r.get(0).asText()).bits() & 0xffffffffL;
-                    long b = Ipv4.parse(r.get(1).asText()).bits() & 0xffffffffL;
-                    long v = address.bits() & 0xffffffffL;
-                    return v >= a && v <= b;
+                    return tri(Ipv4Prefix.parse(p.path("addr").asText() + "/" + p.path("len").asInt())
+                            .contains(address));
                 } catch (IllegalArgumentException e) {
-                    return false;
+                    return Tri.FALSE; // an IPv6 prefix
                 }
             }
-            return null;
-        }
-        if (right.isNumber()) {
-            return value instanceof Integer port && port == right.asInt();
-        }
-        if (right.isTextual()) {
-            String text = right.asText();
-            if (value instanceof Ipv4 address) {
-                try {
-                    return Ipv4.parse(text).equals(address);
-                } catch (IllegalArgumentException e) {
-                    return false;
+            if (right.isObject() && right.has("range")) {
+                JsonNode r = right.get("range");
+                if (value instanceof Integer port && r.get(0).isNumber()) {
+                    return tri(port >= r.get(0).asInt() && port <= r.get(1).asInt());
                 }
+                if (value instanceof Ipv4 address) {
+                    try {
+                        long a = Ipv4.parse(r.get(0).asText()).bits() & 0xffffffffL;
+                        long b = Ipv4.parse(r.get(1).asText()).bits() & 0xffffffffL;
+                        long v = address.bits() & 0xffffffffL;
+                        return tri(v >= a && v <= b);
+                    } catch (IllegalArgumentException e) {
+                        return Tri.FALSE;
+                    }
+                }
+                return Tri.UNKNOWN;
             }
-            if (value instanceof Integer port) {
-                return Integer.toString(port).equals(text);
+            if (right.isNumber()) {
+                return value instanceof Integer port ? tri(port == right.asInt()) : Tri.UNKNOWN;
             }
-            String v = value.toString();
-            // nft's interface wildcards: "veth*" matches every name starting with veth.
-            return text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text);
+            if (right.isTextual()) {
+                String text = right.asText();
+                if (value instanceof Ipv4 address) {
+                    try {
+                        return tri(Ipv4.parse(text).equals(address));
+                    } catch (IllegalArgumentException e) {
+                        return Tri.FALSE; // an IPv6 address
+                    }
+                }
+                if (value instanceof Integer port) {
+                    return text.chars().allMatch(Character::isDigit) ? tri(Integer.toString(port).equals(text))
+                            : Tri.UNKNOWN; // a service name
+                }
+                String v = value.toString();
+                // nft's interface wildcards: "veth*" matches every name starting with veth.
+                return tri(text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text));
+            }
+            return Tri.UNKNOWN;
         }
-        return null;
+
+        private static boolean setsCtMark(Ruleset ruleset) {
+            return ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
+                    .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
+        }
+
+        private static Tri tri(boolean b) {
+            return b ? Tri.TRUE : Tri.FALSE;
+        }
     }
 }

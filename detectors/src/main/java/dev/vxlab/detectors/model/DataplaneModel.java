@@ -31,7 +31,12 @@ import java.util.Set;
  *
  * <p>Assumptions and limits. ARP is answered by any namespace that owns the address on the segment (arp_ignore=0,
  * Linux's default) and a cached entry is trusted even when stale (the kernel re-resolves only after seconds). Only the
- * default policy rules; no multipath; no netfilter, so no Service DNAT (trace pod and node IPs) and no masquerade.
+ * default policy rules; no multipath. Netfilter: each node's filter verdict (its {@code NodeState.firewall()}, through
+ * {@link dev.vxlab.detectors.firewall.Evaluator}) at the input hook for what a node delivers locally (VXLAN's outer
+ * packets included), at the forward hook for what it routes on, and for frames a bridge forwards between two ports
+ * where bridge-nf-call-iptables is 1; a SYN and every VXLAN packet are conntrack-new, the rest established, TCP ports
+ * unknown; a verdict the evaluator cannot tell passes (noted as a hop). No output hook, no Service DNAT (trace pod
+ * and node IPs) and no masquerade.
  * Inside a node, veths carry offloaded super-packets (GSO), so there the MTU is enforced only where IP forwards;
  * on the underlay, frames are real (the lab turns offloads off, as a NIC is) and the receiver's MTU drops what does
  * not fit. The underlay beyond the nodes is not modelled: a packet sent to the gateway or any address no node holds

@@ -71,6 +71,10 @@ final class Namespace {
         return key;
     }
 
+    dev.vxlab.detectors.firewall.Ruleset firewall() {
+        return state.firewall();
+    }
+
     Sysctls sysctls() {
         return state.sysctls();
     }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.model;
 
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.firewall.Evaluator;
 import dev.vxlab.detectors.model.Hop.Step;
 import dev.vxlab.detectors.model.Verdict.Cause;
 import dev.vxlab.detectors.state.FdbEntry;
@@ -151,6 +152,10 @@ final class PacketWalk {
         }
         Receiver rx = receiver.get();
         hop(ns, Step.WIRE, dev.name(), rx::path);
+        Optional<Verdict.Dropped> bridged = bridgedFilter(ns, segment, rx, packet);
+        if (bridged.isPresent()) {
+            return bridged.get();
+        }
         // A veth checks a received frame against its MTU, allowing a VLAN tag (is_skb_forwardable: mtu + header + 4).
         // A NIC's driver decides for itself: virtio-net (the arm64 VMs' underlay) takes larger frames.
         if (rx.wire() && enforcesReceiveMtu(rx.link()) && packet.size() > rx.link().mtu() + VLAN_TAG) {
@@ -212,7 +217,7 @@ final class PacketWalk {
         hop(ns, Step.FDB, vx.name(), () -> mac + " dst " + remote
                 + (entry.get().mac().equals(Vxlan.FLOOD) ? " (all-zeros default entry)" : ""));
         InFlight outer = new InFlight(info.local(), remote, inner.size() + Vxlan.OVERHEAD, false, InFlight.DEFAULT_TTL,
-                Optional.of(new InFlight.VxlanFrame(vx.mac(), mac, info.vni(), info.port(), inner)));
+                Optional.of(new InFlight.VxlanFrame(vx.mac(), mac, info.vni(), info.port(), inner)), true);
         hop(ns, Step.ENCAPSULATE, vx.name(), () -> "encapsulate to " + remote + ":" + info.port() + " vni " + info.vni()
                 + " (" + outer.size() + " bytes)");
         return originate(ns, outer);
@@ -262,6 +267,11 @@ final class PacketWalk {
                     return rejected.get();
                 }
                 hop(ns, Step.ROUTE, in.name(), () -> Routing.text(route));
+                Optional<Verdict.Dropped> filtered = filter(ns, Evaluator.Packet.input(in.name(), packet.source(),
+                        packet.dst(), protocol(packet), port(packet)), packet, in.name());
+                if (filtered.isPresent()) {
+                    return filtered.get();
+                }
                 return deliverLocally(ns, in, packet);
             }
             case UNICAST -> {
@@ -286,6 +296,11 @@ final class PacketWalk {
         if (packet.ttl() <= 1) {
             return new Verdict.Dropped(ns.key(), in.name(), Cause.LOOP, "TTL exceeded forwarding " + packet.dst());
         }
+        Optional<Verdict.Dropped> filtered = filter(ns, Evaluator.Packet.forward(in.name(), out.name(),
+                packet.source(), packet.dst(), protocol(packet), port(packet)), packet, in.name());
+        if (filtered.isPresent()) {
+            return filtered.get();
+        }
         hop(ns, Step.ROUTE, out.name(), () -> "forward from " + in.name() + ": " + Routing.text(route));
         return send(ns, out, Routing.nextHop(route, packet.dst()), packet.forwarded(), true);
     }
@@ -296,5 +311,56 @@ final class PacketWalk {
         }
         hop(ns, Step.DELIVER, in == null ? "" : in.name(), () -> "to a socket of " + ns.key() + " on " + packet.dst());
         return new Verdict.Delivered(ns.key(), packet.dst());
+    }
+
+    // ---- the packet filter -----------------------------------------------------------------------------------------
+
+    /** UDP for VXLAN's outer packets, else TCP (the model plays TCP conversations). */
+    private static String protocol(InFlight packet) {
+        return packet.vxlan().isPresent() ? "udp" : "tcp";
+    }
+
+    /** VXLAN's port for an outer packet; a conversation's port is not known to the model. */
+    private static int port(InFlight packet) {
+        return packet.vxlan().map(InFlight.VxlanFrame::port).orElse(Evaluator.Packet.UNKNOWN_PORT);
+    }
+
+    /**
+     * The node's nftables verdict at the hooks the packet passes (input for local delivery, forward for what it
+     * routes on). A drop ends the walk; a verdict the evaluator cannot tell is noted and taken as passing (the doctor
+     * names it as firewall-unevaluated).
+     */
+    private Optional<Verdict.Dropped> filter(Namespace ns, Evaluator.Packet question, InFlight packet, String device) {
+        if (!ns.firewall().inspected() || ns.firewall().chains().isEmpty()) {
+            return Optional.empty();
+        }
+        Evaluator.Verdict verdict = Evaluator.evaluate(ns.firewall(), packet.opens() ? question
+                : question.withCtState("established"));
+        if (verdict.dropped()) {
+            return Optional.of(new Verdict.Dropped(ns.key(), device, Cause.FILTERED, question.describe()
+                    + " meets " + verdict.where()));
+        }
+        if (verdict.unknown()) {
+            hop(ns, Step.CHECK, device, () -> "firewall: cannot tell what " + question.describe() + " meets at "
+                    + verdict.where() + " (taken as passing)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A frame a bridge forwards from one port to another (pod to pod on a node) passes the ip family's forward hooks
+     * too where bridge-nf-call-iptables is 1 (br_netfilter), with the bridge as in- and output device.
+     */
+    private Optional<Verdict.Dropped> bridgedFilter(Namespace sender, Segment segment, Receiver rx, InFlight packet) {
+        if (!(segment instanceof Segment.Local local) || local.direct() || packet.vxlan().isPresent()
+                || sender.key().equals(local.node()) || rx.ns().key().equals(local.node())) {
+            return Optional.empty();
+        }
+        Optional<Namespace> bridgeNs = topology.namespace(local.node());
+        if (bridgeNs.isEmpty() || !bridgeNs.get().firewall().bridgeFiltered()) {
+            return Optional.empty();
+        }
+        return filter(bridgeNs.get(), Evaluator.Packet.forward(local.device(), local.device(), packet.source(),
+                packet.dst(), protocol(packet), port(packet)), packet, local.device());
     }
 }

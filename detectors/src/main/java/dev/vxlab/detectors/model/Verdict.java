@@ -90,7 +90,9 @@ public sealed interface Verdict {
         /** The packet leaves what the snapshots cover (the underlay gateway, an unknown device's far end). */
         OUTSIDE_MODEL("not followed"),
         /** A VXLAN frame whose inner source MAC is the receiving device's own (vxlan_set_mac's loop check). */
-        OWN_SOURCE_MAC("dropped");
+        OWN_SOURCE_MAC("dropped"),
+        /** The node's packet filter (nftables, a policy or a rule) drops or rejects it. */
+        FILTERED("dropped by the firewall");
 
         private final String verb;
 

@@ -1,5 +1,7 @@
 package dev.vxlab.detectors.source;
 
+import dev.vxlab.detectors.firewall.IptablesSave;
+import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.RemoteException;
@@ -91,5 +93,66 @@ public final class RemoteSources {
     /** A snapshot source for the node behind the remote. */
     public static SnapshotSource snapshots(Remote remote, NmFactsSource nm) throws SnapshotException {
         return IpJsonSource.of(commands(remote), nm);
+    }
+
+    /**
+     * The node's packet filter: {@code nft -j list ruleset} (nftables, iptables-nft's tables included) and whether
+     * bridged IPv4 frames pass the ip hooks ({@code /proc/sys/net/bridge/bridge-nf-call-iptables}, absent without
+     * br_netfilter), in one round trip. {@link Ruleset#NOT_INSPECTED} where nft is missing, not permitted or prints
+     * something else: the doctor then says so once ({@code firewallStatus}).
+     */
+    public static Ruleset firewall(Remote remote) {
+        return readFirewall(remote).ruleset();
+    }
+
+    /**
+     * nft's ruleset, bridge-nf-call-iptables, and iptables-legacy's filter and nat tables where the node has them (the
+     * iptables-legacy-save of Debian's alternatives, or an iptables-save that says it is legacy, as on CentOS 7).
+     */
+    private static final String FIREWALL_SCRIPT = "nft -j list ruleset || exit $?; echo; echo bridge-nf-call-iptables="
+            + "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo 0); "
+            + "if command -v iptables-legacy-save >/dev/null 2>&1; then echo legacy-tool=iptables-legacy; "
+            + "iptables-legacy-save -t filter 2>/dev/null; iptables-legacy-save -t nat 2>/dev/null; "
+            + "elif iptables-save -V 2>/dev/null | grep -q legacy; then echo legacy-tool=iptables; "
+            + "iptables-save -t filter 2>/dev/null; iptables-save -t nat 2>/dev/null; fi; exit 0";
+
+    /** The ruleset, and when it could not be read, why (one sentence for the doctor to print once). */
+    public record FirewallRead(Ruleset ruleset, java.util.Optional<String> notInspected) {}
+
+    public static FirewallRead readFirewall(Remote remote) {
+        CommandResult result;
+        try {
+            result = remote.run("sh", "-c", FIREWALL_SCRIPT);
+        } catch (RuntimeException e) {
+            return notRead("'nft -j list ruleset' could not run on " + remote.name() + ": " + e.getMessage());
+        }
+        if (!result.ok()) {
+            String err = result.stderr().strip();
+            return notRead(result.exitCode() == 127 || err.contains("not found")
+                    ? "nft is not installed on " + remote.name()
+                    : "'nft -j list ruleset' failed on " + remote.name() + " (exit " + result.exitCode() + ": "
+                            + (err.isEmpty() ? "no message" : err.lines().findFirst().orElse(err)) + ")");
+        }
+        String out = result.stdout();
+        int marker = out.lastIndexOf("\nbridge-nf-call-iptables=");
+        int legacy = out.indexOf("\nlegacy-tool=", Math.max(marker, 0));
+        boolean bridged = marker >= 0 && out.substring(marker).strip().startsWith("bridge-nf-call-iptables=1");
+        try {
+            Ruleset ruleset = Ruleset.parse(marker >= 0 ? out.substring(0, marker) : out).withBridgeFiltered(bridged);
+            if (legacy >= 0) {
+                String rest = out.substring(legacy + "\nlegacy-tool=".length());
+                int eol = rest.indexOf('\n');
+                String tool = (eol < 0 ? rest : rest.substring(0, eol)).strip();
+                ruleset = ruleset.withChains(IptablesSave.parseAll(eol < 0 ? "" : rest.substring(eol + 1), tool));
+            }
+            return new FirewallRead(ruleset, java.util.Optional.empty());
+        } catch (IllegalArgumentException e) {
+            return notRead("nft's JSON on " + remote.name() + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static FirewallRead notRead(String why) {
+        return new FirewallRead(Ruleset.NOT_INSPECTED, java.util.Optional.of(why
+                + "; the packet filter was not inspected"));
     }
 }

@@ -35,6 +35,16 @@ public final class FaultIds {
     public static final String FIREWALL_DROPS_VXLAN = "firewall-drops-vxlan";
     /** The node's nftables ruleset drops pod traffic forwarded between flannel.1 and cni0. */
     public static final String FIREWALL_DROPS_POD_FORWARDING = "firewall-drops-pod-forwarding";
+    /**
+     * The doctor cannot tell whether the node's packet filter passes flannel's traffic: a rule on its way has a match
+     * or statement the evaluator does not model (fib, marks, limits, iptables extensions, ...). Names the rule.
+     */
+    public static final String FIREWALL_UNEVALUATED = "firewall-unevaluated";
+    /**
+     * subnet.env says FLANNEL_IPMASQ=true but no nat postrouting rule masquerades pod traffic leaving the pod network:
+     * pods reach nothing outside the cluster (their replies go to addresses the outside cannot route back to).
+     */
+    public static final String MASQUERADE_MISSING = "masquerade-missing";
     /** A symptom: flannel.1's rx_otherhost_dropped counter rose between two snapshots. */
     public static final String OTHERHOST_DROPS = "otherhost-drops";
 
@@ -70,7 +80,7 @@ public final class FaultIds {
             MTU_MISMATCH, BRIDGE_PORT_DETACHED, IP_FORWARD_DISABLED, RP_FILTER_STRICT, NM_MANAGES_CNI_DEVICES,
             OTHERHOST_DROPS, FIREWALL_DROPS_VXLAN, FIREWALL_DROPS_POD_FORWARDING,
             UDEV_MAC_POLICY, PATH_BROKEN, UNDERLAY_ADDRESS_MISSING, UNDERLAY_NO_CARRIER, UNDERLAY_ROUTE_MISSING,
-            DEFAULT_ROUTE_MISSING, DUPLICATE_VTEP_MAC);
+            DEFAULT_ROUTE_MISSING, DUPLICATE_VTEP_MAC, FIREWALL_UNEVALUATED, MASQUERADE_MISSING);
 
     private FaultIds() {}
 }

@@ -34,10 +34,13 @@ public final class FixIds {
     /** Give a cloned node's VXLAN device a MAC of its own, then restart flanneld so it publishes it. */
     public static final String REGENERATE_VTEP_MAC = "regenerate-vtep-mac";
 
+    /** nft accept rules for VXLAN's port and the pod network, inserted at the top of each base chain that drops them. */
+    public static final String NFT_ACCEPT_FLANNEL = "nft-accept-flannel";
+
     public static final List<String> ALL = List.of(FLANNEL_RESYNC, RESTORE_VTEP_MAC, RESTORE_ROUTES, RESTORE_ADDRESS,
             LINK_UP, RESTORE_MTU, REATTACH_BRIDGE_PORT, RESTORE_SYSCTL, NM_UNMANAGED_DEVICES,
             FIREWALL_ALLOW_FLANNEL, UDEV_LINK_MAC_NONE, RESTORE_UNDERLAY_ADDRESS, RESTORE_DEFAULT_ROUTE,
-            REGENERATE_VTEP_MAC);
+            REGENERATE_VTEP_MAC, NFT_ACCEPT_FLANNEL);
 
     private FixIds() {}
 }

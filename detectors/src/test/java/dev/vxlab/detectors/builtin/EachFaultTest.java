@@ -57,6 +57,7 @@ class EachFaultTest {
         all.add(new Mutation.RpFilterStrict("all"));
         all.add(new Mutation.FirewalldDefaultZone());
         all.add(new Mutation.UdevPersistentMac("e802195cf2fbf8e48a79b30e68079193"));
+        all.add(new Mutation.FibVxlanPortDrop());
         return all;
     }
 
@@ -103,8 +104,12 @@ class EachFaultTest {
         assertThat(fixesOf(all, FaultIds.IP_FORWARD_DISABLED)).containsExactly("restore-sysctl");
         assertThat(fixesOf(all, FaultIds.RP_FILTER_STRICT)).containsExactly("restore-sysctl");
         assertThat(fixesOf(all, FaultIds.NM_MANAGES_CNI_DEVICES)).containsExactly("nm-unmanaged-devices");
-        assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_VXLAN)).containsExactly("firewall-allow-flannel");
-        assertThat(fixesOf(all, FaultIds.FIREWALL_DROPS_POD_FORWARDING)).containsExactly("firewall-allow-flannel");
+        // firewalld's table gets firewalld's permanent rules; any other table, nft accept rules in the chain.
+        assertThat(all).filteredOn(f -> f.fault().startsWith("firewall-drops-"))
+                .extracting(f -> f.actual().contains("table inet firewalld "), Finding::fixes)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple(true, List.of("firewall-allow-flannel")),
+                        org.assertj.core.groups.Tuple.tuple(false, List.of("nft-accept-flannel")))
+                .hasSizeGreaterThanOrEqualTo(4);
         assertThat(fixesOf(all, FaultIds.MTU_MISMATCH)).containsExactly("restore-mtu");
         assertThat(fixesOf(all, FaultIds.UDEV_MAC_POLICY)).containsExactly("udev-link-mac-none");
         assertThat(fixesOf(all, FaultIds.BRIDGE_PORT_DETACHED)).containsExactly("reattach-bridge-port");

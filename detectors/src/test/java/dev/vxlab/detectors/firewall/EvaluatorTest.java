@@ -22,7 +22,7 @@ class EvaluatorTest {
     void firewalldsDefaultZoneRejectsVxlanAndForwardedPodTrafficButNotSsh() {
         Ruleset ruleset = Firewalls.FIREWALLD_DEFAULT;
         assertThat(Evaluator.evaluate(ruleset, VXLAN).dropped()).isTrue();
-        assertThat(Evaluator.evaluate(ruleset, VXLAN).where()).contains("inet firewalld filter_IN_public")
+        assertThat(Evaluator.evaluate(ruleset, VXLAN).where()).contains("table inet firewalld chain filter_IN_public handle ")
                 .contains("reject");
         assertThat(Evaluator.evaluate(ruleset, SSH).dropped()).isFalse();
         assertThat(Evaluator.evaluate(ruleset, POD_IN).dropped()).isTrue();

@@ -15,7 +15,7 @@ class FixPlannerOrderTest {
         List<String> byRank = FixPlanner.load().fixes().values().stream()
                 .sorted(Comparator.comparingInt(Fix::rank)).map(Fix::id).toList();
         assertThat(byRank).containsExactly(FixIds.NM_UNMANAGED_DEVICES, FixIds.FIREWALL_ALLOW_FLANNEL,
-                FixIds.UDEV_LINK_MAC_NONE, FixIds.RESTORE_SYSCTL,
+                FixIds.NFT_ACCEPT_FLANNEL, FixIds.UDEV_LINK_MAC_NONE, FixIds.RESTORE_SYSCTL,
                 FixIds.REATTACH_BRIDGE_PORT, FixIds.LINK_UP, FixIds.RESTORE_MTU, FixIds.RESTORE_UNDERLAY_ADDRESS,
                 FixIds.RESTORE_ADDRESS, FixIds.RESTORE_VTEP_MAC, FixIds.REGENERATE_VTEP_MAC, FixIds.RESTORE_DEFAULT_ROUTE,
                 FixIds.RESTORE_ROUTES, FixIds.FLANNEL_RESYNC);

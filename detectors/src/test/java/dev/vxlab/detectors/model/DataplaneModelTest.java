@@ -433,4 +433,43 @@ class DataplaneModelTest {
         assertThat(FlannelCluster.healthy().edit(N19, link("eth0", withMtu(1400))).model()
                 .exchange(N19, COREDNS_IP, Transfer.LARGE_REPLY).succeeded()).as("the same MTU on a veth").isFalse();
     }
+
+    @Test
+    void aFirewallDroppingTheVxlanPortDropsTheSynOnArrivalNamingTheRule() {
+        DataplaneModel model = FlannelCluster.healthy()
+                .edit(N21, s -> s.withFirewall(dev.vxlab.detectors.testkit.Firewalls.vxlanPortDrop(8472))).model();
+
+        Exchange exchange = model.exchange(N19, COREDNS_IP);
+
+        assertThat(exchange.succeeded()).isFalse();
+        assertThat(exchange.request().verdict()).isInstanceOfSatisfying(Verdict.Dropped.class, d -> {
+            assertThat(d.node()).isEqualTo(N21);
+            assertThat(d.cause()).isEqualTo(Cause.FILTERED);
+            assertThat(d.fact()).contains("udp 172.31.159.19 -> 172.31.159.21:8472")
+                    .endsWith("table inet hardening chain input handle 2: udp dport 8472 drop");
+        });
+        assertThat(model.exchange(N20, appIp(N19)).succeeded()).as("other nodes are not concerned").isTrue();
+    }
+
+    @Test
+    void aForwardPolicyDropDropsWhatTheNodeRoutesAndBridgedFramesOnlyWhereTheBridgeCallsTheIpHooks() {
+        FlannelCluster cluster = FlannelCluster.healthy()
+                .edit(N21, s -> s.withFirewall(dev.vxlab.detectors.testkit.Firewalls.FORWARD_POLICY_DROP));
+        DataplaneModel model = cluster.model();
+        Verdict toPod = model.exchange(N19, COREDNS_IP).request().verdict();
+        assertThat(toPod).isInstanceOfSatisfying(Verdict.Dropped.class, d -> {
+            assertThat(d.cause()).isEqualTo(Cause.FILTERED);
+            assertThat(d.fact()).endsWith("table ip filter chain FORWARD: policy drop");
+        });
+        assertThat(model.exchange(N19, Ipv4.parse("10.187.1.1")).succeeded()).as("to the node itself (its cni0): input")
+                .isTrue();
+        assertThat(model.exchange("app@" + N21, COREDNS_IP).succeeded()).as("bridged, not routed").isTrue();
+
+        DataplaneModel bridged = cluster.edit(N21, s -> s.withFirewall(s.firewall().withBridgeFiltered(true))).model();
+        assertThat(bridged.exchange("app@" + N21, COREDNS_IP).request().verdict())
+                .isInstanceOfSatisfying(Verdict.Dropped.class, d -> {
+                    assertThat(d.cause()).isEqualTo(Cause.FILTERED);
+                    assertThat(d.device()).isEqualTo("cni0");
+                });
+    }
 }

@@ -129,12 +129,12 @@ class DoctorTest {
 
     @Test
     void theIdsAreTheContract() {
-        assertThat(FaultIds.ALL).hasSize(28).doesNotHaveDuplicates()
+        assertThat(FaultIds.ALL).hasSize(30).doesNotHaveDuplicates()
                 .contains("vtep-mac-drift", "stale-peer-vtep-mac", "otherhost-drops", "nm-manages-cni-devices");
         assertThat(FixIds.ALL).containsExactly("flannel-resync", "restore-vtep-mac", "restore-routes",
                 "restore-address", "link-up", "restore-mtu", "reattach-bridge-port", "restore-sysctl",
                 "nm-unmanaged-devices", "firewall-allow-flannel", "udev-link-mac-none", "restore-underlay-address",
-                "restore-default-route", "regenerate-vtep-mac");
+                "restore-default-route", "regenerate-vtep-mac", "nft-accept-flannel");
         assertThat(FlannelConfig.DEFAULT).isEqualTo(new FlannelConfig(1, 8472, "flannel.1", "cni0"));
     }
 

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.testkit;
 
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
+import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
@@ -656,7 +657,71 @@ public sealed interface Mutation {
         }
 
         public NodeState apply(NodeState s, Target t) {
-            return s.withFirewall(Firewalls.FIREWALLD_DEFAULT);
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.FIREWALLD_DEFAULT, t.cluster().plan().podNetwork()));
+        }
+    }
+
+    /** A container engine's forward policy: {@code table ip filter}, chain FORWARD, policy drop (recorded from nft). */
+    record ForwardPolicyDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_DROPS_POD_FORWARDING, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.FORWARD_POLICY_DROP,
+                    t.cluster().plan().podNetwork()));
+        }
+    }
+
+    /** A hardening script's {@code udp dport PORT drop} on input, for the cluster's VXLAN port (recorded from nft). */
+    record VxlanPortDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_DROPS_VXLAN, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Firewalls.vxlanPortDrop(t.cluster().plan().flannel()
+                    .port()), t.cluster().plan().podNetwork()));
+        }
+    }
+
+    /** The VXLAN port dropped only for local destinations (a fib lookup): a match the evaluator does not model. */
+    record FibVxlanPortDrop() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.FIREWALL_UNEVALUATED, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.withFlannelMasquerade(Ruleset.parse(Firewalls.read("vxlan-port-drop-fib.json")
+                    .replace("\"right\": 8472", "\"right\": " + t.cluster().plan().flannel().port())),
+                    t.cluster().plan().podNetwork()));
+        }
+    }
+
+    /** FLANNEL_IPMASQ=true, but the node's only masquerade is Docker's for its own bridge (recorded from nft). */
+    record MasqueradeMissing() implements Mutation {
+        public String slot() {
+            return "firewall";
+        }
+
+        public List<Expected> expected(Target t) {
+            return List.of(new Expected(FaultIds.MASQUERADE_MISSING, Finding.NODE_WIDE, Needs.NOTHING));
+        }
+
+        public NodeState apply(NodeState s, Target t) {
+            return s.withFirewall(Firewalls.DOCKER_MASQUERADE_ONLY);
         }
     }
 

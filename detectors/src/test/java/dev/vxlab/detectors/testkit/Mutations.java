@@ -114,7 +114,10 @@ public final class Mutations {
         CLONE_VTEP_MAC(Needs.PEER, true, d -> new Mutation.CloneVtepMac(d.peer())),
         NM(Needs.ANY, true, d -> new Mutation.NmManages(d.pick(List.of(List.of(), List.of("interface-name:docker0"),
                 List.of("interface-name:flannel*", "interface-name:cni0"), List.of("interface-name:flannel.1",
-                        "interface-name:veth*", "interface-name:cni0")))));
+                        "interface-name:veth*", "interface-name:cni0"))))),
+        FORWARD_POLICY_DROP(Needs.PEER, true, d -> new Mutation.ForwardPolicyDrop()),
+        VXLAN_PORT_DROP(Needs.PEER, true, d -> new Mutation.VxlanPortDrop()),
+        MASQUERADE_MISSING(Needs.ANY, true, d -> new Mutation.MasqueradeMissing());
 
         private enum Needs { ANY, PEER, PODS, OTHERHOST_COUNTER }
 

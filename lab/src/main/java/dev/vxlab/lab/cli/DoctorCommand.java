@@ -137,6 +137,8 @@ final class DoctorCommand extends InLabCommand {
         }
         DiagnosisPrinter printer = new DiagnosisPrinter(System.out, options.json);
         printer.diagnoses(all.values().stream().map(LabDoctor.Examined::diagnosis).toList());
+        // Said once per node, and off the JSON on stdout.
+        doctor.takeFirewallNotes().forEach(note -> (options.json ? System.err : System.out).println("note: " + note));
         if (!options.fix) {
             return all.values().stream().allMatch(e -> e.diagnosis().healthy()) ? Main.OK : Main.FAILED;
         }

@@ -16,7 +16,6 @@ import dev.vxlab.detectors.source.NetworkManagerProcess;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.RemoteSources;
 import dev.vxlab.detectors.source.SnapshotSource;
-import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.RemoteException;
 import dev.vxlab.lab.flannel.FlannelControl;
@@ -87,7 +86,7 @@ public final class LabDoctor implements AutoCloseable {
                 ? NmFactsSource.fromConfigDirectory(nodeFile(node, NM_CONFIG), () -> NetworkManagerProcess.runsIn(netns.get()))
                         .withActivatedDevices(() -> labRemote(node))
                 : RemoteSources.networkManager(node.remote(), NM_CONFIG, () -> labRemote(node));
-        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node.remote()))
+        return snapshot("node " + node.name(), netns, node.remote(), nm).withFirewall(firewall(node))
                 .withUdev(RemoteSources.udev(node.remote()));
     }
 
@@ -99,20 +98,26 @@ public final class LabDoctor implements AutoCloseable {
         }
     }
 
+    /** Why a node's packet filter could not be read, once per node: {@link #takeFirewallNotes} hands them out. */
+    private final Map<String, String> firewallNotes = new LinkedHashMap<>();
+    private final java.util.Set<String> firewallNoted = new java.util.HashSet<>();
+
+    /** The sentences about packet filters that could not be read since the last call (each node's once per doctor). */
+    public List<String> takeFirewallNotes() {
+        List<String> notes = List.copyOf(firewallNotes.values());
+        firewallNotes.clear();
+        return notes;
+    }
+
     /**
-     * The node's nftables ruleset ({@code nft -j list ruleset} through its remote), beside the dataplane snapshot:
-     * the firewall detector asks it what happens to flannel's packets. Not inspected where nft is missing.
+     * The node's packet filter through its remote ({@link RemoteSources#firewall}), beside the dataplane snapshot: the
+     * firewall detector and the model ask it what happens to flannel's packets. Not inspected where nft is missing.
      */
-    private static Ruleset firewall(Remote remote) {
-        CommandResult result = remote.run("nft", "-j", "list", "ruleset");
-        if (!result.ok()) {
-            return Ruleset.NOT_INSPECTED;
-        }
-        try {
-            return Ruleset.parse(result.stdout());
-        } catch (IllegalArgumentException e) {
-            return Ruleset.NOT_INSPECTED;
-        }
+    private Ruleset firewall(ClusterNode node) {
+        RemoteSources.FirewallRead read = RemoteSources.readFirewall(node.remote());
+        read.notInspected().filter(why -> firewallNoted.add(node.name()))
+                .ifPresent(why -> firewallNotes.put(node.name(), why));
+        return read.ruleset();
     }
 
     private NodeState snapshot(String label, Optional<Path> netns, Remote remote, NmFactsSource nm)

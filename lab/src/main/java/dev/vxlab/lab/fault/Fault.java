@@ -633,6 +633,67 @@ public sealed interface Fault {
         return underlay.host((int) underlay.size() - 2);
     }
 
+    /**
+     * A container engine takes over the forward hook: Docker (through iptables-nft) leaves {@code table ip filter}
+     * with chain FORWARD at policy drop. Everything the node forwards dies: its pods reach nothing off the node and
+     * nothing reaches them from other nodes; where bridged frames pass the ip hooks (br_netfilter), pods of the same
+     * node lose each other too.
+     */
+    record ForwardPolicyDrop(String node) implements Fault {
+        public String id() {
+            return "forward-policy-drop";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of();
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            return List.of(List.of("nft", "add", "table", "ip", "filter"),
+                    List.of("nft", "add", "chain", "ip", "filter", "FORWARD",
+                            "{ type filter hook forward priority filter; policy drop; }"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.FIREWALL_DROPS_POD_FORWARDING, "");
+        }
+
+        /** The engine's table goes (with any accept rule a fix put in it). */
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("nft", "delete", "table", "ip", "filter"));
+        }
+    }
+
+    /**
+     * A hardening script drops VXLAN's UDP port on input ({@code table inet hardening}): every frame from the peers
+     * dies on arrival, so every path across the node's flannel.1 breaks, both ways (replies arrive by VXLAN too).
+     */
+    record FirewallDropsVxlanPort(String node) implements Fault {
+        public String id() {
+            return "firewall-drops-vxlan-port";
+        }
+
+        public Map<String, String> parameters() {
+            return Map.of();
+        }
+
+        public List<List<String>> commands(FaultContext context) {
+            return List.of(List.of("nft", "add", "table", "inet", "hardening"),
+                    List.of("nft", "add", "chain", "inet", "hardening", "input",
+                            "{ type filter hook input priority filter; policy accept; }"),
+                    List.of("nft", "add", "rule", "inet", "hardening", "input", "udp", "dport",
+                            Integer.toString(context.spec().vxlanPort()), "drop"));
+        }
+
+        public Set<ExpectedFinding> expectedFindings(FaultContext context) {
+            return on(context, FaultIds.FIREWALL_DROPS_VXLAN, "");
+        }
+
+        public List<NodeAction> heal(FaultContext context) {
+            return List.of(NodeAction.Run.of("nft", "delete", "table", "inet", "hardening"));
+        }
+    }
+
     /** sysctl's dotted form, unless a device name has a dot (flannel.1), where only the slash form is unambiguous. */
     private static String sysctlKey(String slashed) {
         String device = slashed.split("/")[3];

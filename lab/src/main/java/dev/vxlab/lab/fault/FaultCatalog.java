@@ -63,7 +63,12 @@ public enum FaultCatalog {
             (node, p) -> new Fault.DefaultRouteRemoved(node)),
     VTEP_MAC_CLONED("vtep-mac-cloned", "the node is a clone of a peer's image: its flannel.1 gets the peer's MAC and "
             + "its flanneld publishes it (peer=the next node by default)", Set.of("peer"),
-            (node, p) -> new Fault.VtepMacCloned(node, p.get("peer")));
+            (node, p) -> new Fault.VtepMacCloned(node, p.get("peer"))),
+    FORWARD_POLICY_DROP("forward-policy-drop", "a container engine sets the forward hook's policy to drop (Docker's "
+            + "FORWARD DROP: table ip filter through iptables-nft)", Set.of(),
+            (node, p) -> new Fault.ForwardPolicyDrop(node)),
+    FIREWALL_DROPS_VXLAN_PORT("firewall-drops-vxlan-port", "a hardening script's nft rule drops VXLAN's UDP port on "
+            + "input (table inet hardening)", Set.of(), (node, p) -> new Fault.FirewallDropsVxlanPort(node));
 
     private final String id;
     private final String summary;

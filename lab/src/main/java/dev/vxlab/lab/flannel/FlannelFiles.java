@@ -29,10 +29,13 @@ public final class FlannelFiles {
         return directory.resolve("nodes.json");
     }
 
-    /** The node's subnet.env as flanneld writes it: the network, this node's subnet (its .1), the MTU, ip-masq. */
+    /**
+     * The node's subnet.env as flanneld writes it: the network, this node's subnet (its .1), the MTU, and ip-masq off:
+     * the emulation is flanneld without --ip-masq (it writes no masquerade rules, so the doctor must not expect them).
+     */
     public String subnetEnv(AdvertisedNode lease) {
         return new SubnetEnv(spec.podNetwork(), new Ipv4Prefix(lease.podCidr().host(1), lease.podCidr().length()),
-                spec.vxlanMtu(), true).toFileText();
+                spec.vxlanMtu(), false).toFileText();
     }
 
     List<AdvertisedNode> read(Path directory) throws LabException {

@@ -108,7 +108,9 @@ class FaultsBreakExactlyTheirPathsTest {
                 Arguments.of("underlay-renumbered", Map.of(), crossesF),
                 // Pods' paths stay on the underlay's subnet; only the node's own Service probes need the default route.
                 Arguments.of("default-route-removed", Map.of(), (BiPredicate<Path2, Object>) (p, x) -> p.dns()
-                        && p.source().equals("node " + F)));
+                        && p.source().equals("node " + F)),
+                Arguments.of("forward-policy-drop", Map.of(), forwardedByF),
+                Arguments.of("firewall-drops-vxlan-port", Map.of(), crossesF));
         // Not vtep-mac-cloned: its heal cannot be one node's. Re-publishing the clone's own MAC makes every peer delete
         // the shared MAC's FDB entry, the original's too, until the original's flanneld re-syncs (the doctor's plan
         // does both: DoctorNamesEveryLabFaultTest); the paths it breaks are ModelMatchesKernelTest's.

@@ -78,7 +78,9 @@ class ModelMatchesKernelTest {
                 Arguments.of("peer-mac-stale", Map.of()),
                 Arguments.of("underlay-renumbered", Map.of()),
                 Arguments.of("default-route-removed", Map.of()),
-                Arguments.of("vtep-mac-cloned", Map.of()));
+                Arguments.of("vtep-mac-cloned", Map.of()),
+                Arguments.of("forward-policy-drop", Map.of()),
+                Arguments.of("firewall-drops-vxlan-port", Map.of()));
     }
 
     /** Every node and pod snapshotted over netlink, as `vxlab doctor --trace` sees the cluster. */

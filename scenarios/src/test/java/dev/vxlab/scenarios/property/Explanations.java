@@ -53,7 +53,7 @@ final class Explanations {
             Map.entry(FaultIds.RP_FILTER_STRICT, EnumSet.of(SOURCE_REJECTED)),
             Map.entry(FaultIds.NM_MANAGES_CNI_DEVICES, EnumSet.noneOf(Verdict.Cause.class)),
             // The walk dies where the kernel would: a lookup, a device's state, a neighbor, the FDB, forwarding.
-            Map.entry(FaultIds.PATH_BROKEN, union(ROUTING, EnumSet.of(LINK_DOWN, NO_CARRIER, NO_FDB,
+            Map.entry(FaultIds.PATH_BROKEN, union(ROUTING, EnumSet.of(LINK_DOWN, NO_CARRIER, NO_FDB, FILTERED,
                     FORWARDING_OFF))),
             // The underlay: an address the node no longer has leaves the peers' VXLAN unanswered (their ARP for it
             // fails, or the walk leaves the model); a missing underlay or default route is a routing drop.
@@ -62,7 +62,11 @@ final class Explanations {
             Map.entry(FaultIds.UNDERLAY_ROUTE_MISSING, ROUTING),
             Map.entry(FaultIds.DEFAULT_ROUTE_MISSING, ROUTING),
             // Two VTEPs with one MAC: frames between them are loops to the kernel, the others' go to the wrong one.
-            Map.entry(FaultIds.DUPLICATE_VTEP_MAC, EnumSet.of(OWN_SOURCE_MAC, OTHERHOST, NO_FDB)));
+            Map.entry(FaultIds.DUPLICATE_VTEP_MAC, EnumSet.of(OWN_SOURCE_MAC, OTHERHOST, NO_FDB)),
+            Map.entry(FaultIds.FIREWALL_DROPS_VXLAN, EnumSet.of(FILTERED)),
+            Map.entry(FaultIds.FIREWALL_DROPS_POD_FORWARDING, EnumSet.of(FILTERED)),
+            // The model takes a verdict it cannot tell as passing; a drop the kernel then makes is the filter's.
+            Map.entry(FaultIds.FIREWALL_UNEVALUATED, EnumSet.of(FILTERED)));
 
     private Explanations() {}
 

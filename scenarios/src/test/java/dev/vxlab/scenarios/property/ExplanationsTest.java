@@ -13,9 +13,9 @@ import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.Severity;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +60,16 @@ class ExplanationsTest {
                 .as("a drifted MAC does not empty the FDB").isFalse();
         Finding info = new Finding(FaultIds.VTEP_MAC_DRIFT, "a", "flannel.1", "e", "a", "s", Severity.RISK, List.of());
         assertThat(explains(droppedOnA(Verdict.Cause.OTHERHOST), info)).as("a risk impairs nothing").isFalse();
+    }
+
+    @Test
+    void aFilterDropIsExplainedByTheFirewallsFindingsOnly() {
+        for (String firewall : List.of(FaultIds.FIREWALL_DROPS_VXLAN, FaultIds.FIREWALL_DROPS_POD_FORWARDING,
+                FaultIds.FIREWALL_UNEVALUATED)) {
+            assertThat(explains(droppedOnA(Verdict.Cause.FILTERED), finding(firewall, "a"))).as(firewall).isTrue();
+            assertThat(explains(droppedOnA(Verdict.Cause.OTHERHOST), finding(firewall, "a"))).as(firewall).isFalse();
+        }
+        assertThat(explains(droppedOnA(Verdict.Cause.FILTERED), finding(FaultIds.IP_FORWARD_DISABLED, "a"))).isFalse();
     }
 
     @Test
@@ -108,12 +118,11 @@ class ExplanationsTest {
         for (var field : FaultIds.class.getFields()) {
             if (field.getType() == String.class && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
                 String id = (String) field.get(null);
-                // nm-manages-cni-devices is a risk: it drops nothing by itself. The firewall's drops are netfilter
-                // verdicts, which the model does not play yet (no Verdict.Cause for them; issue 12 adds filters to it),
-                // so no model drop is theirs to explain, and the property tiers do not generate firewall faults.
-                // udev-mac-policy is a risk too: the drop is vtep-mac-drift's.
-                if (!Set.of(FaultIds.NM_MANAGES_CNI_DEVICES, FaultIds.FIREWALL_DROPS_VXLAN,
-                        FaultIds.FIREWALL_DROPS_POD_FORWARDING, FaultIds.UDEV_MAC_POLICY).contains(id)) {
+                // nm-manages-cni-devices and udev-mac-policy are risks: they drop nothing by themselves (the drop
+                // udev's policy causes is vtep-mac-drift's). A missing masquerade breaks traffic leaving the pod
+                // network, which no probe measures and the model (no NAT) does not play.
+                if (!Set.of(FaultIds.NM_MANAGES_CNI_DEVICES, FaultIds.UDEV_MAC_POLICY, FaultIds.MASQUERADE_MISSING)
+                        .contains(id)) {
                     assertThat(Explanations.causes(id)).as(id + " accounts for some drop").isNotEmpty();
                 }
             }
