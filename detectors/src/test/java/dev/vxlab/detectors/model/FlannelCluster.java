@@ -243,7 +243,7 @@ final class FlannelCluster {
 
     static UnaryOperator<NodeState> link(String name, UnaryOperator<Link> edit) {
         return s -> new NodeState(s.links().stream().map(l -> l.name().equals(name) ? edit.apply(l) : l).toList(),
-                s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+                s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     static UnaryOperator<Link> withMac(MacAddress mac) {
@@ -269,7 +269,7 @@ final class FlannelCluster {
 
     static UnaryOperator<NodeState> withoutRoutes(Predicate<Route> which) {
         return s -> new NodeState(s.links(), s.addresses(), s.routes().stream().filter(which.negate()).toList(),
-                s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+                s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     static UnaryOperator<NodeState> plusRoute(Route route) {
@@ -277,7 +277,7 @@ final class FlannelCluster {
             List<Route> routes = new ArrayList<>(s.routes());
             routes.add(route);
             return new NodeState(s.links(), s.addresses(), routes, s.neighbors(), s.fdb(), s.sysctls(),
-                    s.networkManager(), s.firewall());
+                    s.networkManager(), s.firewall(), s.rules(), s.udev());
         };
     }
 
@@ -286,22 +286,22 @@ final class FlannelCluster {
             List<Neighbor> neighbors = new ArrayList<>(s.neighbors());
             neighbors.add(neighbor);
             return new NodeState(s.links(), s.addresses(), s.routes(), neighbors, s.fdb(), s.sysctls(),
-                    s.networkManager(), s.firewall());
+                    s.networkManager(), s.firewall(), s.rules(), s.udev());
         };
     }
 
     static UnaryOperator<NodeState> withoutNeighbors(Predicate<Neighbor> which) {
         return s -> new NodeState(s.links(), s.addresses(), s.routes(),
-                s.neighbors().stream().filter(which.negate()).toList(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+                s.neighbors().stream().filter(which.negate()).toList(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     static UnaryOperator<NodeState> withoutFdb(Predicate<FdbEntry> which) {
         return s -> new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(),
-                s.fdb().stream().filter(which.negate()).toList(), s.sysctls(), s.networkManager(), s.firewall());
+                s.fdb().stream().filter(which.negate()).toList(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     static UnaryOperator<NodeState> sysctls(Sysctls sysctls) {
         return s -> new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), s.fdb(), sysctls,
-                s.networkManager(), s.firewall());
+                s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 }

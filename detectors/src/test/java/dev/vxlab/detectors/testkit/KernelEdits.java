@@ -33,33 +33,33 @@ public final class KernelEdits {
 
     public static NodeState mapLink(NodeState s, String name, UnaryOperator<Link> change) {
         return new NodeState(s.links().stream().map(l -> l.name().equals(name) ? change.apply(l) : l).toList(),
-                s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+                s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState routes(NodeState s, Predicate<Route> keep, List<Route> add) {
         List<Route> routes = new ArrayList<>(s.routes().stream().filter(keep).toList());
         routes.addAll(add);
-        return new NodeState(s.links(), s.addresses(), routes, s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+        return new NodeState(s.links(), s.addresses(), routes, s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState neighbors(NodeState s, Predicate<Neighbor> keep, List<Neighbor> add) {
         List<Neighbor> neighbors = new ArrayList<>(s.neighbors().stream().filter(keep).toList());
         neighbors.addAll(add);
-        return new NodeState(s.links(), s.addresses(), s.routes(), neighbors, s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+        return new NodeState(s.links(), s.addresses(), s.routes(), neighbors, s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState fdb(NodeState s, Predicate<FdbEntry> keep, List<FdbEntry> add) {
         List<FdbEntry> fdb = new ArrayList<>(s.fdb().stream().filter(keep).toList());
         fdb.addAll(add);
-        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), fdb, s.sysctls(), s.networkManager(), s.firewall());
+        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), fdb, s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState sysctls(NodeState s, Sysctls sysctls) {
-        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), s.fdb(), sysctls, s.networkManager(), s.firewall());
+        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), s.fdb(), sysctls, s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState networkManager(NodeState s, NmFacts nm) {
-        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), nm, s.firewall());
+        return new NodeState(s.links(), s.addresses(), s.routes(), s.neighbors(), s.fdb(), s.sysctls(), nm, s.firewall(), s.rules(), s.udev());
     }
 
     /** {@code ip link set DEV down}: the flags drop, and with them every route (any table) and neighbor through it. */
@@ -79,7 +79,7 @@ public final class KernelEdits {
                 .filter(a -> !(a.link().name().equals(dev) && a.prefix().equals(prefix))).toList();
         NodeState out = new NodeState(s.links(), addresses, s.routes().stream()
                 .filter(r -> !(on(r, dev) && isRouteOfAddress(r, prefix))).toList(),
-                s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall());
+                s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(), s.firewall(), s.rules(), s.udev());
         if (addresses.stream().noneMatch(a -> a.link().name().equals(dev))) {
             out = flushRoutesAndNeighbors(out, dev);
         }
@@ -101,13 +101,13 @@ public final class KernelEdits {
                 s.neighbors().stream().filter(n -> !n.dev().name().equals(dev)).toList(),
                 s.fdb().stream().filter(f -> !f.dev().name().equals(dev)).toList(),
                 new Sysctls(s.sysctls().ipForward(), s.sysctls().rpFilterAll(), s.sysctls().rpFilterDefault(), rp),
-                s.networkManager(), s.firewall());
+                s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState flushRoutesAndNeighbors(NodeState s, String dev) {
         return new NodeState(s.links(), s.addresses(), s.routes().stream().filter(r -> !on(r, dev)).toList(),
                 s.neighbors().stream().filter(n -> !n.dev().name().equals(dev)).toList(), s.fdb(), s.sysctls(),
-                s.networkManager(), s.firewall());
+                s.networkManager(), s.firewall(), s.rules(), s.udev());
     }
 
     public static NodeState setMtu(NodeState s, String dev, int mtu) {

@@ -550,7 +550,8 @@ public sealed interface Mutation {
                 return new Route(r.table(), r.type(), dst, r.gateway(), r.dev(), r.flags(), r.scope(), r.protocol(),
                         src, r.metric());
             }).toList();
-            return new NodeState(s.links(), addresses, routes, s.neighbors(), s.fdb(), s.sysctls(), s.networkManager());
+            return new NodeState(s.links(), addresses, routes, s.neighbors(), s.fdb(), s.sysctls(), s.networkManager(),
+                    s.firewall(), s.rules(), s.udev());
         }
     }
 
