@@ -135,8 +135,12 @@ final class AgentOnLab implements AutoCloseable {
             if (failure != null) {
                 throw new AssertionError("the agent failed while waiting until " + what + ": " + failure, failure);
             }
-            if (check.holds()) {
-                return;
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the agent's HTTP server may not accept yet on a loaded machine: ask again until the deadline
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + "\nagent log:\n" + log());

@@ -57,7 +57,10 @@ final class Explanations {
                     FORWARDING_OFF))),
             // The underlay: an address the node no longer has leaves the peers' VXLAN unanswered (their ARP for it
             // fails, or the walk leaves the model); a missing underlay or default route is a routing drop.
-            Map.entry(FaultIds.UNDERLAY_ADDRESS_MISSING, union(ROUTING, EnumSet.of(NO_VTEP))),
+            // A frame for the vanished address still reaches the renumbered node (the peers' neighbor entries keep its
+            // MAC), which forwards it on and so drops it wherever forwarding dies there: a forward filter left by an
+            // earlier fault's fix (Docker's FORWARD drop with flannel's accepts, healthy for flannel), forwarding off.
+            Map.entry(FaultIds.UNDERLAY_ADDRESS_MISSING, union(ROUTING, EnumSet.of(NO_VTEP, FILTERED, FORWARDING_OFF))),
             Map.entry(FaultIds.UNDERLAY_NO_CARRIER, union(ROUTING, EnumSet.of(NO_CARRIER, LINK_DOWN))),
             Map.entry(FaultIds.UNDERLAY_ROUTE_MISSING, ROUTING),
             Map.entry(FaultIds.DEFAULT_ROUTE_MISSING, ROUTING),
