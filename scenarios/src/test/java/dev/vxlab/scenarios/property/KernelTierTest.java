@@ -305,12 +305,23 @@ class KernelTierTest {
         Map<String, LabDoctor.Examined> current = examined;
         List<String> applied = new ArrayList<>();
         int rounds = 0;
+        boolean trafficAgain = false;
         while (!ClusterPool.impairing(current).isEmpty()) {
             assertThat(rounds).as("property 3: the doctor still names " + ClusterPool.impairing(current)
                     + " after " + MAX_FIX_ROUNDS + " rounds of its fixes " + applied + " under " + c)
                     .isLessThan(MAX_FIX_ROUNDS);
             List<FixPlan> plans = new ArrayList<>();
             current.values().forEach(e -> plans.addAll(doctor.plan(e)));
+            if (plans.isEmpty() && !trafficAgain) {
+                // Only findings without a fix are left, e.g. path-broken at an underlay neighbor whose ARP failed
+                // while a peer was renumbered and which that peer's fix has since made answerable: as an operator
+                // would, let traffic run (the kernel asks again with the next packet) and look once more.
+                trafficAgain = true;
+                lab.matrix(ClusterPool.TIMEOUT);
+                doctor.examine();
+                current = doctor.examine();
+                continue;
+            }
             assertThat(plans).as("property 3: a fix plan for " + ClusterPool.impairing(current) + " under " + c)
                     .isNotEmpty();
             doctor.apply(plans);
