@@ -173,9 +173,15 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                     .append(" names, Optionals, every route, neighbor and FDB entry). Reaching 1 KB needs reusing the")
                     .append(" records of the previous snapshot for every message whose bytes did not change; links")
                     .append(" always change (their counters), so even then the links are rebuilt.\n");
-            md.append("- 1000 peers: the loop is dominated by the snapshot (3000 kernel entries dumped, parsed and")
-                    .append(" sorted; see SnapshotBench at 1000); the detectors themselves stay below 0.1 ms")
-                    .append(" (DetectBench). The per-peer slope between sizes is noisy on this machine.\n");
+            // Measured, not asserted: the loop's two parts at 1000 peers, from this run's own rows.
+            Optional<Row> snap1000 = row("SnapshotBench", "netlink", 1000);
+            Optional<Row> detect1000 = row("DetectBench", "allDetectors", 1000);
+            md.append("- 1000 peers: the loop is a snapshot (3000 kernel entries dumped, parsed and sorted: ")
+                    .append(snap1000.map(r -> us(r.p50Micros())).orElse("not measured"))
+                    .append(" p50 in SnapshotBench) plus every detector over it (")
+                    .append(detect1000.map(r -> us(r.p50Micros())).orElse("not measured"))
+                    .append(" p50 in DetectBench, the path walk to every peer included). The per-peer slope between")
+                    .append(" sizes is noisy on this machine.\n");
             md.append("- Event-driven latency: from the event to the finding (\"heard to finding\") takes several")
                     .append(" times the probe loop's JMH median. Not yet explained; the candidates are a MAC change")
                     .append(" arriving as a burst of link and neighbor notifications that may need a second pass, code")
