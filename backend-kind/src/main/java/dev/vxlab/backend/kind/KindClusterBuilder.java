@@ -7,6 +7,7 @@ import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.BackendInfo;
 import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.backend.RemotePod;
 import dev.vxlab.lab.pods.MetricsServer;
 import dev.vxlab.lab.spec.ClusterSpec;
 import dev.vxlab.lab.spec.NodePlan;
@@ -87,7 +88,7 @@ final class KindClusterBuilder {
         for (NodePlan node : real.nodes()) {
             nodes.add(new KindCluster.Node(node, remotes.get(node.name())));
         }
-        List<KindCluster.Pod> pods = new ArrayList<>();
+        List<RemotePod> pods = new ArrayList<>();
         Map<String, Map<Ipv4, String>> namespaces = new LinkedHashMap<>();
         for (PodPlan pod : real.pods()) {
             Map<Ipv4, String> byIp = namespaces.computeIfAbsent(pod.node(), n -> podNamespaces(remotes.get(n)));
@@ -97,7 +98,7 @@ final class KindClusterBuilder {
                         + pod.node());
             }
             nameHostVeth(remotes.get(pod.node()), ns, pod);
-            pods.add(new KindCluster.Pod(pod, remotes.get(pod.node()).inNamespace(pod.label(), ns)));
+            pods.add(new RemotePod(pod, remotes.get(pod.node()).inNamespace(pod.label(), ns)));
         }
         String arch = remotes.get(order.getFirst()).run("uname", "-m").stdout().strip();
         BackendInfo actual = new BackendInfo(info.name(), info.capabilities(), arch.isEmpty() ? info.architecture() : arch);

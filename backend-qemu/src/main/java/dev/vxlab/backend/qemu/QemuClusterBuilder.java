@@ -1,14 +1,17 @@
 package dev.vxlab.backend.qemu;
 
 import dev.vxlab.detectors.addr.Ipv4;
-import dev.vxlab.detectors.remote.Command;
-import dev.vxlab.detectors.remote.CommandFailedException;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.ProcessRunner;
+import dev.vxlab.detectors.remote.NetnsExecRemote;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.BackendInfo;
 import dev.vxlab.lab.backend.LabRun;
+import dev.vxlab.lab.backend.Parallel;
+import dev.vxlab.lab.backend.PodNamespaces;
+import dev.vxlab.lab.backend.RemotePod;
+import dev.vxlab.lab.backend.ServiceProxy;
 import dev.vxlab.lab.flannel.FlannelEmulation;
 import dev.vxlab.lab.flannel.FlannelFiles;
 import dev.vxlab.lab.flannel.LeaseRegistry;
@@ -21,10 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Builds one qemu cluster: the fabric namespace (a bridge with the underlay's gateway, one tap per node), one VM per
@@ -75,18 +74,19 @@ final class QemuClusterBuilder {
             nodes.add(new QemuCluster.Node(plan, remote, vms.get(i)));
         }
         double booted = (System.nanoTime() - started) / 1e9;
-        inParallel(nodes, node -> buildNode(node.plan(), node.remote()));
+        // one step per node at once: each node is its own VM with its own vCPU thread
+        Parallel.forEach(nodes, nodes.size(), node -> buildNode(node.plan(), node.remote()));
         LeaseRegistry registry = new LeaseRegistry(run.directory(), new FlannelFiles(spec));
         FlannelEmulation flannel = new FlannelEmulation(spec, Map.copyOf(remotes), registry);
         flannel.start();
-        List<QemuCluster.Pod> pods = new ArrayList<>();
+        List<RemotePod> pods = new ArrayList<>();
         for (PodPlan pod : spec.pods()) {
-            pods.add(new QemuCluster.Pod(pod, new QemuPodRemote(pod.label(), namespace(pod),
+            pods.add(new RemotePod(pod, new NetnsExecRemote(pod.label(), PodNamespaces.namespace(pod),
                     remotes.get(spec.node(pod.node()).name()))));
         }
-        inParallel(nodes, node -> {
-            buildPods(node.plan(), node.remote());
-            installServiceProxy(node.remote());
+        Parallel.forEach(nodes, nodes.size(), node -> {
+            PodNamespaces.build(spec, node.plan(), node.remote(), "/usr/sbin/ip", STEP);
+            ServiceProxy.install(spec, node.remote(), STEP);
         });
         System.err.printf("qemu: %d arm64 nodes booted in %.1f s, cluster built in %.1f s (consoles in %s)%n",
                 nodes.size(), booted, (System.nanoTime() - started) / 1e9, consoleDirectory());
@@ -95,11 +95,6 @@ final class QemuClusterBuilder {
 
     Path consoleDirectory() {
         return run.directory().resolve("qemu");
-    }
-
-    /** The pod's namespace name inside its guest (its label without the node; the guest is the node). */
-    static String namespace(PodPlan pod) {
-        return pod.name();
     }
 
     /**
@@ -122,7 +117,7 @@ final class QemuClusterBuilder {
             return;
         }
         batch.append("link add ").append(QemuNames.BRIDGE).append(" mtu ").append(mtu).append(" type bridge\n");
-        batch.append("addr add ").append(gateway()).append('/').append(spec.underlay().length()).append(" dev ")
+        batch.append("addr add ").append(spec.gateway()).append('/').append(spec.underlay().length()).append(" dev ")
                 .append(QemuNames.BRIDGE).append('\n');
         batch.append("link set dev ").append(QemuNames.BRIDGE).append(" up\n");
         for (NodePlan node : spec.nodes()) {
@@ -152,7 +147,7 @@ final class QemuClusterBuilder {
 
     /** What a node needs before flannel: sysctls, lo, eth0 on the underlay with the default route. */
     private void buildNode(NodePlan node, Remote shell) throws LabException {
-        check(shell, List.of(
+        Parallel.check(shell, List.of(
                 // bridge-nf-call-iptables as kubeadm requires it: a pod's request DNATed to a CoreDNS pod on the same
                 // cni0 is bridged back, and only then does the reply pass conntrack and come from the Service IP.
                 List.of("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
@@ -161,110 +156,12 @@ final class QemuClusterBuilder {
                 List.of("ip", "link", "set", "dev", "eth0", "mtu", Integer.toString(spec.underlayMtu())),
                 List.of("ip", "addr", "add", node.publicIp() + "/" + spec.underlay().length(), "dev", "eth0"),
                 List.of("ip", "link", "set", "dev", "eth0", "up"),
-                List.of("ip", "route", "add", "default", "via", gateway().toString(), "dev", "eth0")));
+                List.of("ip", "route", "add", "default", "via", spec.gateway().toString(), "dev", "eth0")));
         // Like a NIC on a wire: frames are cut to the sender's MTU, so MTU faults show (see NetnsClusterBuilder).
         CommandResult offloads = shell.run("ethtool", "-K", "eth0", "tso", "off", "gso", "off");
         if (!offloads.ok()) {
             throw new LabException("cannot turn off segmentation offloads on node " + node.name() + "'s eth0: "
                     + offloads.stderr().strip());
-        }
-    }
-
-    /** What the CNI bridge plugin does for each pod of a node: a namespace, a veth on cni0, address and route. */
-    private void buildPods(NodePlan node, Remote shell) throws LabException {
-        String mtu = Integer.toString(spec.vxlanMtu());
-        // One shell script per node: a guest-exec costs tens of milliseconds under TCG. Absolute paths, because
-        // busybox's shell runs its own 'ip' applet before $PATH.
-        StringBuilder script = new StringBuilder("set -e\n");
-        for (PodPlan pod : spec.podsOn(node.name())) {
-            String ns = namespace(pod);
-            script.append("/usr/sbin/ip netns add ").append(ns).append('\n');
-            script.append("/usr/sbin/ip netns exec ").append(ns)
-                    .append(" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1\n");
-            script.append("/usr/sbin/ip link add ").append(pod.hostVeth()).append(" mtu ").append(mtu)
-                    .append(" type veth peer name eth0 mtu ").append(mtu).append(" netns ").append(ns).append('\n');
-            script.append("/usr/sbin/ip link set dev ").append(pod.hostVeth()).append(" master cni0 up\n");
-            script.append("/usr/sbin/ip -n ").append(ns).append(" link set dev lo up\n");
-            script.append("/usr/sbin/ip -n ").append(ns).append(" addr add ").append(pod.ip()).append('/')
-                    .append(node.subnet().length()).append(" dev eth0\n");
-            script.append("/usr/sbin/ip -n ").append(ns).append(" link set dev eth0 up\n");
-            script.append("/usr/sbin/ip -n ").append(ns).append(" route add default via ")
-                    .append(node.bridgeAddress().address()).append(" dev eth0\n");
-        }
-        CommandResult result = shell.run(Command.of("sh", "-s").withStdin(script.toString()).withTimeout(STEP));
-        if (!result.ok()) {
-            throw new LabException("building the pods of node " + node.name() + " failed: " + result.stderr().strip());
-        }
-    }
-
-    /** kube-proxy's DNAT of the DNS Service IP to the CoreDNS pods, as on the netns backend. */
-    private void installServiceProxy(Remote shell) throws LabException {
-        List<PodPlan> dns = spec.dnsPods();
-        if (dns.isEmpty()) {
-            return;
-        }
-        StringBuilder map = new StringBuilder();
-        for (int i = 0; i < dns.size(); i++) {
-            map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(dns.get(i).ip());
-        }
-        String match = "ip daddr " + spec.dnsServiceIp() + " meta l4proto { tcp, udp } th dport { 53, 9153 } "
-                + "dnat to numgen inc mod " + dns.size() + " map { " + map + " }";
-        String rules = """
-                table ip vxlab-services {
-                  chain prerouting { type nat hook prerouting priority dstnat; policy accept; %s; }
-                  chain output { type nat hook output priority -100; policy accept; %s; }
-                  chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip saddr != %s masquerade; }
-                }
-                """.formatted(match, match, spec.podNetwork());
-        CommandResult result = shell.run(Command.of("nft", "-f", "-").withStdin(rules).withTimeout(STEP));
-        if (!result.ok()) {
-            throw new LabException("cannot install the DNS Service rules on node " + shell.name() + ": "
-                    + result.stderr().strip());
-        }
-    }
-
-    private Ipv4 gateway() {
-        return spec.underlay().host((int) spec.underlay().size() - 2);
-    }
-
-    private interface NodeStep {
-        void apply(QemuCluster.Node node) throws LabException;
-    }
-
-    /** One step on every node at once: each node is its own VM with its own vCPU thread. */
-    private static void inParallel(List<QemuCluster.Node> nodes, NodeStep step) throws LabException {
-        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (QemuCluster.Node node : nodes) {
-                futures.add(pool.submit(() -> {
-                    step.apply(node);
-                    return null;
-                }));
-            }
-            for (Future<Void> future : futures) {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof LabException lab) {
-                        throw lab;
-                    }
-                    throw new LabException("building the cluster failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted while building the cluster", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static void check(Remote shell, List<List<String>> commands) throws LabException {
-        try {
-            shell.runAll(commands);
-        } catch (CommandFailedException e) {
-            throw new LabException("building node " + shell.name() + " failed: " + e.getMessage(), e);
         }
     }
 

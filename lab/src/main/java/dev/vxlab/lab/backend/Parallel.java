@@ -27,17 +27,41 @@ public final class Parallel {
 
     private Parallel() {}
 
+    /** One step for one item that yields a result; may fail with a {@link LabException}. */
+    @FunctionalInterface
+    public interface Mapper<T, R> {
+        R apply(T item) throws LabException;
+    }
+
     /** Runs {@code step} for each item, at most {@link #THREADS} at a time; throws the first failure, in item order. */
     public static <T> void forEach(List<T> items, Step<? super T> step) throws LabException {
+        forEach(items, THREADS, step);
+    }
+
+    /**
+     * Runs {@code step} for each item, at most {@code threads} at a time (a backend whose steps wait on machines of
+     * their own, VMs or containers, may run one per node); throws the first failure, in item order.
+     */
+    public static <T> void forEach(List<T> items, int threads, Step<? super T> step) throws LabException {
+        map(items, threads, item -> {
+            step.run(item);
+            return Boolean.TRUE;
+        });
+    }
+
+    /** {@link #forEach(List, int, Step)} that keeps each step's result, in item order. */
+    public static <T, R> List<R> map(List<T> items, int threads, Mapper<? super T, ? extends R> step)
+            throws LabException {
+        List<R> results = new ArrayList<>(items.size());
         if (items.size() < 2) {
             for (T item : items) {
-                step.run(item);
+                results.add(step.apply(item));
             }
-            return;
+            return results;
         }
         AtomicBoolean failed = new AtomicBoolean();
-        List<Future<?>> futures = new ArrayList<>(items.size());
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, items.size()),
+        List<Future<R>> futures = new ArrayList<>(items.size());
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.clamp(threads, 1, items.size()),
                 Thread.ofPlatform().daemon().name("vxlab-build-", 0).factory())) {
             for (T item : items) {
                 futures.add(pool.submit(() -> {
@@ -45,18 +69,17 @@ public final class Parallel {
                         return null;
                     }
                     try {
-                        step.run(item);
+                        return step.apply(item);
                     } catch (LabException | RuntimeException e) {
                         failed.set(true);
                         throw e;
                     }
-                    return null;
                 }));
             }
         } // close() waits for every submitted step to end
-        for (Future<?> future : futures) {
+        for (Future<R> future : futures) {
             try {
-                future.get();
+                results.add(future.get());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof LabException lab) {
                     throw lab;
@@ -69,6 +92,17 @@ public final class Parallel {
                 Thread.currentThread().interrupt();
                 throw new LabException("interrupted while building", e);
             }
+        }
+        return results;
+    }
+
+    /** Runs a node's build commands as one batch through its remote; a failure names the node and the command. */
+    public static void check(dev.vxlab.detectors.remote.Remote shell, List<List<String>> commands)
+            throws LabException {
+        try {
+            shell.runAll(commands);
+        } catch (dev.vxlab.detectors.remote.CommandFailedException e) {
+            throw new LabException("building node " + shell.name() + " failed: " + e.getMessage(), e);
         }
     }
 }

@@ -520,7 +520,8 @@ public sealed interface Fault {
             return List.of(List.of("ip", "addr", "del", context.node().publicIp() + len, "dev", "eth0"),
                     // replace: the doctor's restore-underlay-address keeps the new address beside the old one
                     List.of("ip", "addr", "replace", newAddress(context) + len, "dev", "eth0"),
-                    List.of("ip", "route", "replace", "default", "via", gateway(context).toString(), "dev", "eth0"));
+                    List.of("ip", "route", "replace", "default", "via", context.spec().gateway().toString(), "dev",
+                            "eth0"));
         }
 
         public Set<ExpectedFinding> expectedFindings(FaultContext context) {
@@ -539,8 +540,8 @@ public sealed interface Fault {
             String len = "/" + context.spec().underlay().length();
             return List.of(NodeAction.Run.of("ip", "addr", "del", newAddress(context) + len, "dev", "eth0"),
                     NodeAction.Run.of("ip", "addr", "replace", context.node().publicIp() + len, "dev", "eth0"),
-                    NodeAction.Run.of("ip", "route", "replace", "default", "via", gateway(context).toString(), "dev",
-                            "eth0"));
+                    NodeAction.Run.of("ip", "route", "replace", "default", "via", context.spec().gateway().toString(),
+                            "dev", "eth0"));
         }
     }
 
@@ -567,8 +568,8 @@ public sealed interface Fault {
         }
 
         public List<NodeAction> heal(FaultContext context) {
-            return List.of(NodeAction.Run.of("ip", "route", "replace", "default", "via", gateway(context).toString(),
-                    "dev", "eth0"));
+            return List.of(NodeAction.Run.of("ip", "route", "replace", "default", "via",
+                    context.spec().gateway().toString(), "dev", "eth0"));
         }
     }
 
@@ -625,12 +626,6 @@ public sealed interface Fault {
             return List.of(NodeAction.Run.of("ip", "link", "set", "dev", context.vtep(), "address",
                     context.node().vtepMac().toString()), new NodeAction.RestartFlanneld());
         }
-    }
-
-    /** The underlay's gateway as the lab builds it: the last host but one of the underlay. */
-    private static dev.vxlab.detectors.addr.Ipv4 gateway(FaultContext context) {
-        var underlay = context.spec().underlay();
-        return underlay.host((int) underlay.size() - 2);
     }
 
     /**

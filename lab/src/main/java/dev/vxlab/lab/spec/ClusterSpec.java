@@ -138,6 +138,11 @@ public record ClusterSpec(
         return (node.subnet().network().bits() - podNetwork.network().bits()) >>> 8;
     }
 
+    /** The underlay's gateway as every backend builds it: the subnet's last usable host but one (the field's .254). */
+    public Ipv4 gateway() {
+        return underlay.host((int) underlay.size() - 2);
+    }
+
     public int vxlanMtu() {
         return underlayMtu - VXLAN_OVERHEAD;
     }

@@ -68,4 +68,25 @@ class ParallelTest {
             }
         })).isInstanceOf(IllegalStateException.class).hasMessage("bad input");
     }
+
+    @Test
+    void mapKeepsTheItemsOrderWhateverOrderTheStepsEndIn() throws Exception {
+        List<Integer> items = IntStream.range(0, 20).boxed().toList();
+        List<String> results = Parallel.map(items, items.size(), i -> {
+            Thread.sleep((20 - i) % 5); // later items tend to end first
+            return "n" + i;
+        });
+        assertThat(results).containsExactlyElementsOf(items.stream().map(i -> "n" + i).toList());
+    }
+
+    @Test
+    void aThreadCountOfOneRunsTheStepsOneAtATime() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Parallel.forEach(IntStream.range(0, 10).boxed().toList(), 1, i -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            running.decrementAndGet();
+        });
+        assertThat(most).hasValue(1);
+    }
 }

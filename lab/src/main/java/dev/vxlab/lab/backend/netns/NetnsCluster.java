@@ -1,7 +1,7 @@
 package dev.vxlab.lab.backend.netns;
 
 import dev.vxlab.lab.backend.BackendInfo;
-import dev.vxlab.lab.backend.Cluster;
+import dev.vxlab.lab.backend.ClusterBase;
 import dev.vxlab.lab.backend.ClusterNode;
 import dev.vxlab.lab.backend.ClusterPod;
 import dev.vxlab.lab.backend.LabRun;
@@ -22,27 +22,16 @@ import java.util.List;
 import java.util.Optional;
 
 /** A cluster of network namespaces. Closing it deletes them all (and the kernel frees their devices). */
-public final class NetnsCluster implements Cluster {
-    private final ClusterSpec spec;
-    private final LabRun run;
-    private final BackendInfo info;
+public final class NetnsCluster extends ClusterBase {
     private final NetnsNames names;
-    private final List<Node> nodes;
-    private final List<Pod> pods;
-    private final FlannelControl flannel;
     private final List<String> namespaces;
     private final List<BuildPhase> buildPhases;
     private boolean closed;
 
     NetnsCluster(ClusterSpec spec, LabRun run, BackendInfo info, NetnsNames names, List<Node> nodes, List<Pod> pods,
             FlannelControl flannel, List<String> namespaces, List<BuildPhase> buildPhases) {
-        this.spec = spec;
-        this.run = run;
-        this.info = info;
+        super(spec, run, info, nodes, pods, flannel);
         this.names = names;
-        this.nodes = List.copyOf(nodes);
-        this.pods = List.copyOf(pods);
-        this.flannel = flannel;
         this.namespaces = List.copyOf(namespaces);
         this.buildPhases = List.copyOf(buildPhases);
     }
@@ -72,45 +61,15 @@ public final class NetnsCluster implements Cluster {
         }
     }
 
-    @Override
-    public ClusterSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public LabRun run() {
-        return run;
-    }
-
-    @Override
-    public BackendInfo info() {
-        return info;
-    }
-
-    @Override
-    public List<ClusterNode> nodes() {
-        return List.copyOf(nodes);
-    }
-
-    @Override
-    public List<ClusterPod> pods() {
-        return List.copyOf(pods);
-    }
-
-    @Override
-    public FlannelControl flannel() {
-        return flannel;
-    }
-
     /** The fabric namespace, where the underlay bridge lives (for captures on the wire between nodes). */
     public Remote fabricRemote() {
-        return names.fabricRemote(run);
+        return names.fabricRemote(run());
     }
 
     /** Without the fast path, each pod's servers run as a process of their own in the pod's namespace. */
     @Override
     public PodWorkload workload() {
-        return new ProcessWorkload(run);
+        return new ProcessWorkload(run());
     }
 
     public List<String> namespaces() {

@@ -10,7 +10,6 @@ import dev.vxlab.detectors.remote.NamespaceRemote;
 import dev.vxlab.lab.flannel.FlannelEmulation;
 import dev.vxlab.lab.flannel.FlannelFiles;
 import dev.vxlab.lab.flannel.LeaseRegistry;
-import dev.vxlab.detectors.remote.CommandFailedException;
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
 import dev.vxlab.detectors.remote.ProcessRunner;
@@ -150,7 +149,8 @@ final class NetnsClusterBuilder {
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "link", "add", names.fabricBridge(), "type", "bridge"),
                 List.of("ip", "link", "set", "dev", names.fabricBridge(), "mtu", mtu),
-                List.of("ip", "addr", "add", gateway() + "/" + spec.underlay().length(), "dev", names.fabricBridge()),
+                List.of("ip", "addr", "add", spec.gateway() + "/" + spec.underlay().length(), "dev",
+                        names.fabricBridge()),
                 List.of("ip", "link", "set", "dev", names.fabricBridge(), "up")));
         for (NodePlan node : spec.nodes()) {
             String port = names.fabricPort(node);
@@ -161,7 +161,7 @@ final class NetnsClusterBuilder {
                     List.of("ip", "link", "set", "dev", port, "master", names.fabricBridge()),
                     List.of("ip", "link", "set", "dev", port, "up")));
         }
-        check(names.fabricRemote(run), commands);
+        Parallel.check(names.fabricRemote(run), commands);
     }
 
     /** A node's underlay side: its address and default route on eth0 (which the fabric batch made). */
@@ -170,7 +170,7 @@ final class NetnsClusterBuilder {
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "addr", "add", node.publicIp() + "/" + spec.underlay().length(), "dev", "eth0"),
                 List.of("ip", "link", "set", "dev", "eth0", "up"),
-                List.of("ip", "route", "add", "default", "via", gateway().toString(), "dev", "eth0"));
+                List.of("ip", "route", "add", "default", "via", spec.gateway().toString(), "dev", "eth0"));
     }
 
     /**
@@ -193,7 +193,7 @@ final class NetnsClusterBuilder {
     /** The pod's side: its address and default route through cni0, in one batch. */
     private void buildPod(PodPlan pod) throws LabException {
         NodePlan node = spec.node(pod.node());
-        check(names.podRemote(run, node, pod), List.of(
+        Parallel.check(names.podRemote(run, node, pod), List.of(
                 List.of("ip", "link", "set", "dev", "lo", "up"),
                 List.of("ip", "addr", "add", pod.ip() + "/" + node.subnet().length(), "dev", "eth0"),
                 List.of("ip", "link", "set", "dev", "eth0", "up"),
@@ -214,22 +214,8 @@ final class NetnsClusterBuilder {
      */
     private void finishNode(Remote shell) throws LabException {
         String script = "ethtool -K eth0 tso off gso off tx-udp_tnl-segmentation off tx-udp_tnl-csum-segmentation off";
-        List<PodPlan> dns = spec.dnsPods();
-        String rules = null;
-        if (!dns.isEmpty()) {
-            StringBuilder map = new StringBuilder();
-            for (int i = 0; i < dns.size(); i++) {
-                map.append(i == 0 ? "" : ", ").append(i).append(" : ").append(dns.get(i).ip());
-            }
-            String match = "ip daddr " + spec.dnsServiceIp() + " meta l4proto { tcp, udp } th dport { 53, 9153 } "
-                    + "dnat to numgen inc mod " + dns.size() + " map { " + map + " }";
-            rules = """
-                    table ip vxlab-services {
-                      chain prerouting { type nat hook prerouting priority dstnat; policy accept; %s; }
-                      chain output { type nat hook output priority -100; policy accept; %s; }
-                      chain postrouting { type nat hook postrouting priority srcnat; policy accept; ct status dnat ip saddr != %s masquerade; }
-                    }
-                    """.formatted(match, match, spec.podNetwork());
+        String rules = dev.vxlab.lab.backend.ServiceProxy.rules(spec).orElse(null);
+        if (rules != null) {
             script += " && exec nft -f -";
         }
         CommandResult result = shell.run(Command.of("sh", "-c", script).withStdin(rules).withTimeout(TIMEOUT));
@@ -248,17 +234,6 @@ final class NetnsClusterBuilder {
         }
     }
 
-    private dev.vxlab.detectors.addr.Ipv4 gateway() {
-        return spec.underlay().host((int) spec.underlay().size() - 2);
-    }
-
-    private static void check(Remote shell, List<List<String>> commands) throws LabException {
-        try {
-            shell.runAll(commands);
-        } catch (CommandFailedException e) {
-            throw new LabException("building node " + shell.name() + " failed: " + e.getMessage(), e);
-        }
-    }
 
     /** Deletes every namespace made so far (or meant to be, when their batch failed halfway), pods first. */
     void removeEverything() {

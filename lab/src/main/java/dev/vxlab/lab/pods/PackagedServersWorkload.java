@@ -1,4 +1,4 @@
-package dev.vxlab.backend.containers;
+package dev.vxlab.lab.pods;
 
 import dev.vxlab.detectors.remote.CommandResult;
 import dev.vxlab.detectors.remote.Remote;
@@ -6,8 +6,6 @@ import dev.vxlab.detectors.remote.RemoteException;
 import dev.vxlab.detectors.remote.RemoteProcess;
 import dev.vxlab.lab.LabException;
 import dev.vxlab.lab.backend.ClusterPod;
-import dev.vxlab.lab.pods.DnsZone;
-import dev.vxlab.lab.pods.MetricsServer;
 import dev.vxlab.lab.spec.ClusterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,18 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pods' servers inside the node containers: busybox httpd serving the field's 19491-byte metrics body on :9153 (every
+ * The pods' servers as programs of the node's own packages, for backends whose nodes are machines of their own (VMs,
+ * node containers) reached through a remote: busybox httpd serving the field's 19491-byte metrics body on :9153 (every
  * pod), and for CoreDNS pods dnsmasq answering the cluster zone on 53/UDP and TCP (authoritative for the domain:
  * names it does not know are NXDOMAIN, nothing is forwarded).
  */
-final class ContainersPodWorkload implements dev.vxlab.lab.pods.PodWorkload {
+public final class PackagedServersWorkload implements PodWorkload {
     private static final Duration READY = Duration.ofSeconds(60);
 
     @Override
     public AutoCloseable start(ClusterPod pod, DnsZone zone) throws LabException {
         Remote remote = pod.remote();
         String ip = pod.plan().ip().toString();
-        String www = "/run/vxlab-www/" + ContainersClusterBuilder.namespace(pod.plan());
+        String www = "/run/vxlab-www/" + dev.vxlab.lab.backend.PodNamespaces.namespace(pod.plan());
         List<RemoteProcess> started = new ArrayList<>();
         try {
             byte[] body = MetricsServer.body();
