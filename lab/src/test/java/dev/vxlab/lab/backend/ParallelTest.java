@@ -73,7 +73,11 @@ class ParallelTest {
     void mapKeepsTheItemsOrderWhateverOrderTheStepsEndIn() throws Exception {
         List<Integer> items = IntStream.range(0, 20).boxed().toList();
         List<String> results = Parallel.map(items, items.size(), i -> {
-            Thread.sleep((20 - i) % 5); // later items tend to end first
+            try {
+                Thread.sleep((20 - i) % 5); // later items tend to end first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return "n" + i;
         });
         assertThat(results).containsExactlyElementsOf(items.stream().map(i -> "n" + i).toList());
