@@ -1,5 +1,6 @@
 package dev.vxlab.agent;
 
+import dev.vxlab.agent.cluster.ClusterConsistency;
 import dev.vxlab.agent.fix.FixGate;
 import dev.vxlab.agent.http.AgentHttp;
 import dev.vxlab.agent.kube.FindingEvents;
@@ -14,6 +15,7 @@ import dev.vxlab.detectors.agent.Watcher;
 import dev.vxlab.detectors.fix.FixPlanner;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.FlannelConfig;
+import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.nodedoctor.NodeDoctor;
 import dev.vxlab.nodedoctor.NodeDoctorException;
 import io.fabric8.kubernetes.api.model.Node;
@@ -36,8 +38,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code vxlab agent}: the doctor's event-driven loop on this node ({@link NodeDoctor#watch}: netlink notifications
  * plus a counter timer), the advertised view from the API server's Node objects ({@link NodeWatch}), and the
- * findings reported as metrics, and optionally as a node condition, Events and allowed fixes. The loop's thread never
- * waits for the API server: writes go to one reporter thread, in order.
+ * findings reported as metrics, and optionally as a node condition, Events and allowed fixes; the Node objects and
+ * this node's snapshot are correlated into the cluster view from here ({@link ClusterConsistency}, on {@code /cluster}
+ * and as {@code vxlab_cluster_*} gauges). The loop's thread never waits for the API server: writes and the cluster
+ * view go to one reporter thread, in order.
  */
 public final class Agent {
     /** How long the first list of Nodes may take before the agent gives up (exit 2). */
@@ -55,10 +59,14 @@ public final class Agent {
     private final java.util.Set<String> limitedSaid = new java.util.HashSet<>();
     private volatile boolean stopping;
     private volatile String masterUrl;
+    private final ClusterConsistency cluster;
+    /** The view the cluster view was last correlated with (watcher thread only). */
+    private ClusterView correlatedView;
 
     public Agent(AgentConfig config, PrintStream log) {
         this.config = config;
         this.log = log;
+        this.cluster = new ClusterConsistency(config.nodeName(), FlannelConfig.DEFAULT);
     }
 
     public AgentMetrics metrics() {
@@ -106,7 +114,8 @@ public final class Agent {
                         " (no such Node)") + "; watching anyway");
             }
             try (AgentHttp server = AgentHttp.start(config.listen(), metrics.registry(),
-                    () -> nodes.synced() && firstPass.getCount() == 0)) {
+                    () -> nodes.synced() && firstPass.getCount() == 0,
+                    () -> cluster.report().map(r -> r.toJson()))) {
                 http = server;
                 log.println("vxlab agent: node " + config.nodeName() + " (" + config.netns().map(n -> "netns " + n)
                         .orElse("host network namespace") + "), " + nodes.view().nodes().size() + " advertised nodes, "
@@ -131,6 +140,13 @@ public final class Agent {
                             }
                             boolean first = firstPass.getCount() > 0;
                             firstPass.countDown();
+                            // correlating walks every Node: only when the Nodes or this node's findings changed (a
+                            // drifted MAC or a lost address is a finding here too)
+                            ClusterView view = nodes.view();
+                            if (first || !changes.isEmpty() || view != correlatedView) {
+                                correlatedView = view;
+                                correlate(reporter, view, pass.iteration().state());
+                            }
                             if (first || !changes.isEmpty()) {
                                 report(reporter, pass, changes, nodes, condition, events, fixes, subnetEnv);
                             } else if (pass.trigger() == Watcher.Trigger.TIMER
@@ -193,6 +209,15 @@ public final class Agent {
             }
             log.flush();
         });
+    }
+
+    private void correlate(ExecutorService reporter, ClusterView view, NodeState state) {
+        reporter.execute(() -> cluster.update(view, state).ifPresent(report -> {
+            metrics.cluster(report);
+            Instant now = Instant.now();
+            report.toText().lines().forEach(line -> log.println(now + " " + line));
+            log.flush();
+        }));
     }
 
     /** Makes {@link #run} return (from another thread or a shutdown hook). */

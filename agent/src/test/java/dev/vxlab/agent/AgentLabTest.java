@@ -57,6 +57,10 @@ class AgentLabTest {
                     .anyMatch(l -> l.contains("fault=\"" + FaultIds.VTEP_MAC_DRIFT + "\"")
                             && l.contains("device=\"flannel.1\"") && l.endsWith(" 1.0")));
             assertThat(on.samples("vxlab_node_healthy")).containsExactly("vxlab_node_healthy 0.0");
+            on.await("the cluster view names this node as drifted from its publication", () ->
+                    on.samples("vxlab_cluster_drifted").equals(List.of("vxlab_cluster_drifted 1.0")));
+            assertThat(on.get("/cluster").body()).contains("\"consistent\" : false").contains("\"node\" : \"" + on.node
+                    + "\"");
             assertThat(on.samples("vxlab_detection_seconds_count")).singleElement().asString()
                     .doesNotEndWith(" 0");
             on.await("the condition turns False naming the fault", () -> condition(on)
@@ -72,6 +76,8 @@ class AgentLabTest {
                     .noneMatch(l -> l.contains(FaultIds.VTEP_MAC_DRIFT)));
             on.await("the node is healthy again", () -> on.samples("vxlab_node_healthy").equals(
                     List.of("vxlab_node_healthy 1.0")));
+            on.await("the cluster view is consistent again", () -> on.samples("vxlab_cluster_consistent").equals(
+                    List.of("vxlab_cluster_consistent 1.0")) && on.get("/cluster").body().contains("\"consistent\" : true"));
             on.await("the condition turns True", () -> condition(on).filter(c -> c.getStatus().equals("True"))
                     .isPresent());
             on.await("a Normal event says it cleared", () -> events(on).stream().anyMatch(e ->

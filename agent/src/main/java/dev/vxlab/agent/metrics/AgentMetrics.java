@@ -1,6 +1,7 @@
 package dev.vxlab.agent.metrics;
 
 import dev.vxlab.detectors.agent.Watcher;
+import dev.vxlab.detectors.cluster.ClusterReport;
 import dev.vxlab.detectors.source.SnapshotSource;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * What the agent exports, on its own registry (nothing global): the findings now, how long snapshots and detection
- * take, the otherhost drop counter, and when the node was last healthy. Updated from the watcher's thread only.
+ * take, the otherhost drop counter, when the node was last healthy, and the cluster view from this node's vantage.
+ * Updated from the watcher's thread, except the cluster gauges (the reporter's thread; each gauge is thread-safe).
  */
 public final class AgentMetrics {
     /** Snapshots and passes take tens of µs to a few ms here (benchmarks/RESULTS.md); buckets from 10 µs to 1 s. */
@@ -50,6 +52,21 @@ public final class AgentMetrics {
             .help("fixes the agent applied (only those allowed with --fix), by fix id and result (applied, failed, "
                     + "rate-limited)")
             .labelNames("fix", "result").register(registry);
+
+    private final Gauge clusterConsistent = Gauge.builder().name("vxlab_cluster_consistent")
+            .help("1 when the Node objects and this node's snapshot agree (no shared value, no drift, no stale peer "
+                    + "inferred), else 0")
+            .register(registry);
+    private final Gauge clusterDuplicates = Gauge.builder().name("vxlab_cluster_duplicates")
+            .help("values several nodes share, by what (published VtepMAC, published public-ip, device MAC, address)")
+            .labelNames("what").register(registry);
+    private final Gauge clusterDrifted = Gauge.builder().name("vxlab_cluster_drifted")
+            .help("1 when this node's VXLAN device MAC is not the VtepMAC its Node object publishes, else 0")
+            .register(registry);
+    private final Gauge clusterStale = Gauge.builder().name("vxlab_cluster_stale_holders")
+            .help("peers inferred to hold a MAC this node's device no longer has (each peer's own agent observes "
+                    + "its own entries)")
+            .register(registry);
 
     private final Set<List<String>> shown = new HashSet<>();
     private final Map<String, Long> otherhostSeen = new HashMap<>();
@@ -111,6 +128,17 @@ public final class AgentMetrics {
                 otherhostDrops.labelValues(link.name()).inc(delta);
             }
         }
+    }
+
+    /** The cluster view's latest report (every "what" is set, to 0 when nothing is shared). */
+    public void cluster(ClusterReport report) {
+        clusterConsistent.set(report.consistent() ? 1 : 0);
+        for (String what : ClusterReport.Duplicate.KINDS) {
+            clusterDuplicates.labelValues(what).set(report.duplicates().stream().filter(d -> d.what().equals(what))
+                    .count());
+        }
+        clusterDrifted.set(report.drifted().size());
+        clusterStale.set(report.stale().size());
     }
 
     public void fix(String fix, String result) {

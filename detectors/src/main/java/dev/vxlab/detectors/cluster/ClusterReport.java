@@ -30,6 +30,10 @@ public record ClusterReport(int nodes, int observed, List<Duplicate> duplicates,
 
     /** A value several nodes share; {@code what} is "published VtepMAC", "device MAC", "published public-ip" or "address". */
     public record Duplicate(String what, String value, List<String> nodes) {
+        /** Every {@code what} a duplicate can name. */
+        public static final List<String> KINDS = List.of("published VtepMAC", "published public-ip", "device MAC",
+                "address");
+
         public Duplicate {
             nodes = List.copyOf(nodes);
         }
