@@ -44,6 +44,11 @@ import java.util.concurrent.TimeUnit;
  * view go to one reporter thread, in order.
  */
 public final class Agent {
+    /**
+     * Passes run before watching, so the JIT compiles the loop at start-up (about a second of CPU) rather than trickling
+     * in for the first hour at one pass per timer tick: C1's thresholds are a few hundred calls per method.
+     */
+    static final int WARM_UP_PASSES = 1000;
     /** How long the first list of Nodes may take before the agent gives up (exit 2). */
     static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 
@@ -156,7 +161,7 @@ public final class Agent {
                                 // refused are offered again at the timer's pace
                                 report(reporter, pass, List.of(), nodes, condition, null, fixes, subnetEnv);
                             }
-                        }, metrics::timed);
+                        }, metrics::timed, WARM_UP_PASSES);
             } catch (IOException e) {
                 throw new AgentException("cannot listen on " + hostPort(config.listen()) + ": " + e.getMessage(), e);
             }

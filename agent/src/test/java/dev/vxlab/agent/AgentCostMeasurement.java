@@ -29,9 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Kernel
 @EnableKubernetesMockClient(crud = true)
 class AgentCostMeasurement {
-    /** The JVM flags of deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS), or -Dvxlab.agent.jvmFlags="..." to compare. */
+    /**
+     * The JVM flags of the image's entry point and deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS), or
+     * -Dvxlab.agent.jvmFlags="..." to compare.
+     */
     static final List<String> JVM_FLAGS = List.of(System.getProperty("vxlab.agent.jvmFlags",
-            "-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders").split(" "));
+            "-XX:-UsePerfData -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders")
+            .split(" "));
+    /** Extra agent options to compare, e.g. -Dvxlab.agent.args="--interval-ms 10000". */
+    static final List<String> AGENT_ARGS = System.getProperty("vxlab.agent.args", "").isBlank() ? List.of()
+            : List.of(System.getProperty("vxlab.agent.args").strip().split(" "));
+    /** How long the agent runs before the measured minute: start-up's compilation must be over (steady state). */
+    static final long SETTLE_SECONDS = Long.getLong("vxlab.agent.settleSeconds", 60);
     static KubernetesClient client;
 
     @TempDir
@@ -51,6 +60,7 @@ class AgentCostMeasurement {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--node-name",
                     on.node, "--netns", netns, "--kubeconfig", kubeconfig.toString(), "--listen", "127.0.0.1:19465",
                     "--nm-config", dir.resolve("none").toString()));
+            cmd.addAll(AGENT_ARGS);
             Process agent = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("agent.log").toFile()).start();
             try {
@@ -63,7 +73,7 @@ class AgentCostMeasurement {
                         return false;
                     }
                 });
-                Thread.sleep(10_000); // past start-up's compilation
+                Thread.sleep(SETTLE_SECONDS * 1000); // past start-up's compilation
                 java.util.Map<String, Long> threads0 = threadTicks(agent.pid());
                 long cpu0 = cpuTicks(agent.pid());
                 long t0 = System.nanoTime();
@@ -81,6 +91,10 @@ class AgentCostMeasurement {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double share = (cpu1 - cpu0) / 100.0 / seconds * 100; // USER_HZ = 100
                 HttpRequest metrics = HttpRequest.newBuilder(URI.create("http://127.0.0.1:19465/metrics")).build();
+                // what woke the watcher since it started (events on an "idle" node are neighbor state changes)
+                System.out.println("agent passes: " + String.join(", ", http.send(metrics,
+                        HttpResponse.BodyHandlers.ofString()).body().lines()
+                        .filter(l -> l.startsWith("vxlab_passes_total{")).toList()));
                 List<Long> micros = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     long s = System.nanoTime();
@@ -93,8 +107,8 @@ class AgentCostMeasurement {
                         .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
                         .findFirst().orElseThrow();
                 System.out.printf("agent cost: RSS %d MB, idle CPU %.3f%% of a core over %.0f s (%d ticks), "
-                                + "scrape p50 %d us p99 %d us, flags %s%n", rssKb / 1024, share, seconds, cpu1 - cpu0,
-                        micros.get(100), micros.get(197), JVM_FLAGS);
+                                + "scrape p50 %d us p99 %d us, flags %s, options %s%n", rssKb / 1024, share, seconds,
+                        cpu1 - cpu0, micros.get(100), micros.get(197), JVM_FLAGS, AGENT_ARGS);
             } finally {
                 agent.destroy();
                 if (!agent.waitFor(10, TimeUnit.SECONDS)) {

@@ -251,7 +251,7 @@ public final class NodeDoctor {
                 changed.forEach(c -> out.println(time + " " + c.render()));
                 out.flush();
             }
-        }, source -> source);
+        }, source -> source, 0);
         return 0;
     }
 
@@ -263,11 +263,14 @@ public final class NodeDoctor {
      * @param advertised read once per pass (a fixed NodeList file, or the agent's informer)
      * @param started    receives the watcher before its first pass (to stop it from another thread)
      * @param decorate   wraps the snapshot source (the agent times each snapshot); identity for none
+     * @param warmUpPasses passes of a throwaway loop over the same source before watching, so the JIT compiles the
+     *                   loop now instead of over the first hour at one pass per timer tick (the agent's steady state
+     *                   then has no compilation in it); 0 for none
      */
     public static void watch(Path namespaceFile, String nodeName, java.util.function.Supplier<ClusterView> advertised,
             Optional<SubnetEnv> subnetEnv, Path nmConfig, Duration counterInterval,
             java.util.function.Consumer<Watcher> started, Watcher.Listener listener,
-            java.util.function.UnaryOperator<SnapshotSource> decorate) throws NodeDoctorException {
+            java.util.function.UnaryOperator<SnapshotSource> decorate, int warmUpPasses) throws NodeDoctorException {
         // NetworkManager's facts (files, /proc) are read again at the counter pace, not on every event.
         Path nsForNm = namespaceFile == null ? Path.of("/proc/self/ns/net") : namespaceFile;
         NmFactsSource nm = NmFactsSource.fromConfigDirectory(nmConfig, () -> NetworkManagerProcess.runsIn(nsForNm))
@@ -277,7 +280,12 @@ public final class NodeDoctor {
                 : NetlinkSource.open(namespaceFile, nm);
              NetlinkSubscription changes = namespaceFile == null ? NetlinkSubscription.openCurrentNamespace()
                      : NetlinkSubscription.open(namespaceFile)) {
-            ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), Doctor.load(), advertised, subnetEnv,
+            Doctor doctor = Doctor.load();
+            ProbeLoop warmUp = new ProbeLoop(nodeName, netlink, doctor, advertised, subnetEnv, FlannelConfig.DEFAULT);
+            for (int i = 0; i < warmUpPasses; i++) {
+                warmUp.iterate(i == 0);
+            }
+            ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), doctor, advertised, subnetEnv,
                     FlannelConfig.DEFAULT);
             Watcher watcher = new Watcher(loop, changes::next, counterInterval);
             started.accept(watcher);
