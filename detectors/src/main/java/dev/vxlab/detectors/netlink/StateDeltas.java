@@ -27,16 +27,17 @@ import java.util.Set;
  *       notification that could not be read into a record;</li>
  *   <li>a link removed, or one going up or down or gaining or losing its carrier: the kernel then drops or flags
  *       routes without a word; a link renamed (other records and the policy rules name it);</li>
- *   <li>an address removed while a route still uses it as its preferred source (the kernel flushes such routes
- *       silently);</li>
+ *   <li>an address removed while a route still uses it as its preferred source, or its device's last one while a
+ *       route still goes through that device (the kernel flushes such routes silently);</li>
  *   <li>an announcement that may stand for two kernel operations (a route or FDB entry added next to a different one
  *       under the same key: appended or replaced?, a policy rule added twice or removed unseen);</li>
  *   <li>a record naming a device the state does not have.</li>
  * </ul>
  * Replaying an event the snapshot already holds changes nothing, so events queued while the snapshot was taken may be
  * applied to it. What no event announces stays as the snapshot had it: counters, NetworkManager's facts, the
- * firewall, udev's facts (they come from full snapshots only), and neighbor entries the kernel creates without a
- * notification while it resolves an address (a periodic full snapshot corrects those).
+ * firewall, udev's facts (they come from full snapshots only), and the neighbor entries the kernel creates without a
+ * notification (INCOMPLETE ones while it resolves an address, NOARP multicast ones when it sends to a group): the
+ * periodic full snapshot corrects those.
  */
 public final class StateDeltas {
     /** The rtnetlink flags whose change makes the kernel change routes without notifications. */
@@ -102,7 +103,7 @@ public final class StateDeltas {
         private List<Neighbor> neighbors;
         private List<FdbEntry> fdb;
         private List<RoutingRule> rules;
-        private List<Ipv4> removedAddresses;
+        private List<Address> removedAddresses;
 
         Work(NodeState last) {
             this.last = last;
@@ -191,7 +192,7 @@ public final class StateDeltas {
                     if (removedAddresses == null) {
                         removedAddresses = new ArrayList<>(2);
                     }
-                    removedAddresses.add(address.prefix().address());
+                    removedAddresses.add(address);
                 }
             } else if (at < 0) {
                 write(StatePart.ADDRESSES);
@@ -408,7 +409,7 @@ public final class StateDeltas {
                     }
                 }
             }
-            checkPreferredSources();
+            checkRemovedAddresses();
             try {
                 return new Applied(new NodeState(links, addresses, routes, neighbors, fdb, last.sysctls(),
                         last.networkManager(), last.firewall(), rules, last.udev()), changed);
@@ -417,22 +418,28 @@ public final class StateDeltas {
             }
         }
 
-        /** The kernel flushes the routes whose preferred source was an address no device holds any more. */
-        private void checkPreferredSources() throws Refusal {
+        /**
+         * The kernel flushes, without notifications, the routes whose preferred source was an address no device holds
+         * any more, and every route through a device that lost its last IPv4 address.
+         */
+        private void checkRemovedAddresses() throws Refusal {
             if (removedAddresses == null) {
                 return;
             }
-            for (Ipv4 gone : removedAddresses) {
+            for (Address gone : removedAddresses) {
                 boolean held = false;
+                boolean deviceKeepsOne = false;
                 for (Address a : addresses) {
-                    held |= a.prefix().address().equals(gone);
-                }
-                if (held) {
-                    continue;
+                    held |= a.prefix().address().equals(gone.prefix().address());
+                    deviceKeepsOne |= a.link().index() == gone.link().index();
                 }
                 for (Route r : routes) {
-                    if (r.prefsrc().filter(gone::equals).isPresent()) {
+                    if (!held && r.prefsrc().filter(gone.prefix().address()::equals).isPresent()) {
                         throw new Refusal("address " + gone + " was removed while route " + r + " uses it");
+                    }
+                    if (!deviceKeepsOne && r.dev().filter(d -> d.index() == gone.link().index()).isPresent()) {
+                        throw new Refusal("address " + gone + " was its device's last while route " + r
+                                + " goes through it");
                     }
                 }
             }
