@@ -24,12 +24,22 @@ public final class Watcher {
     private final ProbeLoop loop;
     private final ChangeFeed feed;
     private final Duration counterInterval;
+    private final boolean applyEvents;
     private volatile boolean stopped;
     private volatile Thread runner;
     /** The events of one pass, reused from pass to pass. */
     private final List<ChangeEvent> batch = new ArrayList<>();
 
     public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval) {
+        this(loop, feed, counterInterval, true);
+    }
+
+    /**
+     * @param applyEvents false to take a full snapshot on every event too (events then only say when): the way the
+     *                    watcher worked before delta passes, kept as the baseline the benchmarks compare them with
+     */
+    public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval, boolean applyEvents) {
+        this.applyEvents = applyEvents;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.feed = Objects.requireNonNull(feed, "feed");
         this.counterInterval = Objects.requireNonNull(counterInterval, "counterInterval");
@@ -105,7 +115,7 @@ public final class Watcher {
                     batch.add(event.get());
                 }
                 int events = batch.size();
-                ProbeLoop.Iteration iteration = overrun ? loop.iterate(false) : loop.iterate(batch);
+                ProbeLoop.Iteration iteration = overrun || !applyEvents ? loop.iterate(false) : loop.iterate(batch);
                 batch.clear();
                 listener.passed(new Pass(overrun ? Trigger.OVERRUN : Trigger.EVENT, Instant.now(), heard, events,
                         iteration));
