@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The property of {@link StateDeltas} on the real kernel: seeded random batches of changes (routes added and removed
  * in two tables, neighbor MACs replaced, FDB remotes appended, replaced and removed, links down and up, addresses
- * added and removed, MTUs and a VTEP MAC changed, a dummy link added) made with {@code ip}/{@code bridge} on a
+ * added and removed, MTUs and a VTEP MAC changed, policy rules added and removed, a dummy link added) made with {@code ip}/{@code bridge} on a
  * flannel node; after each batch the state kept up to date by the batch's events, when {@code StateDeltas} accepts
  * them, equals a fresh snapshot (without counters), and names every part that changed. A refused batch is replaced by
  * the snapshot, as the agent's loop does. On a failure the change sequence is shrunk (ddmin, each candidate replayed
@@ -157,7 +157,7 @@ class StateDeltasKernelTest {
 
     private static List<String> generate(Random r, NodeState s, String ns) {
         String dev = DEVICES[r.nextInt(DEVICES.length)];
-        return switch (r.nextInt(12)) {
+        return switch (r.nextInt(13)) {
             case 0 -> ip(ns, "route", "add", "10.60." + r.nextInt(256) + ".0/24", "via", "172.31.159." + (1 + r.nextInt(200)),
                     "dev", "eth0", "table", r.nextBoolean() ? "main" : "100", "metric", String.valueOf(r.nextInt(3) * 10));
             case 1 -> ip(ns, "route", "add", "10.187." + (3 + r.nextInt(50)) + ".0/24", "via",
@@ -179,6 +179,11 @@ class StateDeltasKernelTest {
             case 9 -> s.addresses().isEmpty() ? ip(ns, "addr", "del", "10.187.0.1/24", "dev", "cni0")
                     : addressDel(ns, s.addresses().get(r.nextInt(s.addresses().size())));
             case 10 -> ip(ns, "link", "set", dev, "mtu", String.valueOf(1280 + r.nextInt(221)));
+            case 11 -> r.nextBoolean() || s.rules().size() <= 3
+                    ? ip(ns, "rule", "add", "to", "10.80." + r.nextInt(256) + ".0/24", "table", "100", "prio",
+                            String.valueOf(1000 + r.nextInt(50)))
+                    : ip(ns, "rule", "del", "prio", Long.toString(s.rules().get(r.nextInt(s.rules().size() - 3) + 1)
+                            .priority()));
             default -> r.nextBoolean() ? ip(ns, "link", "set", "flannel.1", "address", mac(r))
                     : ip(ns, "link", "add", "dummy" + r.nextInt(4), "type", "dummy");
         };
