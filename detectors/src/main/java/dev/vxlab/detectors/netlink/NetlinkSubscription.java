@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,6 +44,8 @@ public final class NetlinkSubscription implements AutoCloseable {
      * node that an agent watches all day, so it is long.
      */
     private static final int POLL_SLICE_MILLIS = 1000;
+    /** ndm_flags' NTF_PROXY: a proxy neighbor entry. */
+    private static final int NTF_PROXY = 0x08;
     /** Bounds the emptying of an overflowed queue while changes keep pouring in. */
     private static final int MAX_DRAINED_DATAGRAMS = 100_000;
 
@@ -114,12 +117,20 @@ public final class NetlinkSubscription implements AutoCloseable {
 
     /**
      * Names the devices of the namespace from one snapshot taken after the subscription began, so that records name
-     * them from the first event on; the link events queued meanwhile are later, and keep the names up to date.
+     * them from the first event on; the link events queued meanwhile are later, and keep the names up to date. Only a
+     * convenience ({@link StateDeltas} names devices from its own state): a namespace changing too fast to snapshot
+     * leaves the names to the link events.
      */
     private void learnNames(Path namespaceFile) throws SnapshotException {
         try (NetlinkSource source = NetlinkSource.open(namespaceFile, NmFactsSource.NOT_INSPECTED, true,
                 UnaryOperator.identity())) {
-            for (Link link : source.snapshot().links()) {
+            List<Link> links;
+            try {
+                links = source.snapshot().links();
+            } catch (SnapshotException e) {
+                return;
+            }
+            for (Link link : links) {
                 names.put(link.index(), link.name());
             }
         }
@@ -276,6 +287,9 @@ public final class NetlinkSubscription implements AutoCloseable {
                 int family = Wire.u8(m, body + NeighborParser.NDM_FAMILY);
                 int index = Wire.i32(m, body + NeighborParser.NDM_IFINDEX);
                 boolean removed = type == Rtm.DELNEIGH;
+                if (family == Nlmsg.AF_INET && (Wire.u8(m, body + NeighborParser.NDM_FLAGS) & NTF_PROXY) != 0) {
+                    yield null; // a proxy ARP entry: the snapshot's neighbor dump leaves them out
+                }
                 if (family == Nlmsg.AF_INET) {
                     yield new ChangeEvent.NeighborChanged(index, false, removed, decoded(() -> {
                         neighborParser.reset(table(index, null, 0));
