@@ -93,7 +93,6 @@ public final class Suite {
         List<DetectionLatency.Result> latency = new ArrayList<>();
         int warmUp = smoke ? 20 : WarmUp.PASSES;
         latency.add(DetectionLatency.measure(null, smoke ? 4 : 200, warmUp));
-        latency.add(DetectionLatency.measure(null, smoke ? 2 : 100, warmUp, false)); // before delta passes
         latency.add(DetectionLatency.measure(Duration.ofMillis(100), smoke ? 2 : 30, warmUp));
         if (!smoke) {
             latency.add(DetectionLatency.measure(Duration.ofSeconds(1), 10, warmUp));
