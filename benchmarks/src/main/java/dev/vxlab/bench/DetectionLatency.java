@@ -72,6 +72,8 @@ final class DetectionLatency {
              NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
             ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
             WarmUp.run(loop, warmUpPasses);
+            long warmUpDeltas = loop.deltaPasses();
+            long warmUpFull = loop.fullPasses();
             boolean events = pollingInterval == null;
             Watcher watcher = new Watcher(loop, events ? subscription::next : ChangeFeed.NONE,
                     events ? Duration.ofSeconds(1) : pollingInterval, applyEvents);
@@ -119,8 +121,8 @@ final class DetectionLatency {
             String mode = !events ? "polling every " + pollingInterval.toMillis() + " ms"
                     : applyEvents ? "event-driven (netlink, delta passes)"
                     : "event-driven (netlink, a full snapshot per event)";
-            System.out.printf("DetectionLatency %s: %d delta passes, %d full passes%n", mode, loop.deltaPasses(),
-                    loop.fullPasses());
+            System.out.printf("DetectionLatency %s: %d delta passes, %d full passes after the warm-up%n", mode,
+                    loop.deltaPasses() - warmUpDeltas, loop.fullPasses() - warmUpFull);
             return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding), List.copyOf(taken));
         } finally {
             ip.close();
