@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * One iteration of the agent: snapshot the node, run every detector, and compare the findings with the previous
  * iteration's. After change events an iteration may instead bring the last snapshot up to date with them
  * ({@link StateDeltas}) and run only the detectors that read the parts that changed, keeping the others' last findings
- * (a delta pass); it takes a full snapshot whenever the events cannot say exactly what changed. Counters are compared with the snapshot of the last counter pass (not of the last pass), so a burst of
- * event-driven passes neither hides a counter's rise nor makes a rise flicker; only counter passes move that baseline.
+ * (a delta pass); it takes a full snapshot whenever the events cannot say exactly what changed. Counters are compared
+ * with the snapshot of the last counter pass (not of the last pass), so a burst of event-driven passes neither hides a
+ * counter's rise nor makes a rise flicker; only counter passes move that baseline.
  * Not thread-safe: one loop per watcher thread.
  */
 public final class ProbeLoop {

@@ -14,8 +14,8 @@ import java.util.Optional;
  * into one pass: what is already queued when the first arrives is drained first) and every {@code counterInterval}
  * (counters such as otherhost drops change without any event). An event pass hands the loop the events themselves,
  * which it applies to its last state when it can ({@link ProbeLoop#iterate(List)}); the timer's passes and an
- * {@link ChangeEvent.Overrun} (notifications were lost) take a full snapshot, the safety net under the deltas. Runs on the calling thread until
- * {@link #stop()} or an interrupt.
+ * {@link ChangeEvent.Overrun} (notifications were lost) take a full snapshot, the safety net under the deltas. Runs
+ * on the calling thread until {@link #stop()} or an interrupt.
  */
 public final class Watcher {
     /** At most this many queued events fold into one pass, so a storm of changes still gets examined. */

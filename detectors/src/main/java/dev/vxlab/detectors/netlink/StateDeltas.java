@@ -239,9 +239,13 @@ public final class StateDeltas {
 
         private static boolean sameRoute(Route a, Route b) {
             return a.table() == b.table() && a.type() == b.type() && a.dst().equals(b.dst())
-                    && a.gateway().equals(b.gateway()) && a.dev().map(LinkRef::index).equals(b.dev().map(LinkRef::index))
+                    && a.gateway().equals(b.gateway()) && devIndex(a) == devIndex(b)
                     && a.flags() == b.flags() && a.scope().equals(b.scope()) && a.protocol().equals(b.protocol())
                     && a.prefsrc().equals(b.prefsrc()) && a.metric() == b.metric();
+        }
+
+        private static int devIndex(Route r) {
+            return r.dev().isPresent() ? r.dev().get().index() : 0;
         }
 
         private void neighbor(Neighbor neighbor, boolean removed) {

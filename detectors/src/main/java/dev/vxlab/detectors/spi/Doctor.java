@@ -14,8 +14,8 @@ import java.util.Set;
  */
 public final class Doctor {
     private final List<Detector> detectors;
-    /** Each detector's {@link Detector#reads()}, asked once. */
-    private final List<Set<StatePart>> reads;
+    /** Each detector's {@link Detector#reads()}, asked once, as a bitmask of {@link StatePart} ordinals. */
+    private final int[] reads;
 
     private Doctor(List<Detector> detectors) {
         Set<String> names = new HashSet<>();
@@ -25,7 +25,7 @@ public final class Doctor {
             }
         }
         this.detectors = detectors.stream().sorted(Comparator.comparing(Detector::name)).toList();
-        this.reads = this.detectors.stream().map(d -> Set.copyOf(d.reads())).toList();
+        this.reads = this.detectors.stream().mapToInt(d -> mask(d.reads())).toArray();
     }
 
     /** Every detector {@link ServiceLoader} finds through the thread's context class loader (the built-ins included). */
@@ -86,6 +86,7 @@ public final class Doctor {
             throw new IllegalArgumentException("the last examination is another doctor's: "
                     + last.byDetector().size() + " detectors, not " + detectors.size());
         }
+        int changedMask = mask(changed);
         List<List<Finding>> each = new ArrayList<>(detectors.size());
         List<Finding> findings = new ArrayList<>();
         int ran = 0;
@@ -93,7 +94,7 @@ public final class Doctor {
             Detector d = detectors.get(i);
             List<Finding> found = List.of();
             if (!d.fallback()) {
-                if (last == null || readsAny(reads.get(i), changed)) {
+                if (last == null || (reads[i] & changedMask) != 0) {
                     found = run(d, input, null);
                     ran++;
                 } else {
@@ -116,13 +117,12 @@ public final class Doctor {
         return new Examination(Diagnosis.of(input.nodeName(), findings), each, ran);
     }
 
-    private static boolean readsAny(Set<StatePart> reads, Set<StatePart> changed) {
-        for (StatePart part : reads) {
-            if (changed.contains(part)) {
-                return true;
-            }
+    private static int mask(Set<StatePart> parts) {
+        int mask = 0;
+        for (StatePart part : parts) {
+            mask |= 1 << part.ordinal();
         }
-        return false;
+        return mask;
     }
 
     private static List<Finding> run(Detector d, DetectionInput input, List<Finding> others) {
