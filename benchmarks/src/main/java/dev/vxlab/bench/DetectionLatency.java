@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  * the clock starts when the line is written and stops when the watcher's pass that names the fault returns. Between
  * samples the fault is repaired, the watcher must say healthy again, and a random pause puts the next fault at a
  * random phase of the polling timer. Event-driven mode listens to netlink (its counter timer at 1 s, as the CLI's
- * default); polling mode has no events, only its timer. The loop is warmed up first (see {@link WarmUp}), and the
+ * default) and applies the events to its last state (delta passes), or, as the baseline, takes a full snapshot on
+ * each; polling mode has no events, only its timer. The loop is warmed up first (see {@link WarmUp}), and the
  * first fault cycles are not counted (they warm up the code that only a faulty node runs).
  */
 final class DetectionLatency {
@@ -54,17 +55,28 @@ final class DetectionLatency {
 
     private DetectionLatency() {}
 
-    /** Event-driven when {@code pollingInterval} is null, else polling at that interval. */
+    /** Event-driven (with delta passes) when {@code pollingInterval} is null, else polling at that interval. */
     static Result measure(Duration pollingInterval, int samples, int warmUpPasses) throws Exception {
+        return measure(pollingInterval, samples, warmUpPasses, true);
+    }
+
+    /**
+     * @param applyEvents in event-driven mode, whether the watcher applies the events to its last state (delta
+     *                    passes) or takes a full snapshot on each (the way it worked before)
+     */
+    static Result measure(Duration pollingInterval, int samples, int warmUpPasses, boolean applyEvents)
+            throws Exception {
         FlannelNamespace node = BenchNamespaces.create("lat", 4);
         IpBatch ip = IpBatch.start(node.namespace());
         try (NetlinkSource source = NetlinkSource.open(node.file());
              NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
             ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
             WarmUp.run(loop, warmUpPasses);
+            long warmUpDeltas = loop.deltaPasses();
+            long warmUpFull = loop.fullPasses();
             boolean events = pollingInterval == null;
             Watcher watcher = new Watcher(loop, events ? subscription::next : ChangeFeed.NONE,
-                    events ? Duration.ofSeconds(1) : pollingInterval);
+                    events ? Duration.ofSeconds(1) : pollingInterval, applyEvents);
             BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
             Thread thread = Thread.ofPlatform().name("watcher").start(() -> {
                 try {
@@ -106,11 +118,31 @@ final class DetectionLatency {
                 thread.interrupt();
                 thread.join(LIVENESS_MILLIS);
             }
-            String mode = events ? "event-driven (netlink)" : "polling every " + pollingInterval.toMillis() + " ms";
+            String mode = !events ? "polling every " + pollingInterval.toMillis() + " ms"
+                    : applyEvents ? "event-driven (netlink, delta passes)"
+                    : "event-driven (netlink, a full snapshot per event)";
+            System.out.printf("DetectionLatency %s: %d delta passes, %d full passes after the warm-up%n", mode,
+                    loop.deltaPasses() - warmUpDeltas, loop.fullPasses() - warmUpFull);
             return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding), List.copyOf(taken));
         } finally {
             ip.close();
             node.delete();
+        }
+    }
+
+    /**
+     * A targeted run, inside bin/vxlab-sandbox: {@code DetectionLatency [SAMPLES [WARMUP_PASSES]]} measures the
+     * event-driven watcher with delta passes and with a full snapshot per event, one after the other.
+     */
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : WarmUp.PASSES;
+        for (boolean deltas : new boolean[] {false, true}) {
+            Result r = measure(null, samples, warmUp, deltas);
+            System.out.printf("%s: fault to finding p50 %.3f ms, p99 %.3f ms, max %.3f ms; heard to finding p50 %.3f ms,"
+                    + " p99 %.3f ms (%d samples)%n", r.mode(), r.faultToFinding().p50() / 1e6,
+                    r.faultToFinding().p99() / 1e6, r.faultToFinding().max() / 1e6, r.heardToFinding().p50() / 1e6,
+                    r.heardToFinding().p99() / 1e6, r.faultToFinding().count());
         }
     }
 

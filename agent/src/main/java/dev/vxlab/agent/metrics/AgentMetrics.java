@@ -35,10 +35,13 @@ public final class AgentMetrics {
             .help("time to read the node's netlink snapshot").unit(Unit.SECONDS).classicOnly()
             .classicUpperBounds(LATENCY_BOUNDS).register(registry);
     private final Histogram detectionSeconds = Histogram.builder().name("vxlab_detection_seconds")
-            .help("from hearing a netlink change to the doctor's verdict on it (snapshot and every detector)")
+            .help("from hearing a netlink change to the doctor's verdict on it (events applied or a snapshot, detectors)")
             .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
     private final Counter passes = Counter.builder().name("vxlab_passes_total")
             .help("doctor passes, by what started them (start, event, overrun, timer)").labelNames("trigger")
+            .register(registry);
+    private final Counter deltaPasses = Counter.builder().name("vxlab_delta_passes_total")
+            .help("event passes that applied the events to the last state instead of reading a snapshot")
             .register(registry);
     private final Counter otherhostDrops = Counter.builder().name("vxlab_otherhost_drops_total")
             .help("frames dropped for carrying another host's MAC (the kernel's rx_otherhost_dropped), by device")
@@ -88,6 +91,9 @@ public final class AgentMetrics {
     /** Records one pass of the watcher. */
     public void passed(Watcher.Pass pass, long reportedNanos) {
         passes.labelValues(pass.trigger().name().toLowerCase(java.util.Locale.ROOT)).inc();
+        if (pass.iteration().delta()) {
+            deltaPasses.inc();
+        }
         if (pass.trigger() == Watcher.Trigger.EVENT || pass.trigger() == Watcher.Trigger.OVERRUN) {
             detectionSeconds.observe((reportedNanos - pass.heardNanos()) / 1e9);
         }

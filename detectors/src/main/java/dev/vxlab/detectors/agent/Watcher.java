@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * Runs a {@link ProbeLoop} whenever the node changes and on a timer: every change event (a burst of them is coalesced
  * into one pass: what is already queued when the first arrives is drained first) and every {@code counterInterval}
- * (counters such as otherhost drops change without any event). An {@link ChangeEvent.Overrun} means notifications
- * were lost; since every pass is a full snapshot, it is simply one more pass. Runs on the calling thread until
- * {@link #stop()} or an interrupt.
+ * (counters such as otherhost drops change without any event). An event pass hands the loop the events themselves,
+ * which it applies to its last state when it can ({@link ProbeLoop#iterate(List)}); the timer's passes and an
+ * {@link ChangeEvent.Overrun} (notifications were lost) take a full snapshot, the safety net under the deltas. Runs
+ * on the calling thread until {@link #stop()} or an interrupt.
  */
 public final class Watcher {
     /** At most this many queued events fold into one pass, so a storm of changes still gets examined. */
@@ -23,10 +24,22 @@ public final class Watcher {
     private final ProbeLoop loop;
     private final ChangeFeed feed;
     private final Duration counterInterval;
+    private final boolean applyEvents;
     private volatile boolean stopped;
     private volatile Thread runner;
+    /** The events of one pass, reused from pass to pass. */
+    private final List<ChangeEvent> batch = new ArrayList<>();
 
     public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval) {
+        this(loop, feed, counterInterval, true);
+    }
+
+    /**
+     * @param applyEvents false to take a full snapshot on every event too (events then only say when): the way the
+     *                    watcher worked before delta passes, kept as the baseline the benchmarks compare them with
+     */
+    public Watcher(ProbeLoop loop, ChangeFeed feed, Duration counterInterval, boolean applyEvents) {
+        this.applyEvents = applyEvents;
         this.loop = Objects.requireNonNull(loop, "loop");
         this.feed = Objects.requireNonNull(feed, "feed");
         this.counterInterval = Objects.requireNonNull(counterInterval, "counterInterval");
@@ -94,13 +107,18 @@ public final class Watcher {
                     continue;
                 }
                 heard = System.nanoTime();
+                batch.clear();
+                batch.add(event.get());
                 boolean overrun = event.get() instanceof ChangeEvent.Overrun;
-                int events = 1;
-                while (events < MAX_COALESCED && (event = feed.next(Duration.ZERO)).isPresent()) {
+                while (batch.size() < MAX_COALESCED && (event = feed.next(Duration.ZERO)).isPresent()) {
                     overrun |= event.get() instanceof ChangeEvent.Overrun;
-                    events++;
+                    batch.add(event.get());
                 }
-                listener.passed(pass(overrun ? Trigger.OVERRUN : Trigger.EVENT, heard, events, false));
+                int events = batch.size();
+                ProbeLoop.Iteration iteration = overrun || !applyEvents ? loop.iterate(false) : loop.iterate(batch);
+                batch.clear();
+                listener.passed(new Pass(overrun ? Trigger.OVERRUN : Trigger.EVENT, Instant.now(), heard, events,
+                        iteration));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Address;
 import dev.vxlab.detectors.state.Link;
@@ -49,4 +50,7 @@ public final class BridgeDetector implements Detector {
         }
         return out;
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import java.util.ArrayList;
@@ -41,4 +42,7 @@ public final class BridgePortsDetector implements Detector {
         }
         return out;
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS); }
 }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import dev.vxlab.detectors.state.NodeState;
@@ -57,4 +58,7 @@ public final class DefaultRouteDetector implements Detector {
                 .filter(r -> r.table() == Route.TABLE_MAIN && r.gateway().isPresent() && r.dev().isPresent())
                 .findFirst());
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES); }
 }

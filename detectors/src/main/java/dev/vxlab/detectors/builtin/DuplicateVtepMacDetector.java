@@ -4,6 +4,7 @@ import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import java.util.List;
 import java.util.Optional;
@@ -48,4 +49,7 @@ public final class DuplicateVtepMacDetector implements Detector {
                         + " keep one FDB entry per MAC, so frames for all of them go to whichever node was programmed"
                         + " last; give all but one a MAC of their own and restart their flanneld"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

@@ -9,6 +9,7 @@ import dev.vxlab.detectors.firewall.FlannelTraffic.Question;
 import dev.vxlab.detectors.firewall.Ruleset;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FixIds;
 import java.util.ArrayList;
@@ -142,4 +143,7 @@ public final class FirewallDetector implements Detector {
     private static Ipv4 host(AdvertisedNode node, int n) {
         return new Ipv4(node.podCidr().network().bits() + n);
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES, StatePart.FIREWALL); }
 }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import java.util.List;
 
@@ -22,4 +23,7 @@ public final class ForwardingDetector implements Detector {
                 "net.ipv4.ip_forward = 0", "IPv4 forwarding is off on " + in.self().publicIp()
                         + ": pods here reach no other node, and no other node's pod reaches them"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.SYSCTLS); }
 }

@@ -3,6 +3,7 @@ package dev.vxlab.detectors.builtin;
 import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import java.util.ArrayList;
@@ -94,4 +95,7 @@ public final class MtuDetector implements Detector {
         return Catalog.MTU_MISMATCH.finding(in, link.name(), link.name() + " mtu " + want + " (" + source + ")",
                 link.name() + " mtu " + link.mtu(), summary);
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.NmFacts;
 import java.util.ArrayList;
@@ -50,4 +51,7 @@ public final class NetworkManagerDetector implements Detector {
                         + ": a restart or re-activation can change flannel.1's MAC, drop its address and routes, or"
                         + " detach pods (the field bug)"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.NETWORK_MANAGER); }
 }

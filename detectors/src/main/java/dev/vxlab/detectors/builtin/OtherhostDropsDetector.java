@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.Severity;
 import dev.vxlab.detectors.state.Link;
@@ -57,4 +58,7 @@ public final class OtherhostDropsDetector implements Detector {
     private static OptionalLong otherhost(Link link) {
         return link.counters().map(LinkCounters::rxOtherhostDropped).orElse(OptionalLong.empty());
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

@@ -5,6 +5,7 @@ import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.FdbEntry;
 import dev.vxlab.detectors.state.Neighbor;
@@ -152,4 +153,7 @@ public final class PeerEntriesDetector implements Detector {
     private static String fdbLine(FdbEntry f) {
         return f.mac() + f.dst().map(d -> " dst " + d).orElse(" (no dst)");
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES, StatePart.NEIGHBORS, StatePart.FDB); }
 }

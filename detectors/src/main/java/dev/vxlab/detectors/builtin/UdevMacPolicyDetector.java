@@ -3,6 +3,7 @@ package dev.vxlab.detectors.builtin;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.UdevFacts;
 import java.util.List;
@@ -46,4 +47,7 @@ public final class UdevMacPolicyDetector implements Detector {
                                 : "; it will do so again when " + dev + " is re-created")
                         + " (systemd 242+, flannel-io/flannel#1155)"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.UDEV); }
 }

@@ -3,6 +3,7 @@ package dev.vxlab.detectors.builtin;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import java.util.List;
@@ -43,4 +44,7 @@ public final class UnderlayAddressDetector implements Detector {
                         + in.flannel().vtepDevice() + " cannot send from an address the node no longer has; no pod"
                         + " here reaches or is reached from another node"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES); }
 }

@@ -2,6 +2,7 @@ package dev.vxlab.detectors.builtin;
 
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import java.util.List;
@@ -31,4 +32,7 @@ public final class UnderlayCarrierDetector implements Detector {
                         + " packet leaves or arrives; check its cable, switch port or virtual NIC (nothing on the node"
                         + " cures it)");
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES); }
 }

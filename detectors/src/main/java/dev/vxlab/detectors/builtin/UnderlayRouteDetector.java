@@ -4,6 +4,7 @@ import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import dev.vxlab.detectors.state.Route;
@@ -115,4 +116,7 @@ public final class UnderlayRouteDetector implements Detector {
             return Optional.empty();
         }
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES, StatePart.ROUTES); }
 }

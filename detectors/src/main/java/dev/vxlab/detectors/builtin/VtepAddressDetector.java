@@ -3,6 +3,7 @@ package dev.vxlab.detectors.builtin;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Address;
 import java.util.List;
@@ -46,4 +47,7 @@ public final class VtepAddressDetector implements Detector {
                 dev + " on " + ip + " has " + Text.inline(held) + " instead of its lease's " + wanted
                         + ": peers' traffic to " + wanted.address() + " is not accepted as local"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

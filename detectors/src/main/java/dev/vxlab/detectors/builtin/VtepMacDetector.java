@@ -4,6 +4,7 @@ import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import java.util.List;
 import java.util.Optional;
@@ -38,4 +39,7 @@ public final class VtepMacDetector implements Detector {
                 dev + " on " + self.publicIp() + " has MAC " + has + " but the cluster was told " + self.vtepMac()
                         + "; peers send replies to the old MAC and this node drops them as otherhost"));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS, StatePart.ADDRESSES); }
 }

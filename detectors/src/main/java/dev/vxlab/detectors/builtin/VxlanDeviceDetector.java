@@ -3,6 +3,7 @@ package dev.vxlab.detectors.builtin;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
+import dev.vxlab.detectors.spi.StatePart;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.spi.FlannelConfig;
 import dev.vxlab.detectors.state.Link;
@@ -61,4 +62,7 @@ public final class VxlanDeviceDetector implements Detector {
                 dev + " on " + self.publicIp() + " is not configured as flannel configures it: "
                         + String.join("; ", differences)));
     }
+
+    @Override
+    public java.util.Set<StatePart> reads() { return java.util.EnumSet.of(StatePart.LINKS); }
 }

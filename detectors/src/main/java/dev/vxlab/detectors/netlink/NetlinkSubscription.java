@@ -3,19 +3,27 @@ package dev.vxlab.detectors.netlink;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.source.SnapshotException;
+import dev.vxlab.detectors.source.NmFactsSource;
+import dev.vxlab.detectors.state.Link;
+import dev.vxlab.detectors.state.LinkRef;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Listens to a network namespace's rtnetlink notifications (groups RTNLGRP_LINK, RTNLGRP_NEIGH, RTNLGRP_IPV4_IFADDR,
  * RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV4_RULE and RTNLGRP_IPV4_NETCONF) and hands them out as {@link ChangeEvent}s, so a watcher snapshots
- * again only when something changed. When the socket overflows, an {@link ChangeEvent.Overrun} says that
+ * again only when something changed, and each event carries the changed object as the snapshot's parsers read it
+ * (see {@link ChangeEvent}). When the socket overflows, an {@link ChangeEvent.Overrun} says that
  * notifications were lost and everything must be read again; it replaces the events still queued, and the events
  * after it are changes made after it.
  *
@@ -36,6 +44,8 @@ public final class NetlinkSubscription implements AutoCloseable {
      * node that an agent watches all day, so it is long.
      */
     private static final int POLL_SLICE_MILLIS = 1000;
+    /** ndm_flags' NTF_PROXY: a proxy neighbor entry. */
+    private static final int NTF_PROXY = 0x08;
     /** Bounds the emptying of an overflowed queue while changes keep pouring in. */
     private static final int MAX_DRAINED_DATAGRAMS = 100_000;
 
@@ -45,6 +55,14 @@ public final class NetlinkSubscription implements AutoCloseable {
     private final MemorySegment buffer;
     private final Deque<ChangeEvent> pending = new ArrayDeque<>();
     private final Attributes attrs = new Attributes(RouteParser.RTA_TABLE);
+    private final LinkParser linkParser = new LinkParser();
+    private final AddressParser addressParser = new AddressParser();
+    private final RouteParser routeParser = new RouteParser();
+    private final NeighborParser neighborParser = new NeighborParser();
+    private final FdbParser fdbParser = new FdbParser();
+    private final RuleParser ruleParser = new RuleParser();
+    /** The devices' names by index (from a snapshot, then from link events), for the records' device references. */
+    private final Map<Integer, String> names = new HashMap<>();
     private boolean closed;
 
     private NetlinkSubscription(Arena arena, NetlinkSocket socket, String where) {
@@ -78,7 +96,9 @@ public final class NetlinkSubscription implements AutoCloseable {
             socket.setOption(NetlinkSocket.SOL_SOCKET, NetlinkSocket.SO_RCVBUF, receiveBufferBytes);
             socket.bindGroups(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE
                     | RTMGRP_IPV4_RULE | RTMGRP_IPV4_NETCONF);
-            return new NetlinkSubscription(arena, socket, where);
+            NetlinkSubscription subscription = new NetlinkSubscription(arena, socket, where);
+            subscription.learnNames(namespaceFile);
+            return subscription;
         } catch (SyscallFailure e) {
             if (socket != null) {
                 socket.close();
@@ -92,6 +112,27 @@ public final class NetlinkSubscription implements AutoCloseable {
             }
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Names the devices of the namespace from one snapshot taken after the subscription began, so that records name
+     * them from the first event on; the link events queued meanwhile are later, and keep the names up to date. Only a
+     * convenience ({@link StateDeltas} names devices from its own state): a namespace changing too fast to snapshot
+     * leaves the names to the link events.
+     */
+    private void learnNames(Path namespaceFile) throws SnapshotException {
+        try (NetlinkSource source = NetlinkSource.open(namespaceFile, NmFactsSource.NOT_INSPECTED, true,
+                UnaryOperator.identity())) {
+            List<Link> links;
+            try {
+                links = source.snapshot().links();
+            } catch (SnapshotException e) {
+                return;
+            }
+            for (Link link : links) {
+                names.put(link.index(), link.name());
+            }
         }
     }
 
@@ -156,7 +197,7 @@ public final class NetlinkSubscription implements AutoCloseable {
             if (len < Nlmsg.HDRLEN || at + len > n) {
                 break;
             }
-            ChangeEvent event = event(Wire.u16(buffer, at + Nlmsg.TYPE), at + Nlmsg.HDRLEN, at + len);
+            ChangeEvent event = event(Wire.u16(buffer, at + Nlmsg.TYPE), at, at + len);
             if (event != null) {
                 pending.add(event);
             }
@@ -189,14 +230,26 @@ public final class NetlinkSubscription implements AutoCloseable {
     }
 
     /** The event a notification stands for, or null for one the snapshot does not cover (IPv6 neighbors, ...). */
-    private ChangeEvent event(int type, long body, long end) {
+    private ChangeEvent event(int type, long message, long end) {
         MemorySegment m = buffer;
+        long body = message + Nlmsg.HDRLEN;
         return switch (type) {
             case Rtm.NEWLINK, Rtm.DELLINK -> {
                 attrs.parse(m, body + LinkParser.IFINFOMSG_SIZE, end);
-                yield new ChangeEvent.LinkChanged(Wire.i32(m, body + LinkParser.IFI_INDEX),
-                        attrs.has(LinkParser.IFLA_IFNAME) ? attrs.string(LinkParser.IFLA_IFNAME) : "",
-                        type == Rtm.DELLINK);
+                int index = Wire.i32(m, body + LinkParser.IFI_INDEX);
+                String name = attrs.has(LinkParser.IFLA_IFNAME) ? attrs.string(LinkParser.IFLA_IFNAME) : "";
+                int master = attrs.i32(LinkParser.IFLA_MASTER, 0);
+                if (type == Rtm.DELLINK) {
+                    names.remove(index);
+                } else if (!name.isEmpty()) {
+                    names.put(index, name);
+                }
+                yield new ChangeEvent.LinkChanged(index, name, type == Rtm.DELLINK,
+                        decoded(() -> {
+                            linkParser.clear();
+                            linkParser.accept(m, message, end);
+                            return linkParser.links(table(index, name, master)).getFirst();
+                        }));
             }
             case Rtm.NEWADDR, Rtm.DELADDR -> {
                 if (Wire.u8(m, body + AddressParser.IFA_FAMILY) != Nlmsg.AF_INET) {
@@ -205,8 +258,14 @@ public final class NetlinkSubscription implements AutoCloseable {
                 attrs.parse(m, body + AddressParser.IFADDRMSG_SIZE, end);
                 int key = attrs.isIpv4(AddressParser.IFA_LOCAL) ? AddressParser.IFA_LOCAL : AddressParser.IFA_ADDRESS;
                 Ipv4 address = new Ipv4(attrs.isIpv4(key) ? attrs.ipv4(key) : 0);
-                yield new ChangeEvent.AddressChanged(Wire.i32(m, body + AddressParser.IFA_INDEX),
-                        new Ipv4Prefix(address, Wire.u8(m, body + AddressParser.IFA_PREFIXLEN)), type == Rtm.DELADDR);
+                int index = Wire.i32(m, body + AddressParser.IFA_INDEX);
+                yield new ChangeEvent.AddressChanged(index,
+                        new Ipv4Prefix(address, Wire.u8(m, body + AddressParser.IFA_PREFIXLEN)), type == Rtm.DELADDR,
+                        decoded(() -> {
+                            addressParser.reset(table(index, null, 0));
+                            addressParser.accept(m, message, end);
+                            return addressParser.addresses().getFirst();
+                        }));
             }
             case Rtm.NEWROUTE, Rtm.DELROUTE -> {
                 if (Wire.u8(m, body + RouteParser.RTM_FAMILY) != Nlmsg.AF_INET) {
@@ -214,23 +273,48 @@ public final class NetlinkSubscription implements AutoCloseable {
                 }
                 attrs.parse(m, body + RouteParser.RTMSG_SIZE, end);
                 Ipv4 dst = new Ipv4(attrs.isIpv4(RouteParser.RTA_DST) ? attrs.ipv4(RouteParser.RTA_DST) : 0);
+                int oif = attrs.i32(RouteParser.RTA_OIF, 0);
                 yield new ChangeEvent.RouteChanged(
                         attrs.i32(RouteParser.RTA_TABLE, Wire.u8(m, body + RouteParser.RTM_TABLE)),
-                        new Ipv4Prefix(dst, Wire.u8(m, body + RouteParser.RTM_DST_LEN)), type == Rtm.DELROUTE);
+                        new Ipv4Prefix(dst, Wire.u8(m, body + RouteParser.RTM_DST_LEN)), type == Rtm.DELROUTE,
+                        decoded(() -> {
+                            routeParser.reset(table(oif, null, 0));
+                            routeParser.accept(m, message, end);
+                            return routeParser.routes().getFirst();
+                        }));
             }
             case Rtm.NEWNEIGH, Rtm.DELNEIGH -> {
                 int family = Wire.u8(m, body + NeighborParser.NDM_FAMILY);
-                yield family == Nlmsg.AF_INET || family == Nlmsg.AF_BRIDGE
-                        ? new ChangeEvent.NeighborChanged(Wire.i32(m, body + NeighborParser.NDM_IFINDEX),
-                                family == Nlmsg.AF_BRIDGE, type == Rtm.DELNEIGH)
-                        : null;
+                int index = Wire.i32(m, body + NeighborParser.NDM_IFINDEX);
+                boolean removed = type == Rtm.DELNEIGH;
+                if (family == Nlmsg.AF_INET && (Wire.u8(m, body + NeighborParser.NDM_FLAGS) & NTF_PROXY) != 0) {
+                    yield null; // a proxy ARP entry: the snapshot's neighbor dump leaves them out
+                }
+                if (family == Nlmsg.AF_INET) {
+                    yield new ChangeEvent.NeighborChanged(index, false, removed, decoded(() -> {
+                        neighborParser.reset(table(index, null, 0));
+                        neighborParser.accept(m, message, end);
+                        return neighborParser.neighbors().getFirst();
+                    }), Optional.empty());
+                }
+                yield family == Nlmsg.AF_BRIDGE ? new ChangeEvent.NeighborChanged(index, true, removed,
+                        Optional.empty(), decoded(() -> {
+                            fdbParser.reset(table(index, null, 0));
+                            fdbParser.accept(m, message, end);
+                            return fdbParser.entries().getFirst();
+                        })) : null;
             }
             case Rtm.NEWRULE, Rtm.DELRULE -> {
                 if (Wire.u8(m, body) != Nlmsg.AF_INET) { // fib_rule_hdr starts with the family
                     yield null;
                 }
                 attrs.parse(m, body + RuleParser.FIB_RULE_HDR_SIZE, end);
-                yield new ChangeEvent.RuleChanged(attrs.u32(RuleParser.FRA_PRIORITY, 0), type == Rtm.DELRULE);
+                yield new ChangeEvent.RuleChanged(attrs.u32(RuleParser.FRA_PRIORITY, 0), type == Rtm.DELRULE,
+                        decoded(() -> {
+                            ruleParser.reset();
+                            ruleParser.accept(m, message, end);
+                            return ruleParser.rules().getFirst();
+                        }));
             }
             case Rtm.NEWNETCONF, Rtm.DELNETCONF -> {
                 if (Wire.u8(m, body) != Nlmsg.AF_INET) { // netconfmsg: the family alone
@@ -242,6 +326,48 @@ public final class NetlinkSubscription implements AutoCloseable {
             }
             default -> null;
         };
+    }
+
+    /** A parser's reading of one notification. */
+    @FunctionalInterface
+    private interface Decoding<T> {
+        T read() throws TornDumpException;
+    }
+
+    /**
+     * The record a parser reads from the notification, or empty when it reads none (a neighbor without an IPv4
+     * destination, an FDB entry without a MAC) or cannot read it: either way only a snapshot says what changed.
+     */
+    private static <T> Optional<T> decoded(Decoding<T> decoding) {
+        try {
+            return Optional.of(decoding.read());
+        } catch (TornDumpException | IllegalArgumentException | java.util.NoSuchElementException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The devices one notification names, for its parser: the device itself and its master, named as last heard
+     * ({@code ifN} for a device the subscription never heard of). Every device counts as vxlan here so that the FDB
+     * parser keeps every entry; {@link StateDeltas} keeps those of the vxlan devices, as the snapshot's dump does.
+     */
+    private LinkTable table(int index, String name, int master) {
+        if (index <= 0) {
+            return new LinkTable(new int[0], new LinkRef[0], new boolean[0]);
+        }
+        LinkRef self = new LinkRef(index, name != null && !name.isEmpty() ? name : nameOf(index));
+        if (master <= 0 || master == index) {
+            return new LinkTable(new int[] {index}, new LinkRef[] {self}, new boolean[] {true});
+        }
+        LinkRef other = new LinkRef(master, nameOf(master));
+        return master < index
+                ? new LinkTable(new int[] {master, index}, new LinkRef[] {other, self}, new boolean[] {true, true})
+                : new LinkTable(new int[] {index, master}, new LinkRef[] {self, other}, new boolean[] {true, true});
+    }
+
+    private String nameOf(int index) {
+        String name = names.get(index);
+        return name != null ? name : "if" + index;
     }
 
     @Override

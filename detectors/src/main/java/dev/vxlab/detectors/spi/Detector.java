@@ -1,6 +1,7 @@
 package dev.vxlab.detectors.spi;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Names faults in one node's snapshot. Implementations are found with {@link java.util.ServiceLoader} (list them in
@@ -25,6 +26,17 @@ public interface Detector {
      */
     default boolean fallback() {
         return false;
+    }
+
+    /**
+     * The parts of the node's snapshot this detector reads (helpers it calls included). After a change of other parts
+     * only, the {@link Doctor} keeps its last findings instead of running it ({@link Doctor#reexamine}); every part
+     * unless a detector says less. A fallback runs every time whatever it says. The rest of the input (the node, the
+     * advertised view, subnet.env, flannel's configuration, the earlier snapshot) is assumed unchanged between two
+     * such examinations.
+     */
+    default Set<StatePart> reads() {
+        return StatePart.ALL;
     }
 
     /** A fallback's examination, given what the other detectors found on the same node. */

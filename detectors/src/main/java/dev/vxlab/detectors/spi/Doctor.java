@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -13,6 +14,8 @@ import java.util.Set;
  */
 public final class Doctor {
     private final List<Detector> detectors;
+    /** Each detector's {@link Detector#reads()}, asked once, as a bitmask of {@link StatePart} ordinals. */
+    private final int[] reads;
 
     private Doctor(List<Detector> detectors) {
         Set<String> names = new HashSet<>();
@@ -22,6 +25,7 @@ public final class Doctor {
             }
         }
         this.detectors = detectors.stream().sorted(Comparator.comparing(Detector::name)).toList();
+        this.reads = this.detectors.stream().mapToInt(d -> mask(d.reads())).toArray();
     }
 
     /** Every detector {@link ServiceLoader} finds through the thread's context class loader (the built-ins included). */
@@ -47,19 +51,78 @@ public final class Doctor {
 
     /** Every detector on the input; the fallbacks last, each given what the others found. */
     public Diagnosis examine(DetectionInput input) {
+        return examineEach(input).diagnosis();
+    }
+
+    /**
+     * The findings of one examination, kept per detector so that the next one can reuse those of the detectors whose
+     * parts did not change.
+     *
+     * @param diagnosis  every finding
+     * @param byDetector each detector's findings, in {@link #detectors()} order
+     * @param ran        how many detectors ran (the others' findings were reused)
+     */
+    public record Examination(Diagnosis diagnosis, List<List<Finding>> byDetector, int ran) {
+        public Examination {
+            Objects.requireNonNull(diagnosis, "diagnosis");
+            byDetector = List.copyOf(byDetector);
+        }
+    }
+
+    /** Every detector on the input, each one's findings kept apart. */
+    public Examination examineEach(DetectionInput input) {
+        return reexamine(input, null, StatePart.ALL);
+    }
+
+    /**
+     * The input examined again after a change of the snapshot's {@code changed} parts alone (the rest of the input as
+     * {@code last} saw it): the detectors that read none of those parts keep their findings from {@code last}; the
+     * others and every fallback run.
+     *
+     * @param last an examination of this doctor, or null to run every detector
+     */
+    public Examination reexamine(DetectionInput input, Examination last, Set<StatePart> changed) {
+        if (last != null && last.byDetector().size() != detectors.size()) {
+            throw new IllegalArgumentException("the last examination is another doctor's: "
+                    + last.byDetector().size() + " detectors, not " + detectors.size());
+        }
+        int changedMask = mask(changed);
+        List<List<Finding>> each = new ArrayList<>(detectors.size());
         List<Finding> findings = new ArrayList<>();
-        for (Detector d : detectors) {
+        int ran = 0;
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector d = detectors.get(i);
+            List<Finding> found = List.of();
             if (!d.fallback()) {
-                findings.addAll(run(d, input, null));
+                if (last == null || (reads[i] & changedMask) != 0) {
+                    found = run(d, input, null);
+                    ran++;
+                } else {
+                    found = last.byDetector().get(i);
+                }
+                findings.addAll(found);
             }
+            each.add(found);
         }
         List<Finding> specific = List.copyOf(findings);
-        for (Detector d : detectors) {
+        for (int i = 0; i < detectors.size(); i++) {
+            Detector d = detectors.get(i);
             if (d.fallback()) {
-                findings.addAll(run(d, input, specific));
+                List<Finding> found = run(d, input, specific);
+                ran++;
+                findings.addAll(found);
+                each.set(i, found);
             }
         }
-        return Diagnosis.of(input.nodeName(), findings);
+        return new Examination(Diagnosis.of(input.nodeName(), findings), each, ran);
+    }
+
+    private static int mask(Set<StatePart> parts) {
+        int mask = 0;
+        for (StatePart part : parts) {
+            mask |= 1 << part.ordinal();
+        }
+        return mask;
     }
 
     private static List<Finding> run(Detector d, DetectionInput input, List<Finding> others) {

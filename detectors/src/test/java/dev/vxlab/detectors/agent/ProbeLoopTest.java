@@ -2,16 +2,19 @@ package dev.vxlab.detectors.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vxlab.detectors.netlink.ChangeEvent;
 import dev.vxlab.detectors.spi.Doctor;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.testkit.ClusterPlan;
 import dev.vxlab.detectors.testkit.HealthyNodes;
 import dev.vxlab.detectors.testkit.KernelEdits;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,5 +69,34 @@ class ProbeLoopTest {
         ProbeLoop.Iteration more = pass(KernelEdits.addOtherhostDrops(once, vtep, 7), true);
         assertThat(more.diagnosis().findings()).singleElement().extracting(Finding::actual).asString().contains("+7");
         assertThat(more.changed()).as("new evidence for a fault already shown").isFalse();
+    }
+
+    @Test
+    void eventsUpdateTheLastStateAndFindWhatAFullPassFinds() throws Exception {
+        pass(healthy, true);
+        Route gone = healthy.routesVia(cluster.plan().flannel().vtepDevice()).getFirst();
+        ProbeLoop.Iteration delta = loop.iterate(List.of(new ChangeEvent.RouteChanged(gone.table(), gone.dst(), true,
+                Optional.of(gone))));
+        assertThat(delta.delta()).isTrue();
+        assertThat(snapshots).as("no snapshot taken").isEmpty();
+        NodeState without = KernelEdits.routes(healthy, r -> !r.equals(gone), List.of());
+        assertThat(delta.state()).isEqualTo(without);
+        assertThat(delta.diagnosis()).isEqualTo(Doctor.load().examine(cluster.input(name, without)
+                .withPrevious(healthy)));
+        assertThat(faults(delta.appeared())).contains(FaultIds.MISSING_PEER_ROUTE);
+        assertThat(loop.deltaPasses()).isEqualTo(1);
+        assertThat(loop.fullPasses()).isEqualTo(1);
+    }
+
+    @Test
+    void eventsItCannotApplyMakeAFullPass() throws Exception {
+        pass(healthy, true);
+        snapshots.add(healthy);
+        ProbeLoop.Iteration full = loop.iterate(List.of(new ChangeEvent.SysctlChanged(
+                ChangeEvent.SysctlChanged.ALL)));
+        assertThat(full.delta()).isFalse();
+        assertThat(snapshots).as("the snapshot was taken").isEmpty();
+        assertThat(loop.lastRefusal()).contains("sysctl");
+        assertThat(loop.fullPasses()).isEqualTo(2);
     }
 }

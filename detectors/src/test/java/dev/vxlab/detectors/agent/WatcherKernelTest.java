@@ -94,6 +94,7 @@ class WatcherKernelTest {
         Watcher.Pass drifted = nextChange();
         assertThat(faults(drifted.iteration().appeared())).contains(FaultIds.VTEP_MAC_DRIFT + "@flannel.1");
         assertThat(drifted.changes()).allMatch(c -> c.kind() == FindingChange.Kind.APPEARED);
+        assertThat(drifted.iteration().delta()).as("the link and neighbor events applied, no snapshot").isTrue();
 
         lab.ip(node.namespace(), "link", "set", "flannel.1", "address", FlannelNamespace.FIELD_VTEP_MAC.toString());
         List<String> cleared = new java.util.ArrayList<>();
@@ -110,11 +111,15 @@ class WatcherKernelTest {
         Watcher.Pass lost = nextChange();
         assertThat(faults(lost.iteration().appeared())).containsExactly(FaultIds.MISSING_PEER_ROUTE + "@flannel.1");
         assertThat(lost.iteration().appeared().getFirst().summary()).contains(node.peer(2).podCidr().network().toString());
+        assertThat(lost.iteration().delta()).as("the route event applied, no snapshot").isTrue();
 
         lab.ip(node.namespace(), "route", "add", peerSubnet, "via", node.peer(2).podCidr().network().toString(),
                 "dev", "flannel.1", "onlink");
         Watcher.Pass restored = nextChange();
         assertThat(faults(restored.iteration().cleared())).containsExactly(FaultIds.MISSING_PEER_ROUTE + "@flannel.1");
         assertThat(restored.iteration().diagnosis().findings()).isEmpty();
+        assertThat(restored.iteration().delta()).isTrue();
+        assertThat(restored.iteration().state().withoutCounters()).as("the state kept from events is the node's")
+                .isEqualTo(source.snapshot().withoutCounters());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.vxlab.detectors.addr.Ipv4Prefix;
+import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.state.NodeState;
 import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.testkit.FlannelNode;
@@ -71,9 +72,18 @@ class NetlinkSubscriptionKernelTest {
         try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
             lab.ip(node.node(), "link", "set", "flannel.1", "address", "7a:3c:58:e1:90:2d");
             int flannel = index("flannel.1");
-            List<ChangeEvent> seen = awaitEvent(changes,
-                    e -> e.equals(new ChangeEvent.LinkChanged(flannel, "flannel.1", false)));
-            seen.addAll(awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, false, true))));
+            List<ChangeEvent> seen = awaitEvent(changes, e -> e instanceof ChangeEvent.LinkChanged l
+                    && l.index() == flannel && l.name().equals("flannel.1") && !l.removed());
+            ChangeEvent.LinkChanged changed = (ChangeEvent.LinkChanged) seen.getLast();
+            assertThat(changed.link()).as("the link as the kernel announced it").hasValueSatisfying(l -> {
+                assertThat(l.mac()).contains(MacAddress.parse("7a:3c:58:e1:90:2d"));
+                var before = state.link("flannel.1").orElseThrow();
+                assertThat(List.of(l.kind(), l.mtu(), l.flags(), l.vxlan().map(v -> v.vni())))
+                        .isEqualTo(List.of(before.kind(), before.mtu(), before.flags(),
+                                before.vxlan().map(v -> v.vni())));
+            });
+            seen.addAll(awaitEvent(changes, e -> e instanceof ChangeEvent.NeighborChanged n && n.linkIndex() == flannel
+                    && !n.fdb() && n.removed() && n.neighbor().isPresent()));
         }
     }
 
@@ -82,23 +92,40 @@ class NetlinkSubscriptionKernelTest {
         try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
             int flannel = index("flannel.1");
             lab.ip(node.node(), "route", "del", "10.187.1.0/24");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.RouteChanged(Route.TABLE_MAIN,
-                    Ipv4Prefix.parse("10.187.1.0/24"), true)));
+            Route held = state.routesIn(Route.TABLE_MAIN).stream()
+                    .filter(r -> r.dst().equals(Ipv4Prefix.parse("10.187.1.0/24"))).findFirst().orElseThrow();
+            ChangeEvent.RouteChanged route = (ChangeEvent.RouteChanged) awaitEvent(changes,
+                    e -> e instanceof ChangeEvent.RouteChanged r && r.table() == Route.TABLE_MAIN
+                            && r.dst().equals(Ipv4Prefix.parse("10.187.1.0/24")) && r.removed()).getLast();
+            assertThat(route.route()).as("the removed route, as the snapshot held it")
+                    .hasValueSatisfying(r -> assertThat(r.toString()).isEqualTo(held.toString()));
             lab.ip(node.node(), "neigh", "del", "10.187.2.0", "dev", "flannel.1");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, false, true)));
+            ChangeEvent.NeighborChanged neighbor = (ChangeEvent.NeighborChanged) awaitEvent(changes,
+                    e -> e instanceof ChangeEvent.NeighborChanged n && n.linkIndex() == flannel && !n.fdb()
+                            && n.removed()).getLast();
+            assertThat(neighbor.neighbor()).map(n -> n.ip().toString()).contains("10.187.2.0");
             // Removing a device's last IPv4 address also flushes its neighbors, permanent ones included.
             lab.ip(node.node(), "addr", "del", "10.187.0.0/32", "dev", "flannel.1");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.AddressChanged(flannel,
-                    Ipv4Prefix.parse("10.187.0.0/32"), true)));
+            awaitEvent(changes, e -> e instanceof ChangeEvent.AddressChanged a && a.linkIndex() == flannel
+                    && a.prefix().equals(Ipv4Prefix.parse("10.187.0.0/32")) && a.removed()
+                    && a.address().map(x -> x.prefix()).equals(java.util.Optional.of(a.prefix())));
             lab.bridge(node.node(), "fdb", "del", FlannelNode.PEERS[1][1], "dev", "flannel.1", "dst",
                     FlannelNode.PEERS[1][2]);
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.NeighborChanged(flannel, true, true)));
+            ChangeEvent.NeighborChanged fdb = (ChangeEvent.NeighborChanged) awaitEvent(changes,
+                    e -> e instanceof ChangeEvent.NeighborChanged n && n.linkIndex() == flannel && n.fdb()
+                            && n.removed()).getLast();
+            assertThat(fdb.entry()).as("the FDB entry removed").hasValueSatisfying(entry -> {
+                assertThat(entry.mac()).isEqualTo(MacAddress.parse(FlannelNode.PEERS[1][1]));
+                assertThat(entry.dst().map(Object::toString)).contains(FlannelNode.PEERS[1][2]);
+            });
             lab.exec(node.node(), "sysctl", "-qw", "net.ipv4.conf.eth0.rp_filter=1");
             awaitEvent(changes, e -> e.equals(new ChangeEvent.SysctlChanged(index("eth0"))));
             lab.ip(node.node(), "rule", "add", "to", "10.187.1.0/24", "table", "100", "prio", "50");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.RuleChanged(50, false)));
+            ChangeEvent.RuleChanged added = (ChangeEvent.RuleChanged) awaitEvent(changes,
+                    e -> e instanceof ChangeEvent.RuleChanged r && r.priority() == 50 && !r.removed()).getLast();
+            assertThat(added.rule()).hasValueSatisfying(r -> assertThat(r.table()).isEqualTo(100));
             lab.ip(node.node(), "rule", "del", "prio", "50");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.RuleChanged(50, true)));
+            awaitEvent(changes, e -> e instanceof ChangeEvent.RuleChanged r && r.priority() == 50 && r.removed());
         }
     }
 
@@ -126,8 +153,8 @@ class NetlinkSubscriptionKernelTest {
                     .hasSize(1);
             // The queue was emptied with the overrun, so a change right after it is heard.
             lab.ip(node.node(), "route", "del", "10.187.2.0/24");
-            awaitEvent(changes, e -> e.equals(new ChangeEvent.RouteChanged(Route.TABLE_MAIN,
-                    Ipv4Prefix.parse("10.187.2.0/24"), true)));
+            awaitEvent(changes, e -> e instanceof ChangeEvent.RouteChanged r && r.table() == Route.TABLE_MAIN
+                    && r.dst().equals(Ipv4Prefix.parse("10.187.2.0/24")) && r.removed());
         }
     }
 
