@@ -142,16 +142,16 @@ public final class Evaluator {
     }
 
     private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat) {
-        List<Ruleset.Chain> bases = new ArrayList<>(ruleset.chains().stream()
-                .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))
-                        && (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting")
-                                : packet.hooks().contains(c.hook().get())))
-                .toList());
-        bases.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
-                .thenComparingInt(Ruleset.Chain::priority));
+        Indexed indexed = Indexed.of(ruleset);
+        List<String> hooks = packet.hooks();
+        List<Ruleset.Chain> bases = new ArrayList<>();
+        for (Ruleset.Chain c : indexed.bases) { // already in hook order, then priority
+            if (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting") : hooks.contains(c.hook().get())) {
+                bases.add(c);
+            }
+        }
         // Run with every unmodelled rule taken as not matching first, then each alternative: the same answer from
         // every run is the answer; two answers are "cannot tell", naming the rule where the first run branched.
-        Map<String, Ruleset.Chain> chains = ruleset.chainIndex(); // jumps look chains up: once per packet
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
         Verdict first = null;
@@ -162,7 +162,7 @@ public final class Evaluator {
             if (++runs > MAX_RUNS) {
                 return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
-            Walk walk = new Walk(ruleset, chains, packet, prefix);
+            Walk walk = new Walk(indexed, packet, prefix);
             Verdict verdict = walk.run(bases, nat);
             for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
                 List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
@@ -186,6 +186,51 @@ public final class Evaluator {
         return first;
     }
 
+    /**
+     * What every packet's evaluation needs of one ruleset, built once per ruleset rather than per packet (a node's
+     * path walk asks a few packets per peer): the chains by name for jumps, the ip and inet base chains in hook and
+     * priority order, and whether any rule sets a connection's mark. The last ruleset indexed is kept, by identity:
+     * snapshots are immutable, so the walk over one node's peers reuses it.
+     */
+    private static final class Indexed {
+        private static volatile Indexed last;
+
+        final Ruleset ruleset;
+        final Map<String, Ruleset.Chain> chains;
+        final List<Ruleset.Chain> bases;
+        private volatile Boolean setsCtMark;
+
+        private Indexed(Ruleset ruleset) {
+            this.ruleset = ruleset;
+            this.chains = ruleset.chainIndex();
+            List<Ruleset.Chain> base = new ArrayList<>(ruleset.chains().stream()
+                    .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))).toList());
+            // A stable sort: filtering this list by hook keeps the order sorting the filtered chains would give.
+            base.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
+                    .thenComparingInt(Ruleset.Chain::priority));
+            this.bases = List.copyOf(base);
+        }
+
+        static Indexed of(Ruleset ruleset) {
+            Indexed indexed = last;
+            if (indexed == null || indexed.ruleset != ruleset) {
+                indexed = new Indexed(ruleset);
+                last = indexed;
+            }
+            return indexed;
+        }
+
+        boolean setsCtMark() {
+            Boolean sets = setsCtMark;
+            if (sets == null) {
+                sets = ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
+                        .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
+                setsCtMark = sets;
+            }
+            return sets;
+        }
+    }
+
     private enum Kind { ACCEPT, DROP, CONTINUE, UNKNOWN }
 
     private record Result(Kind kind, Place place) {
@@ -197,6 +242,7 @@ public final class Evaluator {
 
     /** One run: the choices at unmodelled rules are the prefix's, then "not matching". */
     private static final class Walk {
+        private final Indexed indexed;
         private final Ruleset ruleset;
         private final Map<String, Ruleset.Chain> chains;
         private final Packet packet;
@@ -207,9 +253,10 @@ public final class Evaluator {
         private boolean metaMarkSet;
         private boolean ctMarkSet;
 
-        Walk(Ruleset ruleset, Map<String, Ruleset.Chain> chains, Packet packet, List<Boolean> prefix) {
-            this.ruleset = ruleset;
-            this.chains = chains;
+        Walk(Indexed indexed, Packet packet, List<Boolean> prefix) {
+            this.indexed = indexed;
+            this.ruleset = indexed.ruleset;
+            this.chains = indexed.chains;
             this.packet = packet;
             this.prefix = prefix;
         }
@@ -517,7 +564,7 @@ public final class Evaluator {
                     case "status" -> new CtStatus();
                     // A new connection's mark is 0 unless set on its way; an established one's may have been set by
                     // an earlier packet wherever the ruleset sets connection marks at all.
-                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && setsCtMark(ruleset)) ? null
+                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && indexed.setsCtMark()) ? null
                             : (Object) 0;
                     default -> null;
                 };
@@ -600,11 +647,6 @@ public final class Evaluator {
                 return tri(text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text));
             }
             return Tri.UNKNOWN;
-        }
-
-        private static boolean setsCtMark(Ruleset ruleset) {
-            return ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
-                    .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
         }
 
         private static Tri tri(boolean b) {

@@ -63,7 +63,7 @@ public final class OwnSide {
     public OwnSide(NodeState node, Ipv4Prefix podCidr, String bridge, String vtepDevice) {
         this.node = node;
         this.ns = new Namespace("node", node);
-        this.routing = new PolicyRouting(node);
+        this.routing = new PolicyRouting(ns, node.rules());
         this.bridge = bridge;
         this.vtepDevice = vtepDevice;
         this.podCidr = podCidr;
