@@ -89,6 +89,11 @@ final class Namespace {
         byTable.forEach((id, inTable) -> tables.put(id, new RouteTable(inTable)));
     }
 
+    /** How many routes the snapshot holds, in every table. */
+    int routeCount() {
+        return state.routes().size();
+    }
+
     /** A routing table by id (an empty one when the snapshot has no route in it). */
     RouteTable table(int id) {
         return tables.getOrDefault(id, RouteTable.EMPTY);

@@ -12,7 +12,9 @@ import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.state.RoutingRule;
 import dev.vxlab.detectors.state.VxlanInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,7 +29,8 @@ import java.util.Optional;
  *
  * <p>Where the snapshot cannot tell (a rule selecting on ports or uids, a learning VXLAN device resolving by flood, an
  * underlay neighbor not yet resolved) the walk ends without a death: it names only what the kernel would surely do.
- * One walker per snapshot, reusable for every peer; pure.
+ * One walker per snapshot and pass, reusable for every peer: it indexes the node's routes, neighbors and FDB once and
+ * remembers its routing decisions and filter verdicts for the pass, so it is not for sharing between threads.
  */
 public final class OwnSide {
     /** A pod's TCP packet as the filters see it: any port would do, flannel does not filter by port. */
@@ -53,6 +56,7 @@ public final class OwnSide {
     private final String bridge;
     private final String vtepDevice;
     private final Ipv4Prefix podCidr;
+    private final Map<Evaluator.Packet, Evaluator.Verdict> verdicts = new HashMap<>();
 
     /**
      * @param node       the node's snapshot
@@ -136,7 +140,7 @@ public final class OwnSide {
             return new Walk(hops, downOrNoCarrier);
         }
         if (node.firewall().inspected()) {
-            Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
+            Evaluator.Verdict verdict = filters(
                     Evaluator.Packet.forward(bridge, out.name(), src, dst, "tcp", POD_PORT));
             if (verdict.dropped()) {
                 return dies(hops, "filter", out.name(), "tcp " + src + " -> " + dst + ":" + POD_PORT + " forwarded from "
@@ -239,7 +243,7 @@ public final class OwnSide {
                         + via(in) + ": the peer's VXLAN packets are not delivered to this node's VTEP");
             }
             if (node.firewall().inspected()) {
-                Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(), Evaluator.Packet.input(underlay.name(),
+                Evaluator.Verdict verdict = filters(Evaluator.Packet.input(underlay.name(),
                         peerPublicIp, local, "udp", vxlan.port()));
                 if (verdict.dropped()) {
                     return dies(hops, "input filter", underlay.name(), "udp " + peerPublicIp + " -> " + local + ":"
@@ -286,7 +290,7 @@ public final class OwnSide {
             return dies(hops, "bridge", bridge, bridge + " is down");
         }
         if (node.firewall().inspected()) {
-            Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
+            Evaluator.Verdict verdict = filters(
                     Evaluator.Packet.forward(vtepDevice, bridge, peerPod, localPod, "tcp", POD_PORT));
             if (verdict.dropped()) {
                 return dies(hops, "filter", vtepDevice, "tcp " + peerPod + " -> " + localPod + ":" + POD_PORT
@@ -295,6 +299,19 @@ public final class OwnSide {
         }
         hop(hops, () -> "the peer's pod packet is forwarded to " + bridge);
         return new Walk(hops, Optional.empty());
+    }
+
+    /**
+     * The firewall's verdict on a packet, remembered for the pass: a walk that dies is walked again to keep its hops,
+     * and that second walk asks the same packets.
+     */
+    private Evaluator.Verdict filters(Evaluator.Packet packet) {
+        Evaluator.Verdict known = verdicts.get(packet);
+        if (known == null) {
+            known = Evaluator.evaluate(node.firewall(), packet);
+            verdicts.put(packet, known);
+        }
+        return known;
     }
 
     private static Walk dies(List<String> hops, String hop, String device, String why) {

@@ -41,14 +41,20 @@ final class PolicyRouting {
     }
 
     private final List<RoutingRule> rules;
+    private final RouteTable[] tables; // each rule's table, resolved once
     private final Namespace ns;
     private final boolean rulesSeeSource;
     private final boolean rulesSeeIif;
-    private final Memo memo = new Memo();
+    private final Memo memo;
 
     PolicyRouting(Namespace ns, List<RoutingRule> rules) {
         this.ns = ns;
         this.rules = rules;
+        this.tables = new RouteTable[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            tables[i] = ns.table(rules.get(i).table());
+        }
+        this.memo = new Memo(ns.routeCount());
         boolean src = false;
         boolean iif = false;
         for (RoutingRule rule : rules) {
@@ -84,7 +90,7 @@ final class PolicyRouting {
             }
             switch (rule.action()) {
                 case TO_TABLE -> {
-                    Route found = ns.table(rule.table()).longestMatch(flow.dst().bits(), r -> usable(r, oif));
+                    Route found = tables[i].longestMatch(flow.dst().bits(), r -> usable(r, oif));
                     if (found == null || found.type() == Route.Type.THROW) {
                         continue;
                     }
@@ -143,11 +149,20 @@ final class PolicyRouting {
 
     /** Decisions by (source, destination, input device, output device), open addressing over arrays. */
     private static final class Memo {
-        private long[] addresses = new long[64];
-        private String[] iifs = new String[64];
-        private String[] oifs = new String[64];
-        private Lookup[] answers = new Lookup[64];
+        private long[] addresses;
+        private String[] iifs;
+        private String[] oifs;
+        private Lookup[] answers;
         private int size;
+
+        /** @param expected about how many decisions a pass asks (a few per peer: a node has a route per peer) */
+        Memo(int expected) {
+            int capacity = Integer.highestOneBit(Math.max(16, expected) * 4 - 1) << 1;
+            addresses = new long[capacity];
+            iifs = new String[capacity];
+            oifs = new String[capacity];
+            answers = new Lookup[capacity];
+        }
 
         Lookup get(int src, int dst, String iif, String oif) {
             long key = key(src, dst);
