@@ -115,7 +115,11 @@ public final class UnderlayRouteDetector implements Detector {
         private final int[] lengths;  // the prefix lengths present, longest first
 
         Lookup(List<Route> routes, IntPredicate tableWanted) {
-            byPrefix = new KeyIndex<>(routes.size());
+            int wanted = 0;
+            for (Route r : routes) {
+                wanted += tableWanted.test(r.table()) ? 1 : 0;
+            }
+            byPrefix = new KeyIndex<>(wanted);
             boolean[] present = new boolean[33];
             int[] seen = new int[4];
             int tableCount = 0;

@@ -13,7 +13,6 @@ public final class KeyIndex<T> {
 
     private long[] keys;      // slot -> key
     private int[] heads;      // slot -> first entry with that key, NONE when the slot is empty
-    private int[] tails;      // slot -> last entry with that key (adding keeps the order)
     private int[] chain;      // entry -> next entry with the same key, NONE at the end
     private Object[] values;  // entry -> value
     private int size;
@@ -50,13 +49,15 @@ public final class KeyIndex<T> {
         if (heads[slot] == NONE) {
             keys[slot] = key;
             heads[slot] = entry;
-            tails[slot] = entry;
             if (++usedSlots * 2 > keys.length) {
                 rehash(keys.length * 2);
             }
         } else {
-            chain[tails[slot]] = entry;
-            tails[slot] = entry;
+            int last = heads[slot];
+            while (chain[last] != NONE) { // values sharing a key are few (a prefix's routes): walk to the end
+                last = chain[last];
+            }
+            chain[last] = entry;
         }
     }
 
@@ -103,7 +104,6 @@ public final class KeyIndex<T> {
     private void allocateSlots(int capacity) {
         keys = new long[capacity];
         heads = new int[capacity];
-        tails = new int[capacity];
         Arrays.fill(heads, NONE);
         mask = capacity - 1;
     }
@@ -111,14 +111,12 @@ public final class KeyIndex<T> {
     private void rehash(int capacity) {
         long[] oldKeys = keys;
         int[] oldHeads = heads;
-        int[] oldTails = tails;
         allocateSlots(capacity);
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldHeads[i] != NONE) {
                 int slot = probe(oldKeys[i]);
                 keys[slot] = oldKeys[i];
                 heads[slot] = oldHeads[i];
-                tails[slot] = oldTails[i];
             }
         }
     }

@@ -41,6 +41,8 @@ public final class OwnSide {
 
     /** The hops the walk passed (one line each, for evidence) and where it died, if it did. */
     public record Walk(List<String> hops, Optional<Death> death) {
+        private static final Walk CLEAR = new Walk(List.of(), Optional.empty());
+
         public Walk {
             hops = hops == null ? List.of() : List.copyOf(hops);
         }
@@ -114,7 +116,7 @@ public final class OwnSide {
         PolicyRouting.Lookup lookup = routing.lookup(new PolicyRouting.Flow(src, dst, bridge, Optional.empty()));
         Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, () -> src + " (iif " + bridge + ")");
         if (refused.isPresent() || lookup.unmodelled().isPresent()) {
-            return new Walk(hops, refused);
+            return ends(hops, refused);
         }
         Route route = lookup.route().orElseThrow();
         hop(hops, () -> "route " + dst + ": " + Routing.text(route) + via(lookup));
@@ -123,11 +125,11 @@ public final class OwnSide {
                     + via(lookup) + ": the peer's pod address is local here, so it is never forwarded");
         }
         if (route.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
+            return ends(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
         }
         Optional<Link> outLink = ns.link(route.dev().get());
         if (outLink.isEmpty()) {
-            return new Walk(hops, Optional.empty()); // a device the link dump did not list
+            return ends(hops, Optional.empty()); // a device the link dump did not list
         }
         Link out = outLink.get();
         if (!out.name().equals(vtepDevice)) {
@@ -137,7 +139,7 @@ public final class OwnSide {
         }
         Optional<Death> downOrNoCarrier = deviceState(out, "output device");
         if (downOrNoCarrier.isPresent()) {
-            return new Walk(hops, downOrNoCarrier);
+            return ends(hops, downOrNoCarrier);
         }
         if (node.firewall().inspected()) {
             Evaluator.Verdict verdict = filters(
@@ -156,7 +158,7 @@ public final class OwnSide {
         Optional<Neighbor> neighbor = ns.neighbor(out, nextHop);
         if (neighbor.isEmpty() || !Routing.usable(neighbor.get())) {
             if (vxlan.learning() || ns.fdb(out, Vxlan.FLOOD).isPresent()) {
-                return new Walk(hops, Optional.empty()); // resolved by flooding ARP: only the peers can tell
+                return ends(hops, Optional.empty()); // resolved by flooding ARP: only the peers can tell
             }
             return dies(hops, "neighbor", out.name(), neighbor.map(n -> "the neighbor entry " + Routing.text(n)
                     + " of next hop " + nextHop + " on " + out.name() + " is not usable").orElse("no neighbor entry for"
@@ -184,7 +186,7 @@ public final class OwnSide {
         Optional<Death> outerRefused = refused(outer, "underlay route lookup", underlayHint, remote,
                 () -> local.map(Ipv4::toString).orElse("this node") + " (UDP " + vxlan.port() + ", sent here)");
         if (outerRefused.isPresent() || outer.unmodelled().isPresent()) {
-            return new Walk(hops, outerRefused);
+            return ends(hops, outerRefused);
         }
         Route outerRoute = outer.route().orElseThrow();
         hop(hops, () -> "route " + remote + ": " + Routing.text(outerRoute) + via(outer));
@@ -193,11 +195,11 @@ public final class OwnSide {
                     + Routing.text(outerRoute) + via(outer) + "): the VXLAN packet never leaves it");
         }
         if (outerRoute.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
+            return ends(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
         }
         Optional<Link> underlayLink = ns.link(outerRoute.dev().get());
         if (underlayLink.isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         Link underlay = underlayLink.get();
         if (underlay.isKind("vxlan")) {
@@ -206,7 +208,7 @@ public final class OwnSide {
         }
         Optional<Death> underlayState = deviceState(underlay, "underlay device");
         if (underlayState.isPresent()) {
-            return new Walk(hops, underlayState);
+            return ends(hops, underlayState);
         }
         Ipv4 underlayHop = Routing.nextHop(outerRoute, remote);
         Optional<Neighbor> arp = ns.neighbor(underlay, underlayHop);
@@ -234,7 +236,7 @@ public final class OwnSide {
             Optional<Death> refused = refused(in, "underlay input route lookup", underlay.name(), local,
                     () -> peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
             if (refused.isPresent() || in.unmodelled().isPresent()) {
-                return new Walk(hops, refused);
+                return ends(hops, refused);
             }
             Route route = in.route().orElseThrow();
             if (route.type() != Route.Type.LOCAL) {
@@ -253,7 +255,7 @@ public final class OwnSide {
             hop(hops, () -> "the peer's VXLAN packet is delivered to " + local + ":" + vxlan.port());
         }
         if (ns.link(bridge).isEmpty()) {
-            return new Walk(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
+            return ends(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
         }
         if (!node.sysctls().ipForward()) {
             return dies(hops, "ip_forward", "", "net.ipv4.ip_forward=0: a packet from " + peerPod + " on "
@@ -269,15 +271,15 @@ public final class OwnSide {
         Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, () -> peerPod + " (iif "
                 + vtepDevice + ")");
         if (refused.isPresent() || back.unmodelled().isPresent()) {
-            return new Walk(hops, refused);
+            return ends(hops, refused);
         }
         Route route = back.route().orElseThrow();
         if (route.type() == Route.Type.LOCAL || route.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         Optional<Link> out = ns.link(route.dev().get());
         if (out.isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         if (!out.get().name().equals(bridge)) {
             return dies(hops, "inbound route lookup", bridge, "route lookup for " + localPod + " from " + peerPod
@@ -298,7 +300,7 @@ public final class OwnSide {
             }
         }
         hop(hops, () -> "the peer's pod packet is forwarded to " + bridge);
-        return new Walk(hops, Optional.empty());
+        return ends(hops, Optional.empty());
     }
 
     /**
@@ -314,8 +316,13 @@ public final class OwnSide {
         return known;
     }
 
+    /** The walk's end: one shared instance for a walk that passes without keeping hops (every healthy peer). */
+    private static Walk ends(List<String> hops, Optional<Death> death) {
+        return hops == null && death.isEmpty() ? Walk.CLEAR : new Walk(hops, death);
+    }
+
     private static Walk dies(List<String> hops, String hop, String device, String why) {
-        return new Walk(hops, Optional.of(new Death(hop, device, why)));
+        return ends(hops, Optional.of(new Death(hop, device, why)));
     }
 
     /** A rule's action, a route of a refusing type, or no route at all; empty when the lookup found a unicast or local route. */
