@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,10 @@ public final class Evaluator {
 
         public static Packet forward(String iif, String oif, Ipv4 saddr, Ipv4 daddr, String l4proto, int dport) {
             return new Packet("forward", iif, oif, saddr, daddr, l4proto, UNKNOWN_PORT, dport, "new");
+        }
+
+        public Packet withAddresses(Ipv4 source, Ipv4 destination) {
+            return new Packet(path, iif, oif, source, destination, l4proto, sport, dport, ctState);
         }
 
         public Packet withCtState(String state) {
@@ -129,7 +134,7 @@ public final class Evaluator {
     private record Point(Place place) {}
 
     public static Verdict evaluate(Ruleset ruleset, Packet packet) {
-        return evaluate(ruleset, packet, false);
+        return evaluate(ruleset, packet, false, new Reads());
     }
 
     /**
@@ -138,10 +143,46 @@ public final class Evaluator {
      * without one when it leaves unchanged; DROPPED or UNKNOWN as for {@link #evaluate}.
      */
     public static Verdict sourceNat(Ruleset ruleset, Packet packet) {
-        return evaluate(ruleset, packet, true);
+        return evaluate(ruleset, packet, true, new Reads());
     }
 
-    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat) {
+    /** What an evaluation read of its packet beyond the devices, protocol, ports and state: its addresses. */
+    private static final class Reads {
+        boolean addresses;
+    }
+
+    /**
+     * One ruleset's verdicts on many packets, remembered: a packet asked again is not evaluated again, and when an
+     * evaluation never read the packet's addresses (no rule on its way matched on them) its verdict holds for every
+     * packet that differs from it only there, as a node's path walk asks one packet per peer. One per pass and thread.
+     */
+    public static final class Verdicts {
+        private static final Ipv4 ANY = new Ipv4(0);
+
+        private final Ruleset ruleset;
+        private final Map<Packet, Verdict> byPacket = new HashMap<>();
+        private final Map<Packet, Verdict> byAnyAddress = new HashMap<>();
+
+        public Verdicts(Ruleset ruleset) {
+            this.ruleset = ruleset;
+        }
+
+        public Verdict of(Packet packet) {
+            Packet anyAddress = packet.withAddresses(ANY, ANY);
+            Verdict known = byAnyAddress.get(anyAddress);
+            if (known == null) {
+                known = byPacket.get(packet);
+            }
+            if (known == null) {
+                Reads reads = new Reads();
+                known = evaluate(ruleset, packet, false, reads);
+                (reads.addresses ? byPacket : byAnyAddress).put(reads.addresses ? packet : anyAddress, known);
+            }
+            return known;
+        }
+    }
+
+    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat, Reads reads) {
         Indexed indexed = Indexed.of(ruleset);
         List<String> hooks = packet.hooks();
         List<Ruleset.Chain> bases = new ArrayList<>();
@@ -162,7 +203,7 @@ public final class Evaluator {
             if (++runs > MAX_RUNS) {
                 return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
-            Walk walk = new Walk(indexed, packet, prefix);
+            Walk walk = new Walk(indexed, packet, prefix, reads);
             Verdict verdict = walk.run(bases, nat);
             for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
                 List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
@@ -252,8 +293,10 @@ public final class Evaluator {
         /** Whether a rule on this packet's way set its mark (or its connection's): then the mark cannot be told. */
         private boolean metaMarkSet;
         private boolean ctMarkSet;
+        private final Reads reads;
 
-        Walk(Indexed indexed, Packet packet, List<Boolean> prefix) {
+        Walk(Indexed indexed, Packet packet, List<Boolean> prefix, Reads reads) {
+            this.reads = reads;
             this.indexed = indexed;
             this.ruleset = indexed.ruleset;
             this.chains = indexed.chains;
@@ -513,8 +556,14 @@ public final class Evaluator {
                 switch (protocol) {
                     case "ip" -> {
                         return switch (field) {
-                            case "saddr" -> packet.saddr();
-                            case "daddr" -> packet.daddr();
+                            case "saddr" -> {
+                                reads.addresses = true;
+                                yield packet.saddr();
+                            }
+                            case "daddr" -> {
+                                reads.addresses = true;
+                                yield packet.daddr();
+                            }
                             case "protocol" -> packet.l4proto();
                             default -> null;
                         };

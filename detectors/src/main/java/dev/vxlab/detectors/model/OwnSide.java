@@ -12,9 +12,7 @@ import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.state.RoutingRule;
 import dev.vxlab.detectors.state.VxlanInfo;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,7 +56,7 @@ public final class OwnSide {
     private final String bridge;
     private final String vtepDevice;
     private final Ipv4Prefix podCidr;
-    private final Map<Evaluator.Packet, Evaluator.Verdict> verdicts = new HashMap<>();
+    private final Evaluator.Verdicts verdicts;
 
     /**
      * @param node       the node's snapshot
@@ -73,6 +71,7 @@ public final class OwnSide {
         this.bridge = bridge;
         this.vtepDevice = vtepDevice;
         this.podCidr = podCidr;
+        this.verdicts = new Evaluator.Verdicts(node.firewall());
     }
 
     /** A pod address of the subnet (not its network, bridge or broadcast address). */
@@ -304,16 +303,11 @@ public final class OwnSide {
     }
 
     /**
-     * The firewall's verdict on a packet, remembered for the pass: a walk that dies is walked again to keep its hops,
-     * and that second walk asks the same packets.
+     * The firewall's verdict on a packet, remembered for the pass: a walk that dies is walked again to keep its hops
+     * and asks the same packets, and a ruleset that does not match on addresses treats every peer's packet alike.
      */
     private Evaluator.Verdict filters(Evaluator.Packet packet) {
-        Evaluator.Verdict known = verdicts.get(packet);
-        if (known == null) {
-            known = Evaluator.evaluate(node.firewall(), packet);
-            verdicts.put(packet, known);
-        }
-        return known;
+        return verdicts.of(packet);
     }
 
     /** The walk's end: one shared instance for a walk that passes without keeping hops (every healthy peer). */
