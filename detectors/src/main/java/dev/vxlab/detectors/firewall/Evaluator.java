@@ -43,6 +43,11 @@ public final class Evaluator {
     private static final Set<String> PASSING = Set.of("counter", "log", "notrack", "set");
     /** Matches in a statement's clothes (a rate, a quota, an iptables extension): cannot tell. */
     private static final Set<String> MATCH_LIKE = Set.of("limit", "quota", "xt", "meter", "connlimit");
+    private static final Set<String> ORDERING = Set.of("<", ">", "<=", ">=");
+    private static final Set<String> EQUALITY = Set.of("==", "!=", "in");
+    private static final Set<String> TRANSLATIONS = Set.of("masquerade", "snat");
+    private static final Set<String> NAT_STATUS = Set.of("dnat", "snat");
+    private static final Set<String> TRANSPORTS = Set.of("udp", "tcp");
 
     private Evaluator() {}
 
@@ -237,13 +242,20 @@ public final class Evaluator {
         private static volatile Indexed last;
 
         final Ruleset ruleset;
-        final Map<String, Ruleset.Chain> chains;
         final List<Ruleset.Chain> bases;
+        /** Each chain's table's chains by name (the first of a name), for jumps: no key text built per jump. */
+        private final Map<Ruleset.Chain, Map<String, Ruleset.Chain>> tableOf = new java.util.IdentityHashMap<>();
+        private final Map<String, Map<String, Ruleset.Chain>> tables = new HashMap<>();
         private volatile Boolean setsCtMark;
 
         private Indexed(Ruleset ruleset) {
             this.ruleset = ruleset;
-            this.chains = ruleset.chainIndex();
+            for (Ruleset.Chain c : ruleset.chains()) {
+                Map<String, Ruleset.Chain> table = tables.computeIfAbsent(Ruleset.chainKey(c.family(), c.table(), ""),
+                        k -> new HashMap<>());
+                table.putIfAbsent(c.name(), c);
+                tableOf.put(c, table);
+            }
             List<Ruleset.Chain> base = new ArrayList<>(ruleset.chains().stream()
                     .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))).toList());
             // A stable sort: filtering this list by hook keeps the order sorting the filtered chains would give.
@@ -259,6 +271,12 @@ public final class Evaluator {
                 last = indexed;
             }
             return indexed;
+        }
+
+        Map<String, Ruleset.Chain> besides(Ruleset.Chain chain) {
+            Map<String, Ruleset.Chain> table = tableOf.get(chain);
+            return table != null ? table
+                    : tables.getOrDefault(Ruleset.chainKey(chain.family(), chain.table(), ""), Map.of());
         }
 
         boolean setsCtMark() {
@@ -285,7 +303,6 @@ public final class Evaluator {
     private static final class Walk {
         private final Indexed indexed;
         private final Ruleset ruleset;
-        private final Map<String, Ruleset.Chain> chains;
         private final Packet packet;
         private final List<Boolean> prefix;
         final List<Point> points = new ArrayList<>();
@@ -299,7 +316,6 @@ public final class Evaluator {
             this.reads = reads;
             this.indexed = indexed;
             this.ruleset = indexed.ruleset;
-            this.chains = indexed.chains;
             this.packet = packet;
             this.prefix = prefix;
         }
@@ -322,7 +338,7 @@ public final class Evaluator {
                     }
                     case ACCEPT -> {
                         // A source translation is the nat question's answer; any accept ends one base chain only.
-                        if (nat && Set.of("masquerade", "snat").contains(result.place().statement())) {
+                        if (nat && TRANSLATIONS.contains(result.place().statement())) {
                             return new Verdict(Outcome.ACCEPTED, Optional.of(result.place()), base.qualified());
                         }
                     }
@@ -436,7 +452,7 @@ public final class Evaluator {
         }
 
         private Result jump(Ruleset.Chain from, String target, int depth) {
-            Ruleset.Chain next = chains.get(Ruleset.chainKey(from.family(), from.table(), target));
+            Ruleset.Chain next = indexed.besides(from).get(target);
             return next != null ? chain(next, depth + 1) : Result.CONTINUE;
         }
 
@@ -500,7 +516,7 @@ public final class Evaluator {
                 return Tri.UNKNOWN;
             }
             JsonNode right = match.path("right");
-            if (Set.of("<", ">", "<=", ">=").contains(op)) {
+            if (ORDERING.contains(op)) {
                 if (!(value instanceof Integer v) || !right.isNumber()) {
                     return Tri.UNKNOWN;
                 }
@@ -513,7 +529,7 @@ public final class Evaluator {
                 };
                 return holds ? Tri.TRUE : Tri.FALSE;
             }
-            if (!Set.of("==", "!=", "in").contains(op)) {
+            if (!EQUALITY.contains(op)) {
                 return Tri.UNKNOWN;
             }
             if (value instanceof CtStatus) {
@@ -536,7 +552,7 @@ public final class Evaluator {
             } else {
                 return Tri.UNKNOWN;
             }
-            if (!Set.of("dnat", "snat").containsAll(bits)) {
+            if (!NAT_STATUS.containsAll(bits)) {
                 return Tri.UNKNOWN;
             }
             return op.equals("!=") ? Tri.TRUE : Tri.FALSE;
@@ -569,7 +585,7 @@ public final class Evaluator {
                         };
                     }
                     case "udp", "tcp", "th" -> {
-                        if (protocol.equals("th") ? !Set.of("udp", "tcp").contains(packet.l4proto())
+                        if (protocol.equals("th") ? !TRANSPORTS.contains(packet.l4proto())
                                 : !protocol.equals(packet.l4proto())) {
                             return NOT_THIS;
                         }
@@ -651,12 +667,12 @@ public final class Evaluator {
             }
             if (right.isObject() && right.has("prefix") && value instanceof Ipv4 address) {
                 JsonNode p = right.get("prefix");
-                try {
-                    return tri(Ipv4Prefix.parse(p.path("addr").asText() + "/" + p.path("len").asInt())
-                            .contains(address));
-                } catch (IllegalArgumentException e) {
+                Ipv4 network = ipv4OrNull(p.path("addr").asText());
+                int length = p.path("len").asInt();
+                if (network == null || length < 0 || length > 32) {
                     return Tri.FALSE; // an IPv6 prefix
                 }
+                return tri(new Ipv4Prefix(network, length).contains(address));
             }
             if (right.isObject() && right.has("range")) {
                 JsonNode r = right.get("range");
@@ -681,11 +697,8 @@ public final class Evaluator {
             if (right.isTextual()) {
                 String text = right.asText();
                 if (value instanceof Ipv4 address) {
-                    try {
-                        return tri(Ipv4.parse(text).equals(address));
-                    } catch (IllegalArgumentException e) {
-                        return Tri.FALSE; // an IPv6 address
-                    }
+                    Ipv4 literal = ipv4OrNull(text);
+                    return literal == null ? Tri.FALSE : tri(literal.equals(address)); // null: an IPv6 address
                 }
                 if (value instanceof Integer port) {
                     return text.chars().allMatch(Character::isDigit) ? tri(Integer.toString(port).equals(text))
@@ -696,6 +709,43 @@ public final class Evaluator {
                 return tri(text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text));
             }
             return Tri.UNKNOWN;
+        }
+
+        /**
+         * A rule's IPv4 literal, or null when it is not one (IPv6): {@link Ipv4#parse}'s answer, read without
+         * splitting or throwing for the plain dotted quads rules hold, since every packet of a pass reads them again.
+         */
+        private static Ipv4 ipv4OrNull(String text) {
+            int bits = 0;
+            int octets = 0;
+            int octet = -1;
+            int digits = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= '0' && c <= '9' && digits < 3) {
+                    octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
+                    digits++;
+                } else if (c == '.' && octet >= 0 && octet <= 255 && octets < 3) {
+                    bits = (bits << 8) | octet;
+                    octets++;
+                    octet = -1;
+                    digits = 0;
+                } else {
+                    return slowIpv4OrNull(text); // anything unusual: the parser itself decides
+                }
+            }
+            if (octets != 3 || octet < 0 || octet > 255) {
+                return slowIpv4OrNull(text);
+            }
+            return new Ipv4((bits << 8) | octet);
+        }
+
+        private static Ipv4 slowIpv4OrNull(String text) {
+            try {
+                return Ipv4.parse(text);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         private static Tri tri(boolean b) {
