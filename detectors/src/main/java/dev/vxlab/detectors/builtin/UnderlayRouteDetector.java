@@ -141,7 +141,7 @@ public final class UnderlayRouteDetector implements Detector {
                 }
                 int len = r.dst().length();
                 present[len] = true;
-                byPrefix.add(KeyIndex.prefixKey(r.dst().canonical().address().bits(), len), r);
+                byPrefix.add(KeyIndex.prefixKey(r.dst().address().bits() & r.dst().mask(), len), r);
             }
             tables = java.util.Arrays.copyOf(seen, tableCount);
             lengths = java.util.stream.IntStream.iterate(32, l -> l >= 0, l -> l - 1).filter(l -> present[l]).toArray();

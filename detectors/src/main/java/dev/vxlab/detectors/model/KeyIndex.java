@@ -12,7 +12,7 @@ public final class KeyIndex<T> {
     private static final int NONE = -1;
 
     private long[] keys;      // slot -> key
-    private int[] heads;      // slot -> first entry with that key, NONE when the slot is empty
+    private int[] heads;      // slot -> 1 + the first entry with that key, 0 when the slot is empty (no fill needed)
     private int[] chain;      // entry -> next entry with the same key, NONE at the end
     private Object[] values;  // entry -> value
     private int size;
@@ -46,14 +46,14 @@ public final class KeyIndex<T> {
         values[entry] = value;
         chain[entry] = NONE;
         int slot = probe(key);
-        if (heads[slot] == NONE) {
+        if (heads[slot] == 0) {
             keys[slot] = key;
-            heads[slot] = entry;
+            heads[slot] = entry + 1;
             if (++usedSlots * 2 > keys.length) {
                 rehash(keys.length * 2);
             }
         } else {
-            int last = heads[slot];
+            int last = heads[slot] - 1;
             while (chain[last] != NONE) { // values sharing a key are few (a prefix's routes): walk to the end
                 last = chain[last];
             }
@@ -69,7 +69,7 @@ public final class KeyIndex<T> {
 
     /** The first entry with the key (for {@link #value} and {@link #next}), or -1. */
     public int find(long key) {
-        return heads[probe(key)];
+        return heads[probe(key)] - 1;
     }
 
     /** The next entry with the same key as this one, or -1. */
@@ -90,7 +90,7 @@ public final class KeyIndex<T> {
     /** The slot holding the key, or the empty slot where it would go. */
     private int probe(long key) {
         int slot = hash(key);
-        while (heads[slot] != NONE && keys[slot] != key) {
+        while (heads[slot] != 0 && keys[slot] != key) {
             slot = (slot + 1) & mask;
         }
         return slot;
@@ -104,7 +104,6 @@ public final class KeyIndex<T> {
     private void allocateSlots(int capacity) {
         keys = new long[capacity];
         heads = new int[capacity];
-        Arrays.fill(heads, NONE);
         mask = capacity - 1;
     }
 
@@ -113,7 +112,7 @@ public final class KeyIndex<T> {
         int[] oldHeads = heads;
         allocateSlots(capacity);
         for (int i = 0; i < oldKeys.length; i++) {
-            if (oldHeads[i] != NONE) {
+            if (oldHeads[i] != 0) {
                 int slot = probe(oldKeys[i]);
                 keys[slot] = oldKeys[i];
                 heads[slot] = oldHeads[i];

@@ -46,6 +46,7 @@ final class PolicyRouting {
     private final boolean rulesSeeSource;
     private final boolean rulesSeeIif;
     private final Memo memo;
+    private final java.util.function.Predicate<Route> usableUnbound = r -> usable(r, null);
 
     PolicyRouting(Namespace ns, List<RoutingRule> rules) {
         this.ns = ns;
@@ -90,7 +91,8 @@ final class PolicyRouting {
             }
             switch (rule.action()) {
                 case TO_TABLE -> {
-                    Route found = tables[i].longestMatch(flow.dst().bits(), r -> usable(r, oif));
+                    Route found = tables[i].longestMatch(flow.dst().bits(),
+                            oif == null ? usableUnbound : r -> usable(r, oif));
                     if (found == null || found.type() == Route.Type.THROW) {
                         continue;
                     }
