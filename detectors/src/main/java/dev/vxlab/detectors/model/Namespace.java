@@ -74,17 +74,23 @@ final class Namespace {
         defaultTable = table(Route.TABLE_DEFAULT);
     }
 
-    /** Every table's routes, grouped in one pass (the snapshot's order kept within each table). */
+    /**
+     * Every table's routes in one pass. The snapshot sorts routes by table, so each table is one run of the list,
+     * taken as a view; a table met again later (a list not in that order) is joined into a copy.
+     */
     private void indexTables(List<Route> routes) {
         Map<Integer, List<Route>> byTable = new HashMap<>();
-        List<Route> current = null;
-        int currentTable = 0;
-        for (Route route : routes) {
-            if (current == null || route.table() != currentTable) { // the snapshot sorts by table: one probe per run
-                currentTable = route.table();
-                current = byTable.computeIfAbsent(currentTable, t -> new ArrayList<>());
+        int start = 0;
+        for (int i = 1; i <= routes.size(); i++) {
+            if (i == routes.size() || routes.get(i).table() != routes.get(start).table()) {
+                List<Route> run = routes.subList(start, i);
+                byTable.merge(routes.get(start).table(), run, (a, b) -> {
+                    List<Route> joined = new ArrayList<>(a);
+                    joined.addAll(b);
+                    return joined;
+                });
+                start = i;
             }
-            current.add(route);
         }
         byTable.forEach((id, inTable) -> tables.put(id, new RouteTable(inTable)));
     }

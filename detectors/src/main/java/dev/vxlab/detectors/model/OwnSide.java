@@ -55,7 +55,7 @@ public final class OwnSide {
     private final PolicyRouting routing;
     private final String bridge;
     private final String vtepDevice;
-    private final Ipv4Prefix podCidr;
+    private final Ipv4 podSource; // the walk's pod, in the node's own subnet
     private final Evaluator.Verdicts verdicts;
 
     /**
@@ -70,7 +70,7 @@ public final class OwnSide {
         this.routing = new PolicyRouting(ns, node.rules());
         this.bridge = bridge;
         this.vtepDevice = vtepDevice;
-        this.podCidr = podCidr;
+        this.podSource = podAddress(podCidr);
         this.verdicts = new Evaluator.Verdicts(node.firewall());
     }
 
@@ -101,7 +101,7 @@ public final class OwnSide {
     }
 
     private Walk walk(Ipv4Prefix peerPodCidr, Ipv4 peerPublicIp, List<String> hops) {
-        Ipv4 src = podAddress(podCidr);
+        Ipv4 src = podSource;
         Ipv4 dst = podAddress(peerPodCidr);
         // (a) the pod's packet, forwarded from the bridge
         if (!node.sysctls().ipForward()) {
@@ -112,7 +112,7 @@ public final class OwnSide {
             return dies(hops, "forwarding", bridge, "net.ipv4.conf." + bridge + ".forwarding=0: what pods send on "
                     + bridge + " is not forwarded (to " + dst + " or anywhere)");
         }
-        PolicyRouting.Lookup lookup = routing.lookup(new PolicyRouting.Flow(src, dst, bridge, Optional.empty()));
+        PolicyRouting.Lookup lookup = routing.lookup(src, dst, bridge);
         Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, () -> src + " (iif " + bridge + ")");
         if (refused.isPresent() || lookup.unmodelled().isPresent()) {
             return ends(hops, refused);
@@ -180,7 +180,7 @@ public final class OwnSide {
         // (b) the encapsulated packet, sent from this node
         Optional<Ipv4> local = vxlan.local();
         Ipv4 outerSrc = local.orElse(new Ipv4(0));
-        PolicyRouting.Lookup outer = routing.lookup(new PolicyRouting.Flow(outerSrc, remote, "lo", Optional.empty()));
+        PolicyRouting.Lookup outer = routing.lookup(outerSrc, remote, "lo");
         String underlayHint = vxlan.underlay().map(u -> u.name()).orElse("");
         Optional<Death> outerRefused = refused(outer, "underlay route lookup", underlayHint, remote,
                 () -> local.map(Ipv4::toString).orElse("this node") + " (UDP " + vxlan.port() + ", sent here)");
@@ -230,8 +230,7 @@ public final class OwnSide {
                           Ipv4 peerPublicIp) {
         if (vxlan.local().isPresent()) {
             Ipv4 local = vxlan.local().get();
-            PolicyRouting.Lookup in = routing.lookup(new PolicyRouting.Flow(peerPublicIp, local, underlay.name(),
-                    Optional.empty()));
+            PolicyRouting.Lookup in = routing.lookup(peerPublicIp, local, underlay.name());
             Optional<Death> refused = refused(in, "underlay input route lookup", underlay.name(), local,
                     () -> peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
             if (refused.isPresent() || in.unmodelled().isPresent()) {
@@ -265,8 +264,7 @@ public final class OwnSide {
                     + ".forwarding=0: what arrives from " + peerPod + " on " + vtepDevice + " is not forwarded to "
                     + localPod);
         }
-        PolicyRouting.Lookup back = routing.lookup(new PolicyRouting.Flow(peerPod, localPod, vtepDevice,
-                Optional.empty()));
+        PolicyRouting.Lookup back = routing.lookup(peerPod, localPod, vtepDevice);
         Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, () -> peerPod + " (iif "
                 + vtepDevice + ")");
         if (refused.isPresent() || back.unmodelled().isPresent()) {

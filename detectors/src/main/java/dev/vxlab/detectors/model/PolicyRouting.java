@@ -42,6 +42,7 @@ final class PolicyRouting {
 
     private final List<RoutingRule> rules;
     private final RouteTable[] tables; // each rule's table, resolved once
+    private final Optional<RoutingRule>[] ruleFound; // each rule, as a lookup names it
     private final Namespace ns;
     private final boolean rulesSeeSource;
     private final boolean rulesSeeIif;
@@ -52,9 +53,13 @@ final class PolicyRouting {
         this.ns = ns;
         this.rules = rules;
         this.tables = new RouteTable[rules.size()];
+        @SuppressWarnings("unchecked")
+        Optional<RoutingRule>[] found = new Optional[rules.size()];
         for (int i = 0; i < rules.size(); i++) {
             tables[i] = ns.table(rules.get(i).table());
+            found[i] = Optional.of(rules.get(i));
         }
+        this.ruleFound = found;
         this.memo = new Memo(ns.routeCount());
         boolean src = false;
         boolean iif = false;
@@ -78,6 +83,12 @@ final class PolicyRouting {
         return known;
     }
 
+    /** The lookup of an unbound flow (no output device), without building the flow unless it must be decided. */
+    Lookup lookup(Ipv4 src, Ipv4 dst, String iif) {
+        Lookup known = memo.get(rulesSeeSource ? src.bits() : 0, dst.bits(), rulesSeeIif ? iif : "", null);
+        return known != null ? known : lookup(new Flow(src, dst, iif, Optional.empty()));
+    }
+
     private Lookup decide(Flow flow) {
         String oif = flow.oif().orElse(null);
         int steps = 0;
@@ -99,7 +110,7 @@ final class PolicyRouting {
                     if (rule.suppressPrefixlen() >= 0 && found.dst().length() <= rule.suppressPrefixlen()) {
                         continue;
                     }
-                    return new Lookup(Optional.of(found), Optional.of(rule), Optional.empty());
+                    return new Lookup(Optional.of(found), ruleFound[i], Optional.empty());
                 }
                 case GOTO -> {
                     int target = i;
