@@ -151,37 +151,65 @@ public final class Evaluator {
         return evaluate(ruleset, packet, true, new Reads());
     }
 
-    /** What an evaluation read of its packet beyond the devices, protocol, ports and state: its addresses. */
+    /**
+     * How an evaluation depended on its packet's addresses: every test it put to them (an address within a prefix, a
+     * range, or equal to a literal, each as an unsigned interval) and its answer. The addresses reach a verdict only
+     * through these tests, so another packet that differs only in its addresses and answers every test alike gets
+     * the same verdict. {@code untracked} when the tests cannot be told apart by address (one object for both).
+     */
     private static final class Reads {
-        boolean addresses;
+        final List<Test> tests = new ArrayList<>();
+        boolean untracked;
+    }
+
+    /** A test of the source (or destination) address: within [low, high], unsigned, and whether it was. */
+    private record Test(boolean source, int low, int high, boolean held) {
+        boolean heldFor(Packet packet) {
+            return within((source ? packet.saddr() : packet.daddr()).bits(), low, high) == held;
+        }
+
+        static boolean within(int address, int low, int high) {
+            return Integer.compareUnsigned(address, low) >= 0 && Integer.compareUnsigned(address, high) <= 0;
+        }
     }
 
     /**
-     * One ruleset's verdicts on many packets, remembered: a packet asked again is not evaluated again, and when an
-     * evaluation never read the packet's addresses (no rule on its way matched on them) its verdict holds for every
-     * packet that differs from it only there, as a node's path walk asks one packet per peer. One per pass and thread.
+     * One ruleset's verdicts on many packets, remembered for a pass: a verdict serves every later packet that differs
+     * from its packet only in the addresses and answers the address tests its evaluation made alike (none, when no
+     * rule on its way matched on addresses), as a node's path walk asks one packet per peer. One per pass and thread.
      */
     public static final class Verdicts {
         private static final Ipv4 ANY = new Ipv4(0);
+        /** Verdicts kept per packet shape before falling back to exact packets (address tests that tell each apart). */
+        private static final int MAX_PER_SHAPE = 16;
+
+        private record Remembered(List<Test> tests, Verdict verdict) {}
 
         private final Ruleset ruleset;
         private final Map<Packet, Verdict> byPacket = new HashMap<>();
-        private final Map<Packet, Verdict> byAnyAddress = new HashMap<>();
+        private final Map<Packet, List<Remembered>> byShape = new HashMap<>();
 
         public Verdicts(Ruleset ruleset) {
             this.ruleset = ruleset;
         }
 
         public Verdict of(Packet packet) {
-            Packet anyAddress = packet.withAddresses(ANY, ANY);
-            Verdict known = byAnyAddress.get(anyAddress);
-            if (known == null) {
-                known = byPacket.get(packet);
+            Packet shape = packet.withAddresses(ANY, ANY);
+            List<Remembered> remembered = byShape.computeIfAbsent(shape, k -> new ArrayList<>(1));
+            for (Remembered r : remembered) {
+                if (r.tests().stream().allMatch(t -> t.heldFor(packet))) {
+                    return r.verdict();
+                }
             }
+            Verdict known = byPacket.get(packet);
             if (known == null) {
                 Reads reads = new Reads();
                 known = evaluate(ruleset, packet, false, reads);
-                (reads.addresses ? byPacket : byAnyAddress).put(reads.addresses ? packet : anyAddress, known);
+                if (!reads.untracked && remembered.size() < MAX_PER_SHAPE) {
+                    remembered.add(new Remembered(List.copyOf(reads.tests), known));
+                } else {
+                    byPacket.put(packet, known);
+                }
             }
             return known;
         }
@@ -572,14 +600,8 @@ public final class Evaluator {
                 switch (protocol) {
                     case "ip" -> {
                         return switch (field) {
-                            case "saddr" -> {
-                                reads.addresses = true;
-                                yield packet.saddr();
-                            }
-                            case "daddr" -> {
-                                reads.addresses = true;
-                                yield packet.daddr();
-                            }
+                            case "saddr" -> packet.saddr();
+                            case "daddr" -> packet.daddr();
                             case "protocol" -> packet.l4proto();
                             default -> null;
                         };
@@ -672,7 +694,8 @@ public final class Evaluator {
                 if (network == null || length < 0 || length > 32) {
                     return Tri.FALSE; // an IPv6 prefix
                 }
-                return tri(new Ipv4Prefix(network, length).contains(address));
+                int mask = new Ipv4Prefix(network, length).mask();
+                return addressWithin(address, network.bits() & mask, (network.bits() & mask) | ~mask);
             }
             if (right.isObject() && right.has("range")) {
                 JsonNode r = right.get("range");
@@ -680,14 +703,9 @@ public final class Evaluator {
                     return tri(port >= r.get(0).asInt() && port <= r.get(1).asInt());
                 }
                 if (value instanceof Ipv4 address) {
-                    try {
-                        long a = Ipv4.parse(r.get(0).asText()).bits() & 0xffffffffL;
-                        long b = Ipv4.parse(r.get(1).asText()).bits() & 0xffffffffL;
-                        long v = address.bits() & 0xffffffffL;
-                        return tri(v >= a && v <= b);
-                    } catch (IllegalArgumentException e) {
-                        return Tri.FALSE;
-                    }
+                    Ipv4 a = ipv4OrNull(r.get(0).asText());
+                    Ipv4 b = ipv4OrNull(r.get(1).asText());
+                    return a == null || b == null ? Tri.FALSE : addressWithin(address, a.bits(), b.bits());
                 }
                 return Tri.UNKNOWN;
             }
@@ -698,7 +716,8 @@ public final class Evaluator {
                 String text = right.asText();
                 if (value instanceof Ipv4 address) {
                     Ipv4 literal = ipv4OrNull(text);
-                    return literal == null ? Tri.FALSE : tri(literal.equals(address)); // null: an IPv6 address
+                    return literal == null ? Tri.FALSE // an IPv6 address
+                            : addressWithin(address, literal.bits(), literal.bits());
                 }
                 if (value instanceof Integer port) {
                     return text.chars().allMatch(Character::isDigit) ? tri(Integer.toString(port).equals(text))
@@ -709,6 +728,17 @@ public final class Evaluator {
                 return tri(text.endsWith("*") ? v.startsWith(text.substring(0, text.length() - 1)) : v.equals(text));
             }
             return Tri.UNKNOWN;
+        }
+
+        /** Whether the packet's address lies in [low, high] (unsigned), the test noted for {@link Verdicts}. */
+        private Tri addressWithin(Ipv4 address, int low, int high) {
+            boolean held = Test.within(address.bits(), low, high);
+            boolean source = address == packet.saddr();
+            if (source == (address == packet.daddr())) {
+                reads.untracked = true; // one object for both addresses (or neither): which one was tested is unknown
+            }
+            reads.tests.add(new Test(source, low, high, held));
+            return tri(held);
         }
 
         /**

@@ -22,6 +22,8 @@ class EvaluatorVerdictsTest {
             out.add(Packet.forward("cni0", "flannel.1", Ipv4.parse("10.244.1.2"), Ipv4.parse(src), "tcp", 80));
             out.add(Packet.input("eth0", Ipv4.parse(src), Ipv4.parse("172.31.0.2"), "udp", 8472));
             out.add(Packet.input("eth0", Ipv4.parse(src), Ipv4.parse("172.31.0.2"), "tcp", 22));
+            Ipv4 both = Ipv4.parse(src); // one object as source and destination: its tests cannot be told apart
+            out.add(Packet.forward("eth0", "cni0", both, both, "tcp", 80));
         }
         return out;
     }
@@ -38,6 +40,17 @@ class EvaluatorVerdictsTest {
                 }
                 packets = packets.reversed();
             }
+        }
+    }
+
+    @Test
+    void aVerdictServesEveryPacketAnsweringItsAddressTestsAlike() {
+        // firewalld's trusted zone tests the source against the pod network: every underlay source answers "no".
+        Evaluator.Verdicts verdicts = new Evaluator.Verdicts(Firewalls.FIREWALLD_FLANNEL_ALLOWED);
+        for (int i = 1; i < 300; i++) {
+            Packet vxlan = Packet.input("eth0", new Ipv4(Ipv4.parse("172.31.0.0").bits() + i), Ipv4.parse("172.31.0.2"),
+                    "udp", 8472);
+            assertThat(verdicts.of(vxlan)).isEqualTo(Evaluator.evaluate(Firewalls.FIREWALLD_FLANNEL_ALLOWED, vxlan));
         }
     }
 
