@@ -43,12 +43,13 @@ public final class FirewallDetector implements Detector {
         List<Finding> out = new ArrayList<>();
         Set<Kind> reported = EnumSet.noneOf(Kind.class);
         boolean unevaluated = false;
+        Evaluator.Verdicts verdicts = new Evaluator.Verdicts(ruleset); // one VXLAN question per peer: mostly alike
         // An empty ruleset drops nothing, and masquerades nothing either (checked below).
         for (Question q : ruleset.chains().isEmpty() ? List.<Question>of() : questions(in)) {
             if (reported.contains(q.kind())) {
                 continue;
             }
-            Evaluator.Verdict verdict = Evaluator.evaluate(ruleset, q.packet());
+            Evaluator.Verdict verdict = verdicts.of(q.packet());
             if (verdict.dropped()) {
                 reported.add(q.kind());
                 boolean firewalld = verdict.place().map(p -> p.family().equals("inet") && p.table().equals("firewalld"))

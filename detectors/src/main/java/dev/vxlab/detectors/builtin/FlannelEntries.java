@@ -85,6 +85,17 @@ final class FlannelEntries {
         return collect(fdbByMac, mac.bits());
     }
 
+    /** Whether the VXLAN device has an FDB entry for the MAC toward that underlay address (no list built). */
+    boolean hasFdb(MacAddress mac, Ipv4 dst) {
+        for (int i = fdbByMac.first(mac.bits()); i >= 0; i = fdbByMac.next(i)) {
+            FdbEntry f = fdb.get(i);
+            if (f.dst().isPresent() && f.dst().get().equals(dst)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The VXLAN device's FDB entries toward an underlay address (flood entries left out). */
     List<FdbEntry> fdbTo(Ipv4 dst) {
         if (fdbByDst == null) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Emits {@code path-broken}: for every peer in the advertised view, walks this node's own side of the path
@@ -45,8 +44,10 @@ public final class PathWalkDetector implements Detector {
         AdvertisedNode self = in.self();
         OwnSide walker = new OwnSide(in.current(), self.podCidr(), in.flannel().bridgeDevice(),
                 in.flannel().vtepDevice());
-        List<Finding> explaining = others.stream()
-                .filter(f -> f.severity() == Severity.CRITICAL || f.severity() == Severity.WARNING).toList();
+        // Each explaining finding's text is joined once, not once per peer whose path dies.
+        List<Explaining> explaining = others.stream()
+                .filter(f -> f.severity() == Severity.CRITICAL || f.severity() == Severity.WARNING)
+                .map(f -> new Explaining(f.device(), f.expected() + "\n" + f.actual() + "\n" + f.summary())).toList();
         Map<String, PeerProblems> byDevice = new LinkedHashMap<>();
         Map<String, String> firstWhy = new LinkedHashMap<>();
         for (AdvertisedNode peer : in.advertised().nodes()) {
@@ -74,23 +75,42 @@ public final class PathWalkDetector implements Detector {
         return findings;
     }
 
+    /** A finding that may explain a death: its device, and its expected, actual and summary texts joined. */
+    private record Explaining(String device, String text) {}
+
     /** Whether another finding already names the cause: node-wide, on the same device, or naming the peer. */
-    private static boolean explained(List<Finding> others, OwnSide.Death death, AdvertisedNode peer,
+    private static boolean explained(List<Explaining> others, OwnSide.Death death, AdvertisedNode peer,
                                      dev.vxlab.detectors.spi.FlannelConfig flannel) {
-        Pattern ip = Pattern.compile("(?<![\\d.])" + Pattern.quote(peer.publicIp().toString()) + "(?![\\d])");
+        String ip = peer.publicIp().toString();
         String label = peer.name() + " (";
         String subnet = peer.podCidr().canonical().toString();
-        for (Finding f : others) {
+        for (Explaining f : others) {
             if (f.device().equals(Finding.NODE_WIDE) || f.device().equals(flannel.vtepDevice())
                     || f.device().equals(flannel.bridgeDevice())
                     || (!death.device().isEmpty() && f.device().equals(death.device()))) {
                 return true;
             }
-            String text = f.expected() + "\n" + f.actual() + "\n" + f.summary();
-            if (text.contains(label) || text.contains(subnet) || ip.matcher(text).find()) {
+            if (f.text().contains(label) || f.text().contains(subnet) || namesAddress(f.text(), ip)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the text holds the address as a whole one: no digit or dot before it, no digit after it. */
+    static boolean namesAddress(String text, String ip) {
+        for (int at = text.indexOf(ip); at >= 0; at = text.indexOf(ip, at + 1)) {
+            boolean startsClean = at == 0 || !(isDigit(text.charAt(at - 1)) || text.charAt(at - 1) == '.');
+            int end = at + ip.length();
+            boolean endsClean = end == text.length() || !isDigit(text.charAt(end));
+            if (startsClean && endsClean) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

@@ -112,6 +112,9 @@ public final class PeerEntriesDetector implements Detector {
      */
     private static void checkFdb(AdvertisedNode peer, FlannelEntries entries, PeerProblems stale,
             PeerProblems missing, PeerProblems wrongDst) {
+        if (entries.hasFdb(peer.vtepMac(), peer.publicIp())) {
+            return; // the healthy case, without a list
+        }
         List<FdbEntry> forMac = entries.fdbFor(peer.vtepMac());
         if (!forMac.isEmpty()) {
             for (FdbEntry f : forMac) {

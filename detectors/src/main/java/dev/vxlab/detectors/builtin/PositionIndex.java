@@ -9,7 +9,7 @@ final class PositionIndex {
     private static final int NONE = -1;
 
     private final long[] keys;
-    private final int[] heads;   // slot -> first position with that key, NONE when the slot is empty
+    private final int[] heads;   // slot -> 1 + the first position with that key, 0 when the slot is empty (no fill)
     private final int[] chain;   // position -> next position with the same key
     private final int mask;
 
@@ -18,27 +18,26 @@ final class PositionIndex {
         int capacity = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1; // a power of two, at least 2 * size
         keys = new long[capacity];
         heads = new int[capacity];
-        java.util.Arrays.fill(heads, NONE);
         chain = new int[Math.max(1, size)];
         mask = capacity - 1;
     }
 
     void add(long key, int position) {
         int slot = slot(key);
-        while (heads[slot] != NONE && keys[slot] != key) {
+        while (heads[slot] != 0 && keys[slot] != key) {
             slot = (slot + 1) & mask;
         }
         keys[slot] = key;
-        chain[position] = heads[slot];
-        heads[slot] = position;
+        chain[position] = heads[slot] - 1;
+        heads[slot] = position + 1;
     }
 
     /** A position holding the key, or -1. */
     int first(long key) {
         int slot = slot(key);
-        while (heads[slot] != NONE) {
+        while (heads[slot] != 0) {
             if (keys[slot] == key) {
-                return heads[slot];
+                return heads[slot] - 1;
             }
             slot = (slot + 1) & mask;
         }

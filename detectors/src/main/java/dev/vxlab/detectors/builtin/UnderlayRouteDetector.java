@@ -1,7 +1,7 @@
 package dev.vxlab.detectors.builtin;
 
-import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
+import dev.vxlab.detectors.model.KeyIndex;
 import dev.vxlab.detectors.spi.DetectionInput;
 import dev.vxlab.detectors.spi.Detector;
 import dev.vxlab.detectors.spi.StatePart;
@@ -9,10 +9,11 @@ import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.state.Link;
 import dev.vxlab.detectors.state.Route;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Emits {@code underlay-route-missing}, one finding naming the peers: a peer's published public-ip has no route in the
@@ -35,20 +36,19 @@ public final class UnderlayRouteDetector implements Detector {
         if (underlay.isPresent() && !Underlay.usable(underlay.get())) {
             return List.of();
         }
-        Lookup lookup = new Lookup(in.current().routesIn(Route.TABLE_MAIN));
         // Without policy rules in the snapshot, a usable route in another table (policy routing) is given the benefit.
-        List<Lookup> others = in.current().routes().stream().map(Route::table)
-                .filter(t -> t != Route.TABLE_MAIN && t != Route.TABLE_LOCAL).distinct()
-                .map(t -> new Lookup(in.current().routesIn(t))).toList();
+        Lookup lookup = new Lookup(in.current().routes(), t -> t == Route.TABLE_MAIN);
+        Lookup others = new Lookup(in.current().routes(), t -> t != Route.TABLE_MAIN && t != Route.TABLE_LOCAL);
+        Reasons reasons = new Reasons(in);
         List<String> broken = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (AdvertisedNode peer : in.advertised().nodes()) {
             if (peer.name().equals(in.nodeName())) {
                 continue;
             }
-            Optional<String> why = why(in, lookup.match(peer.publicIp()));
-            if (why.isPresent() && others.stream().anyMatch(o -> why(in, o.match(peer.publicIp())).isEmpty()
-                    && o.match(peer.publicIp()).isPresent())) {
+            int ip = peer.publicIp().bits();
+            Optional<String> why = reasons.why(lookup.match(ip, Route.TABLE_MAIN));
+            if (why.isPresent() && others.servedByAnyTable(ip, reasons)) {
                 continue;
             }
             if (why.isPresent()) {
@@ -68,52 +68,113 @@ public final class UnderlayRouteDetector implements Detector {
                         + " there; add the route the underlay needs (a default route or one to their subnet)"));
     }
 
-    /** Why the matched route does not carry packets to the peer, or empty when it does. */
-    private static Optional<String> why(DetectionInput in, Optional<Route> route) {
-        if (route.isEmpty()) {
-            return Optional.of("no route");
+    /**
+     * Why a matched route does not carry packets to the peer, or empty when it does; remembered per route, since
+     * most peers share one (the underlay's subnet or the default route).
+     */
+    private static final class Reasons {
+        private static final Object NO_ROUTE = new Object();
+        private final DetectionInput in;
+        private final Map<Object, Optional<String>> byRoute = new IdentityHashMap<>();
+
+        Reasons(DetectionInput in) {
+            this.in = in;
         }
-        Route r = route.get();
-        return switch (r.type()) {
-            case BLACKHOLE, UNREACHABLE, PROHIBIT, THROW -> Optional.of(Text.route(r));
-            case UNICAST -> r.dev().flatMap(ref -> in.current().link(ref.index()))
-                    .filter(l -> !Underlay.usable(l))
-                    .map(l -> Text.route(r) + ", " + l.name() + (l.isUp() ? " has no carrier" : " is down"));
-            default -> Optional.empty();
-        };
+
+        Optional<String> why(Route route) {
+            Object key = route == null ? NO_ROUTE : route;
+            Optional<String> known = byRoute.get(key);
+            if (known == null) {
+                known = compute(route);
+                byRoute.put(key, known);
+            }
+            return known;
+        }
+
+        private Optional<String> compute(Route r) {
+            if (r == null) {
+                return Optional.of("no route");
+            }
+            return switch (r.type()) {
+                case BLACKHOLE, UNREACHABLE, PROHIBIT, THROW -> Optional.of(Text.route(r));
+                case UNICAST -> r.dev().flatMap(ref -> in.current().link(ref.index()))
+                        .filter(l -> !Underlay.usable(l))
+                        .map(l -> Text.route(r) + ", " + l.name() + (l.isUp() ? " has no carrier" : " is down"));
+                default -> Optional.empty();
+            };
+        }
     }
 
-    /** Longest prefix match over one table: a map per prefix length present, so each lookup costs at most 33 probes. */
+    /**
+     * Longest prefix match over the routes of some tables, each table on its own: the routes by prefix
+     * ({@link KeyIndex}, a primitive key), so a lookup is a probe per prefix length present and allocates nothing. Of
+     * a table's routes of one prefix, the lowest metric counts (the first listed on a tie).
+     */
     private static final class Lookup {
-        private final List<Map<Integer, Route>> byLength = new ArrayList<>(33);
+        private final KeyIndex<Route> byPrefix;
+        private final int[] tables;   // the tables held, in the order first met
+        private final int[] lengths;  // the prefix lengths present, longest first
 
-        Lookup(List<Route> routes) {
-            for (int i = 0; i <= 32; i++) {
-                byLength.add(null);
-            }
+        Lookup(List<Route> routes, IntPredicate tableWanted) {
+            int wanted = 0;
             for (Route r : routes) {
-                int len = r.dst().length();
-                Map<Integer, Route> map = byLength.get(len);
-                if (map == null) {
-                    map = new HashMap<>();
-                    byLength.set(len, map);
-                }
-                map.merge(r.dst().canonical().address().bits(), r, (a, b) -> a.metric() <= b.metric() ? a : b);
+                wanted += tableWanted.test(r.table()) ? 1 : 0;
             }
-        }
-
-        Optional<Route> match(Ipv4 ip) {
-            for (int len = 32; len >= 0; len--) {
-                Map<Integer, Route> map = byLength.get(len);
-                if (map != null) {
-                    int mask = len == 0 ? 0 : -1 << (32 - len);
-                    Route r = map.get(ip.bits() & mask);
-                    if (r != null) {
-                        return Optional.of(r);
+            byPrefix = new KeyIndex<>(wanted);
+            boolean[] present = new boolean[33];
+            int[] seen = new int[4];
+            int tableCount = 0;
+            for (Route r : routes) {
+                if (!tableWanted.test(r.table())) {
+                    continue;
+                }
+                if (tableCount == 0 || seen[tableCount - 1] != r.table()) {
+                    boolean known = false;
+                    for (int i = 0; i < tableCount && !known; i++) {
+                        known = seen[i] == r.table();
+                    }
+                    if (!known) {
+                        if (tableCount == seen.length) {
+                            seen = java.util.Arrays.copyOf(seen, tableCount * 2);
+                        }
+                        seen[tableCount++] = r.table();
                     }
                 }
+                int len = r.dst().length();
+                present[len] = true;
+                byPrefix.add(KeyIndex.prefixKey(r.dst().address().bits() & r.dst().mask(), len), r);
             }
-            return Optional.empty();
+            tables = java.util.Arrays.copyOf(seen, tableCount);
+            lengths = java.util.stream.IntStream.iterate(32, l -> l >= 0, l -> l - 1).filter(l -> present[l]).toArray();
+        }
+
+        /** The table's route the kernel takes for the address, or null. */
+        Route match(int ip, int table) {
+            for (int len : lengths) {
+                int mask = len == 0 ? 0 : -1 << (32 - len);
+                Route best = null;
+                for (int e = byPrefix.find(KeyIndex.prefixKey(ip & mask, len)); e >= 0; e = byPrefix.next(e)) {
+                    Route r = byPrefix.value(e);
+                    if (r.table() == table && (best == null || r.metric() < best.metric())) {
+                        best = r;
+                    }
+                }
+                if (best != null) {
+                    return best;
+                }
+            }
+            return null;
+        }
+
+        /** Whether some table held here has a route for the address that carries packets. */
+        boolean servedByAnyTable(int ip, Reasons reasons) {
+            for (int table : tables) {
+                Route r = match(ip, table);
+                if (r != null && reasons.why(r).isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,11 @@ public final class Evaluator {
     private static final Set<String> PASSING = Set.of("counter", "log", "notrack", "set");
     /** Matches in a statement's clothes (a rate, a quota, an iptables extension): cannot tell. */
     private static final Set<String> MATCH_LIKE = Set.of("limit", "quota", "xt", "meter", "connlimit");
+    private static final Set<String> ORDERING = Set.of("<", ">", "<=", ">=");
+    private static final Set<String> EQUALITY = Set.of("==", "!=", "in");
+    private static final Set<String> TRANSLATIONS = Set.of("masquerade", "snat");
+    private static final Set<String> NAT_STATUS = Set.of("dnat", "snat");
+    private static final Set<String> TRANSPORTS = Set.of("udp", "tcp");
 
     private Evaluator() {}
 
@@ -60,6 +66,10 @@ public final class Evaluator {
 
         public static Packet forward(String iif, String oif, Ipv4 saddr, Ipv4 daddr, String l4proto, int dport) {
             return new Packet("forward", iif, oif, saddr, daddr, l4proto, UNKNOWN_PORT, dport, "new");
+        }
+
+        public Packet withAddresses(Ipv4 source, Ipv4 destination) {
+            return new Packet(path, iif, oif, source, destination, l4proto, sport, dport, ctState);
         }
 
         public Packet withCtState(String state) {
@@ -129,7 +139,7 @@ public final class Evaluator {
     private record Point(Place place) {}
 
     public static Verdict evaluate(Ruleset ruleset, Packet packet) {
-        return evaluate(ruleset, packet, false);
+        return evaluate(ruleset, packet, false, new Reads());
     }
 
     /**
@@ -138,20 +148,84 @@ public final class Evaluator {
      * without one when it leaves unchanged; DROPPED or UNKNOWN as for {@link #evaluate}.
      */
     public static Verdict sourceNat(Ruleset ruleset, Packet packet) {
-        return evaluate(ruleset, packet, true);
+        return evaluate(ruleset, packet, true, new Reads());
     }
 
-    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat) {
-        List<Ruleset.Chain> bases = new ArrayList<>(ruleset.chains().stream()
-                .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))
-                        && (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting")
-                                : packet.hooks().contains(c.hook().get())))
-                .toList());
-        bases.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
-                .thenComparingInt(Ruleset.Chain::priority));
+    /**
+     * How an evaluation depended on its packet's addresses: every test it put to them (an address within a prefix, a
+     * range, or equal to a literal, each as an unsigned interval) and its answer. The addresses reach a verdict only
+     * through these tests, so another packet that differs only in its addresses and answers every test alike gets
+     * the same verdict. {@code untracked} when the tests cannot be told apart by address (one object for both).
+     */
+    private static final class Reads {
+        final List<Test> tests = new ArrayList<>();
+        boolean untracked;
+    }
+
+    /** A test of the source (or destination) address: within [low, high], unsigned, and whether it was. */
+    private record Test(boolean source, int low, int high, boolean held) {
+        boolean heldFor(Packet packet) {
+            return within((source ? packet.saddr() : packet.daddr()).bits(), low, high) == held;
+        }
+
+        static boolean within(int address, int low, int high) {
+            return Integer.compareUnsigned(address, low) >= 0 && Integer.compareUnsigned(address, high) <= 0;
+        }
+    }
+
+    /**
+     * One ruleset's verdicts on many packets, remembered for a pass: a verdict serves every later packet that differs
+     * from its packet only in the addresses and answers the address tests its evaluation made alike (none, when no
+     * rule on its way matched on addresses), as a node's path walk asks one packet per peer. One per pass and thread.
+     */
+    public static final class Verdicts {
+        private static final Ipv4 ANY = new Ipv4(0);
+        /** Verdicts kept per packet shape before falling back to exact packets (address tests that tell each apart). */
+        private static final int MAX_PER_SHAPE = 16;
+
+        private record Remembered(List<Test> tests, Verdict verdict) {}
+
+        private final Ruleset ruleset;
+        private final Map<Packet, Verdict> byPacket = new HashMap<>();
+        private final Map<Packet, List<Remembered>> byShape = new HashMap<>();
+
+        public Verdicts(Ruleset ruleset) {
+            this.ruleset = ruleset;
+        }
+
+        public Verdict of(Packet packet) {
+            Packet shape = packet.withAddresses(ANY, ANY);
+            List<Remembered> remembered = byShape.computeIfAbsent(shape, k -> new ArrayList<>(1));
+            for (Remembered r : remembered) {
+                if (r.tests().stream().allMatch(t -> t.heldFor(packet))) {
+                    return r.verdict();
+                }
+            }
+            Verdict known = byPacket.get(packet);
+            if (known == null) {
+                Reads reads = new Reads();
+                known = evaluate(ruleset, packet, false, reads);
+                if (!reads.untracked && remembered.size() < MAX_PER_SHAPE) {
+                    remembered.add(new Remembered(List.copyOf(reads.tests), known));
+                } else {
+                    byPacket.put(packet, known);
+                }
+            }
+            return known;
+        }
+    }
+
+    private static Verdict evaluate(Ruleset ruleset, Packet packet, boolean nat, Reads reads) {
+        Indexed indexed = Indexed.of(ruleset);
+        List<String> hooks = packet.hooks();
+        List<Ruleset.Chain> bases = new ArrayList<>();
+        for (Ruleset.Chain c : indexed.bases) { // already in hook order, then priority
+            if (nat ? c.type().equals("nat") && c.hook().get().equals("postrouting") : hooks.contains(c.hook().get())) {
+                bases.add(c);
+            }
+        }
         // Run with every unmodelled rule taken as not matching first, then each alternative: the same answer from
         // every run is the answer; two answers are "cannot tell", naming the rule where the first run branched.
-        Map<String, Ruleset.Chain> chains = ruleset.chainIndex(); // jumps look chains up: once per packet
         Deque<List<Boolean>> todo = new ArrayDeque<>();
         todo.push(List.of());
         Verdict first = null;
@@ -162,7 +236,7 @@ public final class Evaluator {
             if (++runs > MAX_RUNS) {
                 return new Verdict(Outcome.UNKNOWN, Optional.of(firstPoints.getFirst().place()), first.baseChain());
             }
-            Walk walk = new Walk(ruleset, chains, packet, prefix);
+            Walk walk = new Walk(indexed, packet, prefix, reads);
             Verdict verdict = walk.run(bases, nat);
             for (int i = walk.points.size() - 1; i >= prefix.size(); i--) {
                 List<Boolean> alternative = new ArrayList<>(walk.choices.subList(0, i));
@@ -186,6 +260,64 @@ public final class Evaluator {
         return first;
     }
 
+    /**
+     * What every packet's evaluation needs of one ruleset, built once per ruleset rather than per packet (a node's
+     * path walk asks a few packets per peer): the chains by name for jumps, the ip and inet base chains in hook and
+     * priority order, and whether any rule sets a connection's mark. The last ruleset indexed is kept, by identity:
+     * snapshots are immutable, so the walk over one node's peers reuses it.
+     */
+    private static final class Indexed {
+        private static volatile Indexed last;
+
+        final Ruleset ruleset;
+        final List<Ruleset.Chain> bases;
+        /** Each chain's table's chains by name (the first of a name), for jumps: no key text built per jump. */
+        private final Map<Ruleset.Chain, Map<String, Ruleset.Chain>> tableOf = new java.util.IdentityHashMap<>();
+        private final Map<String, Map<String, Ruleset.Chain>> tables = new HashMap<>();
+        private volatile Boolean setsCtMark;
+
+        private Indexed(Ruleset ruleset) {
+            this.ruleset = ruleset;
+            for (Ruleset.Chain c : ruleset.chains()) {
+                Map<String, Ruleset.Chain> table = tables.computeIfAbsent(Ruleset.chainKey(c.family(), c.table(), ""),
+                        k -> new HashMap<>());
+                table.putIfAbsent(c.name(), c);
+                tableOf.put(c, table);
+            }
+            List<Ruleset.Chain> base = new ArrayList<>(ruleset.chains().stream()
+                    .filter(c -> c.base() && (c.family().equals("ip") || c.family().equals("inet"))).toList());
+            // A stable sort: filtering this list by hook keeps the order sorting the filtered chains would give.
+            base.sort(Comparator.<Ruleset.Chain>comparingInt(c -> HOOK_ORDER.indexOf(c.hook().get()))
+                    .thenComparingInt(Ruleset.Chain::priority));
+            this.bases = List.copyOf(base);
+        }
+
+        static Indexed of(Ruleset ruleset) {
+            Indexed indexed = last;
+            if (indexed == null || indexed.ruleset != ruleset) {
+                indexed = new Indexed(ruleset);
+                last = indexed;
+            }
+            return indexed;
+        }
+
+        Map<String, Ruleset.Chain> besides(Ruleset.Chain chain) {
+            Map<String, Ruleset.Chain> table = tableOf.get(chain);
+            return table != null ? table
+                    : tables.getOrDefault(Ruleset.chainKey(chain.family(), chain.table(), ""), Map.of());
+        }
+
+        boolean setsCtMark() {
+            Boolean sets = setsCtMark;
+            if (sets == null) {
+                sets = ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
+                        .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
+                setsCtMark = sets;
+            }
+            return sets;
+        }
+    }
+
     private enum Kind { ACCEPT, DROP, CONTINUE, UNKNOWN }
 
     private record Result(Kind kind, Place place) {
@@ -197,8 +329,8 @@ public final class Evaluator {
 
     /** One run: the choices at unmodelled rules are the prefix's, then "not matching". */
     private static final class Walk {
+        private final Indexed indexed;
         private final Ruleset ruleset;
-        private final Map<String, Ruleset.Chain> chains;
         private final Packet packet;
         private final List<Boolean> prefix;
         final List<Point> points = new ArrayList<>();
@@ -206,10 +338,12 @@ public final class Evaluator {
         /** Whether a rule on this packet's way set its mark (or its connection's): then the mark cannot be told. */
         private boolean metaMarkSet;
         private boolean ctMarkSet;
+        private final Reads reads;
 
-        Walk(Ruleset ruleset, Map<String, Ruleset.Chain> chains, Packet packet, List<Boolean> prefix) {
-            this.ruleset = ruleset;
-            this.chains = chains;
+        Walk(Indexed indexed, Packet packet, List<Boolean> prefix, Reads reads) {
+            this.reads = reads;
+            this.indexed = indexed;
+            this.ruleset = indexed.ruleset;
             this.packet = packet;
             this.prefix = prefix;
         }
@@ -232,7 +366,7 @@ public final class Evaluator {
                     }
                     case ACCEPT -> {
                         // A source translation is the nat question's answer; any accept ends one base chain only.
-                        if (nat && Set.of("masquerade", "snat").contains(result.place().statement())) {
+                        if (nat && TRANSLATIONS.contains(result.place().statement())) {
                             return new Verdict(Outcome.ACCEPTED, Optional.of(result.place()), base.qualified());
                         }
                     }
@@ -346,7 +480,7 @@ public final class Evaluator {
         }
 
         private Result jump(Ruleset.Chain from, String target, int depth) {
-            Ruleset.Chain next = chains.get(Ruleset.chainKey(from.family(), from.table(), target));
+            Ruleset.Chain next = indexed.besides(from).get(target);
             return next != null ? chain(next, depth + 1) : Result.CONTINUE;
         }
 
@@ -410,7 +544,7 @@ public final class Evaluator {
                 return Tri.UNKNOWN;
             }
             JsonNode right = match.path("right");
-            if (Set.of("<", ">", "<=", ">=").contains(op)) {
+            if (ORDERING.contains(op)) {
                 if (!(value instanceof Integer v) || !right.isNumber()) {
                     return Tri.UNKNOWN;
                 }
@@ -423,7 +557,7 @@ public final class Evaluator {
                 };
                 return holds ? Tri.TRUE : Tri.FALSE;
             }
-            if (!Set.of("==", "!=", "in").contains(op)) {
+            if (!EQUALITY.contains(op)) {
                 return Tri.UNKNOWN;
             }
             if (value instanceof CtStatus) {
@@ -446,7 +580,7 @@ public final class Evaluator {
             } else {
                 return Tri.UNKNOWN;
             }
-            if (!Set.of("dnat", "snat").containsAll(bits)) {
+            if (!NAT_STATUS.containsAll(bits)) {
                 return Tri.UNKNOWN;
             }
             return op.equals("!=") ? Tri.TRUE : Tri.FALSE;
@@ -473,7 +607,7 @@ public final class Evaluator {
                         };
                     }
                     case "udp", "tcp", "th" -> {
-                        if (protocol.equals("th") ? !Set.of("udp", "tcp").contains(packet.l4proto())
+                        if (protocol.equals("th") ? !TRANSPORTS.contains(packet.l4proto())
                                 : !protocol.equals(packet.l4proto())) {
                             return NOT_THIS;
                         }
@@ -517,7 +651,7 @@ public final class Evaluator {
                     case "status" -> new CtStatus();
                     // A new connection's mark is 0 unless set on its way; an established one's may have been set by
                     // an earlier packet wherever the ruleset sets connection marks at all.
-                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && setsCtMark(ruleset)) ? null
+                    case "mark" -> ctMarkSet || (!packet.ctState().equals("new") && indexed.setsCtMark()) ? null
                             : (Object) 0;
                     default -> null;
                 };
@@ -555,12 +689,13 @@ public final class Evaluator {
             }
             if (right.isObject() && right.has("prefix") && value instanceof Ipv4 address) {
                 JsonNode p = right.get("prefix");
-                try {
-                    return tri(Ipv4Prefix.parse(p.path("addr").asText() + "/" + p.path("len").asInt())
-                            .contains(address));
-                } catch (IllegalArgumentException e) {
+                Ipv4 network = ipv4OrNull(p.path("addr").asText());
+                int length = p.path("len").asInt();
+                if (network == null || length < 0 || length > 32) {
                     return Tri.FALSE; // an IPv6 prefix
                 }
+                int mask = new Ipv4Prefix(network, length).mask();
+                return addressWithin(address, network.bits() & mask, (network.bits() & mask) | ~mask);
             }
             if (right.isObject() && right.has("range")) {
                 JsonNode r = right.get("range");
@@ -568,14 +703,9 @@ public final class Evaluator {
                     return tri(port >= r.get(0).asInt() && port <= r.get(1).asInt());
                 }
                 if (value instanceof Ipv4 address) {
-                    try {
-                        long a = Ipv4.parse(r.get(0).asText()).bits() & 0xffffffffL;
-                        long b = Ipv4.parse(r.get(1).asText()).bits() & 0xffffffffL;
-                        long v = address.bits() & 0xffffffffL;
-                        return tri(v >= a && v <= b);
-                    } catch (IllegalArgumentException e) {
-                        return Tri.FALSE;
-                    }
+                    Ipv4 a = ipv4OrNull(r.get(0).asText());
+                    Ipv4 b = ipv4OrNull(r.get(1).asText());
+                    return a == null || b == null ? Tri.FALSE : addressWithin(address, a.bits(), b.bits());
                 }
                 return Tri.UNKNOWN;
             }
@@ -585,11 +715,9 @@ public final class Evaluator {
             if (right.isTextual()) {
                 String text = right.asText();
                 if (value instanceof Ipv4 address) {
-                    try {
-                        return tri(Ipv4.parse(text).equals(address));
-                    } catch (IllegalArgumentException e) {
-                        return Tri.FALSE; // an IPv6 address
-                    }
+                    Ipv4 literal = ipv4OrNull(text);
+                    return literal == null ? Tri.FALSE // an IPv6 address
+                            : addressWithin(address, literal.bits(), literal.bits());
                 }
                 if (value instanceof Integer port) {
                     return text.chars().allMatch(Character::isDigit) ? tri(Integer.toString(port).equals(text))
@@ -602,9 +730,52 @@ public final class Evaluator {
             return Tri.UNKNOWN;
         }
 
-        private static boolean setsCtMark(Ruleset ruleset) {
-            return ruleset.chains().stream().flatMap(c -> c.rules().stream()).flatMap(r -> r.exprs().stream())
-                    .anyMatch(e -> e.path("mangle").path("key").path("ct").path("key").asText().equals("mark"));
+        /** Whether the packet's address lies in [low, high] (unsigned), the test noted for {@link Verdicts}. */
+        private Tri addressWithin(Ipv4 address, int low, int high) {
+            boolean held = Test.within(address.bits(), low, high);
+            boolean source = address == packet.saddr();
+            if (source == (address == packet.daddr())) {
+                reads.untracked = true; // one object for both addresses (or neither): which one was tested is unknown
+            }
+            reads.tests.add(new Test(source, low, high, held));
+            return tri(held);
+        }
+
+        /**
+         * A rule's IPv4 literal, or null when it is not one (IPv6): {@link Ipv4#parse}'s answer, read without
+         * splitting or throwing for the plain dotted quads rules hold, since every packet of a pass reads them again.
+         */
+        private static Ipv4 ipv4OrNull(String text) {
+            int bits = 0;
+            int octets = 0;
+            int octet = -1;
+            int digits = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c >= '0' && c <= '9' && digits < 3) {
+                    octet = (octet < 0 ? 0 : octet * 10) + (c - '0');
+                    digits++;
+                } else if (c == '.' && octet >= 0 && octet <= 255 && octets < 3) {
+                    bits = (bits << 8) | octet;
+                    octets++;
+                    octet = -1;
+                    digits = 0;
+                } else {
+                    return slowIpv4OrNull(text); // anything unusual: the parser itself decides
+                }
+            }
+            if (octets != 3 || octet < 0 || octet > 255) {
+                return slowIpv4OrNull(text);
+            }
+            return new Ipv4((bits << 8) | octet);
+        }
+
+        private static Ipv4 slowIpv4OrNull(String text) {
+            try {
+                return Ipv4.parse(text);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         private static Tri tri(boolean b) {

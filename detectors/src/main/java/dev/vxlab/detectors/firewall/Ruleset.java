@@ -137,15 +137,6 @@ public record Ruleset(boolean inspected, List<Chain> chains, Map<String, NamedSe
                 && c.name().equals(name)).findFirst();
     }
 
-    /** Every chain by {@code family table name}, for lookups in a loop (jumps). */
-    Map<String, Chain> chainIndex() {
-        Map<String, Chain> index = new java.util.HashMap<>();
-        for (Chain c : chains) {
-            index.putIfAbsent(key(c.family(), c.table(), c.name()), c);
-        }
-        return index;
-    }
-
     static String chainKey(String family, String table, String name) {
         return key(family, table, name);
     }

@@ -17,32 +17,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** One network namespace's snapshot (a node's host namespace or a pod's), indexed once for a trace's lookups. */
 final class Namespace {
-    private record NeighborKey(int link, Ipv4 ip) {}
-
-    private record FdbKey(int link, MacAddress mac) {}
-
     private final String key;
     private final NodeState state;
-    private final Map<Integer, Link> linksByIndex = new HashMap<>();
+    private final KeyIndex<Link> linksByIndex;
     private final Map<String, Link> linksByName = new HashMap<>();
     private final Map<Integer, List<Address>> addressesByLink = new HashMap<>();
     private final Set<Ipv4> addresses = new HashSet<>();
-    private final Map<NeighborKey, Neighbor> neighbors = new HashMap<>();
-    private final Map<FdbKey, FdbEntry> fdb = new HashMap<>();
+    private final KeyIndex<Neighbor> neighbors;  // by device and IP
+    private final KeyIndex<FdbEntry> fdb;        // by MAC (the device checked on lookup), entries with a remote only
     private final Map<Integer, List<Link>> portsByMaster = new HashMap<>();
     private final List<Link> vxlans = new ArrayList<>();
+    private final Map<Integer, RouteTable> tables = new HashMap<>();
     private final RouteTable localTable;
     private final RouteTable mainTable;
     private final RouteTable defaultTable;
+    private final Predicate<Route> usable = this::usable;
 
     Namespace(String key, NodeState state) {
         this.key = key;
         this.state = state;
+        linksByIndex = new KeyIndex<>(state.links().size());
+        for (Link link : state.links().reversed()) {
+            if (linksByIndex.find(link.index()) < 0) { // two links of one index: the last listed, as a map's put
+                linksByIndex.add(link.index(), link);
+            }
+        }
         for (Link link : state.links()) {
-            linksByIndex.put(link.index(), link);
             linksByName.put(link.name(), link);
             link.master().ifPresent(m -> portsByMaster.computeIfAbsent(m.index(), k -> new ArrayList<>()).add(link));
             if (link.vxlan().isPresent()) {
@@ -53,18 +57,52 @@ final class Namespace {
             addressesByLink.computeIfAbsent(address.link().index(), k -> new ArrayList<>()).add(address);
             addresses.add(address.prefix().address());
         }
+        neighbors = new KeyIndex<>(state.neighbors().size());
         for (Neighbor neighbor : state.neighbors()) {
-            neighbors.putIfAbsent(new NeighborKey(neighbor.dev().index(), neighbor.ip()), neighbor);
+            neighbors.add(KeyIndex.deviceKey(neighbor.dev().index(), neighbor.ip().bits()), neighbor);
         }
+        fdb = new KeyIndex<>(state.fdb().size());
         for (FdbEntry entry : state.fdb()) {
             if (entry.dst().isPresent()) {
                 // With several remotes for one MAC the kernel sends a copy to each; the model follows the first.
-                fdb.putIfAbsent(new FdbKey(entry.dev().index(), entry.mac()), entry);
+                fdb.add(entry.mac().bits(), entry);
             }
         }
-        localTable = new RouteTable(state.routesIn(Route.TABLE_LOCAL));
-        mainTable = new RouteTable(state.routesIn(Route.TABLE_MAIN));
-        defaultTable = new RouteTable(state.routesIn(Route.TABLE_DEFAULT));
+        indexTables(state.routes());
+        localTable = table(Route.TABLE_LOCAL);
+        mainTable = table(Route.TABLE_MAIN);
+        defaultTable = table(Route.TABLE_DEFAULT);
+    }
+
+    /**
+     * Every table's routes in one pass. The snapshot sorts routes by table, so each table is one run of the list,
+     * taken as a view; a table met again later (a list not in that order) is joined into a copy.
+     */
+    private void indexTables(List<Route> routes) {
+        Map<Integer, List<Route>> byTable = new HashMap<>();
+        int start = 0;
+        for (int i = 1; i <= routes.size(); i++) {
+            if (i == routes.size() || routes.get(i).table() != routes.get(start).table()) {
+                List<Route> run = routes.subList(start, i);
+                byTable.merge(routes.get(start).table(), run, (a, b) -> {
+                    List<Route> joined = new ArrayList<>(a);
+                    joined.addAll(b);
+                    return joined;
+                });
+                start = i;
+            }
+        }
+        byTable.forEach((id, inTable) -> tables.put(id, new RouteTable(inTable)));
+    }
+
+    /** How many routes the snapshot holds, in every table. */
+    int routeCount() {
+        return state.routes().size();
+    }
+
+    /** A routing table by id (an empty one when the snapshot has no route in it). */
+    RouteTable table(int id) {
+        return tables.getOrDefault(id, RouteTable.EMPTY);
     }
 
     String key() {
@@ -84,7 +122,12 @@ final class Namespace {
     }
 
     Optional<Link> link(LinkRef ref) {
-        return Optional.ofNullable(linksByIndex.get(ref.index()));
+        return Optional.ofNullable(linksByIndex.first(ref.index()));
+    }
+
+    /** The link of that name, or null (for loops that should not allocate). */
+    Link linkNamed(String name) {
+        return linksByName.get(name);
     }
 
     List<Link> links() {
@@ -101,11 +144,16 @@ final class Namespace {
     }
 
     Optional<Neighbor> neighbor(Link dev, Ipv4 ip) {
-        return Optional.ofNullable(neighbors.get(new NeighborKey(dev.index(), ip)));
+        return Optional.ofNullable(neighbors.first(KeyIndex.deviceKey(dev.index(), ip.bits())));
     }
 
     Optional<FdbEntry> fdb(Link dev, MacAddress mac) {
-        return Optional.ofNullable(fdb.get(new FdbKey(dev.index(), mac)));
+        for (int e = fdb.find(mac.bits()); e >= 0; e = fdb.next(e)) {
+            if (fdb.value(e).dev().index() == dev.index()) {
+                return Optional.of(fdb.value(e));
+            }
+        }
+        return Optional.empty();
     }
 
     List<Link> portsOf(Link bridge) {
@@ -121,19 +169,20 @@ final class Namespace {
      * with a match decides. A unicast route whose device is down is skipped (the kernel marks its next hop dead).
      */
     Optional<Route> route(Ipv4 dst) {
-        Optional<Route> found = localTable.longestMatch(dst, this::usable);
-        if (found.isEmpty()) {
-            found = mainTable.longestMatch(dst, this::usable);
+        Route found = localTable.longestMatch(dst.bits(), usable);
+        if (found == null) {
+            found = mainTable.longestMatch(dst.bits(), usable);
         }
-        if (found.isEmpty()) {
-            found = defaultTable.longestMatch(dst, this::usable);
+        if (found == null) {
+            found = defaultTable.longestMatch(dst.bits(), usable);
         }
-        return found;
+        return Optional.ofNullable(found);
     }
 
     /** Whether the address is local here (a local-table route of type local), as ARP and input routing decide. */
     boolean isLocal(Ipv4 ip) {
-        return localTable.longestMatch(ip, this::usable).filter(r -> r.type() == Route.Type.LOCAL).isPresent();
+        Route found = localTable.longestMatch(ip.bits(), usable);
+        return found != null && found.type() == Route.Type.LOCAL;
     }
 
     private boolean usable(Route route) {

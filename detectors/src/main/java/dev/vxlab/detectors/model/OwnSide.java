@@ -27,7 +27,8 @@ import java.util.Optional;
  *
  * <p>Where the snapshot cannot tell (a rule selecting on ports or uids, a learning VXLAN device resolving by flood, an
  * underlay neighbor not yet resolved) the walk ends without a death: it names only what the kernel would surely do.
- * One walker per snapshot, reusable for every peer; pure.
+ * One walker per snapshot and pass, reusable for every peer: it indexes the node's routes, neighbors and FDB once and
+ * remembers its routing decisions and filter verdicts for the pass, so it is not for sharing between threads.
  */
 public final class OwnSide {
     /** A pod's TCP packet as the filters see it: any port would do, flannel does not filter by port. */
@@ -38,6 +39,8 @@ public final class OwnSide {
 
     /** The hops the walk passed (one line each, for evidence) and where it died, if it did. */
     public record Walk(List<String> hops, Optional<Death> death) {
+        private static final Walk CLEAR = new Walk(List.of(), Optional.empty());
+
         public Walk {
             hops = hops == null ? List.of() : List.copyOf(hops);
         }
@@ -52,7 +55,8 @@ public final class OwnSide {
     private final PolicyRouting routing;
     private final String bridge;
     private final String vtepDevice;
-    private final Ipv4Prefix podCidr;
+    private final Ipv4 podSource; // the walk's pod, in the node's own subnet
+    private final Evaluator.Verdicts verdicts;
 
     /**
      * @param node       the node's snapshot
@@ -63,10 +67,11 @@ public final class OwnSide {
     public OwnSide(NodeState node, Ipv4Prefix podCidr, String bridge, String vtepDevice) {
         this.node = node;
         this.ns = new Namespace("node", node);
-        this.routing = new PolicyRouting(node);
+        this.routing = new PolicyRouting(ns, node.rules());
         this.bridge = bridge;
         this.vtepDevice = vtepDevice;
-        this.podCidr = podCidr;
+        this.podSource = podAddress(podCidr);
+        this.verdicts = new Evaluator.Verdicts(node.firewall());
     }
 
     /** A pod address of the subnet (not its network, bridge or broadcast address). */
@@ -96,7 +101,7 @@ public final class OwnSide {
     }
 
     private Walk walk(Ipv4Prefix peerPodCidr, Ipv4 peerPublicIp, List<String> hops) {
-        Ipv4 src = podAddress(podCidr);
+        Ipv4 src = podSource;
         Ipv4 dst = podAddress(peerPodCidr);
         // (a) the pod's packet, forwarded from the bridge
         if (!node.sysctls().ipForward()) {
@@ -107,10 +112,10 @@ public final class OwnSide {
             return dies(hops, "forwarding", bridge, "net.ipv4.conf." + bridge + ".forwarding=0: what pods send on "
                     + bridge + " is not forwarded (to " + dst + " or anywhere)");
         }
-        PolicyRouting.Lookup lookup = routing.lookup(new PolicyRouting.Flow(src, dst, bridge, Optional.empty()));
+        PolicyRouting.Lookup lookup = routing.lookup(src, dst, bridge);
         Optional<Death> refused = refused(lookup, "route lookup", vtepDevice, dst, () -> src + " (iif " + bridge + ")");
         if (refused.isPresent() || lookup.unmodelled().isPresent()) {
-            return new Walk(hops, refused);
+            return ends(hops, refused);
         }
         Route route = lookup.route().orElseThrow();
         hop(hops, () -> "route " + dst + ": " + Routing.text(route) + via(lookup));
@@ -119,11 +124,11 @@ public final class OwnSide {
                     + via(lookup) + ": the peer's pod address is local here, so it is never forwarded");
         }
         if (route.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
+            return ends(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
         }
         Optional<Link> outLink = ns.link(route.dev().get());
         if (outLink.isEmpty()) {
-            return new Walk(hops, Optional.empty()); // a device the link dump did not list
+            return ends(hops, Optional.empty()); // a device the link dump did not list
         }
         Link out = outLink.get();
         if (!out.name().equals(vtepDevice)) {
@@ -133,10 +138,10 @@ public final class OwnSide {
         }
         Optional<Death> downOrNoCarrier = deviceState(out, "output device");
         if (downOrNoCarrier.isPresent()) {
-            return new Walk(hops, downOrNoCarrier);
+            return ends(hops, downOrNoCarrier);
         }
         if (node.firewall().inspected()) {
-            Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
+            Evaluator.Verdict verdict = filters(
                     Evaluator.Packet.forward(bridge, out.name(), src, dst, "tcp", POD_PORT));
             if (verdict.dropped()) {
                 return dies(hops, "filter", out.name(), "tcp " + src + " -> " + dst + ":" + POD_PORT + " forwarded from "
@@ -152,7 +157,7 @@ public final class OwnSide {
         Optional<Neighbor> neighbor = ns.neighbor(out, nextHop);
         if (neighbor.isEmpty() || !Routing.usable(neighbor.get())) {
             if (vxlan.learning() || ns.fdb(out, Vxlan.FLOOD).isPresent()) {
-                return new Walk(hops, Optional.empty()); // resolved by flooding ARP: only the peers can tell
+                return ends(hops, Optional.empty()); // resolved by flooding ARP: only the peers can tell
             }
             return dies(hops, "neighbor", out.name(), neighbor.map(n -> "the neighbor entry " + Routing.text(n)
                     + " of next hop " + nextHop + " on " + out.name() + " is not usable").orElse("no neighbor entry for"
@@ -175,12 +180,12 @@ public final class OwnSide {
         // (b) the encapsulated packet, sent from this node
         Optional<Ipv4> local = vxlan.local();
         Ipv4 outerSrc = local.orElse(new Ipv4(0));
-        PolicyRouting.Lookup outer = routing.lookup(new PolicyRouting.Flow(outerSrc, remote, "lo", Optional.empty()));
+        PolicyRouting.Lookup outer = routing.lookup(outerSrc, remote, "lo");
         String underlayHint = vxlan.underlay().map(u -> u.name()).orElse("");
         Optional<Death> outerRefused = refused(outer, "underlay route lookup", underlayHint, remote,
                 () -> local.map(Ipv4::toString).orElse("this node") + " (UDP " + vxlan.port() + ", sent here)");
         if (outerRefused.isPresent() || outer.unmodelled().isPresent()) {
-            return new Walk(hops, outerRefused);
+            return ends(hops, outerRefused);
         }
         Route outerRoute = outer.route().orElseThrow();
         hop(hops, () -> "route " + remote + ": " + Routing.text(outerRoute) + via(outer));
@@ -189,11 +194,11 @@ public final class OwnSide {
                     + Routing.text(outerRoute) + via(outer) + "): the VXLAN packet never leaves it");
         }
         if (outerRoute.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
+            return ends(hops, Optional.empty()); // multipath: the snapshot does not keep its next hops
         }
         Optional<Link> underlayLink = ns.link(outerRoute.dev().get());
         if (underlayLink.isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         Link underlay = underlayLink.get();
         if (underlay.isKind("vxlan")) {
@@ -202,7 +207,7 @@ public final class OwnSide {
         }
         Optional<Death> underlayState = deviceState(underlay, "underlay device");
         if (underlayState.isPresent()) {
-            return new Walk(hops, underlayState);
+            return ends(hops, underlayState);
         }
         Ipv4 underlayHop = Routing.nextHop(outerRoute, remote);
         Optional<Neighbor> arp = ns.neighbor(underlay, underlayHop);
@@ -225,12 +230,11 @@ public final class OwnSide {
                           Ipv4 peerPublicIp) {
         if (vxlan.local().isPresent()) {
             Ipv4 local = vxlan.local().get();
-            PolicyRouting.Lookup in = routing.lookup(new PolicyRouting.Flow(peerPublicIp, local, underlay.name(),
-                    Optional.empty()));
+            PolicyRouting.Lookup in = routing.lookup(peerPublicIp, local, underlay.name());
             Optional<Death> refused = refused(in, "underlay input route lookup", underlay.name(), local,
                     () -> peerPublicIp + " (iif " + underlay.name() + ", the peer's VXLAN packet)");
             if (refused.isPresent() || in.unmodelled().isPresent()) {
-                return new Walk(hops, refused);
+                return ends(hops, refused);
             }
             Route route = in.route().orElseThrow();
             if (route.type() != Route.Type.LOCAL) {
@@ -239,7 +243,7 @@ public final class OwnSide {
                         + via(in) + ": the peer's VXLAN packets are not delivered to this node's VTEP");
             }
             if (node.firewall().inspected()) {
-                Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(), Evaluator.Packet.input(underlay.name(),
+                Evaluator.Verdict verdict = filters(Evaluator.Packet.input(underlay.name(),
                         peerPublicIp, local, "udp", vxlan.port()));
                 if (verdict.dropped()) {
                     return dies(hops, "input filter", underlay.name(), "udp " + peerPublicIp + " -> " + local + ":"
@@ -249,7 +253,7 @@ public final class OwnSide {
             hop(hops, () -> "the peer's VXLAN packet is delivered to " + local + ":" + vxlan.port());
         }
         if (ns.link(bridge).isEmpty()) {
-            return new Walk(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
+            return ends(hops, Optional.empty()); // no pods here yet: flannel's CNI creates the bridge with the first
         }
         if (!node.sysctls().ipForward()) {
             return dies(hops, "ip_forward", "", "net.ipv4.ip_forward=0: a packet from " + peerPod + " on "
@@ -260,20 +264,19 @@ public final class OwnSide {
                     + ".forwarding=0: what arrives from " + peerPod + " on " + vtepDevice + " is not forwarded to "
                     + localPod);
         }
-        PolicyRouting.Lookup back = routing.lookup(new PolicyRouting.Flow(peerPod, localPod, vtepDevice,
-                Optional.empty()));
+        PolicyRouting.Lookup back = routing.lookup(peerPod, localPod, vtepDevice);
         Optional<Death> refused = refused(back, "inbound route lookup", bridge, localPod, () -> peerPod + " (iif "
                 + vtepDevice + ")");
         if (refused.isPresent() || back.unmodelled().isPresent()) {
-            return new Walk(hops, refused);
+            return ends(hops, refused);
         }
         Route route = back.route().orElseThrow();
         if (route.type() == Route.Type.LOCAL || route.dev().isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         Optional<Link> out = ns.link(route.dev().get());
         if (out.isEmpty()) {
-            return new Walk(hops, Optional.empty());
+            return ends(hops, Optional.empty());
         }
         if (!out.get().name().equals(bridge)) {
             return dies(hops, "inbound route lookup", bridge, "route lookup for " + localPod + " from " + peerPod
@@ -286,7 +289,7 @@ public final class OwnSide {
             return dies(hops, "bridge", bridge, bridge + " is down");
         }
         if (node.firewall().inspected()) {
-            Evaluator.Verdict verdict = Evaluator.evaluate(node.firewall(),
+            Evaluator.Verdict verdict = filters(
                     Evaluator.Packet.forward(vtepDevice, bridge, peerPod, localPod, "tcp", POD_PORT));
             if (verdict.dropped()) {
                 return dies(hops, "filter", vtepDevice, "tcp " + peerPod + " -> " + localPod + ":" + POD_PORT
@@ -294,11 +297,24 @@ public final class OwnSide {
             }
         }
         hop(hops, () -> "the peer's pod packet is forwarded to " + bridge);
-        return new Walk(hops, Optional.empty());
+        return ends(hops, Optional.empty());
+    }
+
+    /**
+     * The firewall's verdict on a packet, remembered for the pass: a walk that dies is walked again to keep its hops
+     * and asks the same packets, and a ruleset that does not match on addresses treats every peer's packet alike.
+     */
+    private Evaluator.Verdict filters(Evaluator.Packet packet) {
+        return verdicts.of(packet);
+    }
+
+    /** The walk's end: one shared instance for a walk that passes without keeping hops (every healthy peer). */
+    private static Walk ends(List<String> hops, Optional<Death> death) {
+        return hops == null && death.isEmpty() ? Walk.CLEAR : new Walk(hops, death);
     }
 
     private static Walk dies(List<String> hops, String hop, String device, String why) {
-        return new Walk(hops, Optional.of(new Death(hop, device, why)));
+        return ends(hops, Optional.of(new Death(hop, device, why)));
     }
 
     /** A rule's action, a route of a refusing type, or no route at all; empty when the lookup found a unicast or local route. */
