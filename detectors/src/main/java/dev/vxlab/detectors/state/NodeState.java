@@ -1,12 +1,13 @@
 package dev.vxlab.detectors.state;
 
+import java.util.AbstractList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -79,8 +80,13 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, rules, udev);
     }
 
+    /** Links by index. */
+    private static final Comparator<Link> LINK_ORDER = Comparator.comparingInt(Link::index);
+
     public NodeState {
-        links = sorted(links, Comparator.comparingInt(Link::index));
+        // A list another snapshot made was checked then: only a new one is.
+        boolean newLinks = !(links instanceof Canonical<?> c && c.order == LINK_ORDER);
+        links = sorted(links, LINK_ORDER);
         addresses = sorted(addresses, Address.ORDER);
         routes = sorted(routes, Route.ORDER);
         neighbors = sorted(neighbors, Neighbor.ORDER);
@@ -90,6 +96,12 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         Objects.requireNonNull(networkManager, "networkManager");
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(udev, "udev");
+        if (newLinks) {
+            requireDistinct(links);
+        }
+    }
+
+    private static void requireDistinct(List<Link> links) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < links.size(); i++) {
             Link link = links.get(i);
@@ -102,9 +114,16 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         }
     }
 
-    /** One copy; the sort is skipped when the list is already in order (a source that reads in canonical order). */
+    /**
+     * One copy; the sort is skipped when the list is already in order (a source that reads in canonical order), and
+     * the copy too when the list is one a snapshot made (a source that passes the last snapshot's list on when
+     * nothing in it changed).
+     */
     @SuppressWarnings("unchecked")
     private static <T> List<T> sorted(List<T> list, Comparator<? super T> order) {
+        if (list instanceof Canonical<?> c && c.order == order) {
+            return list;
+        }
         Object[] items = Objects.requireNonNull(list).toArray();
         boolean inOrder = true;
         for (int i = 0; i < items.length; i++) {
@@ -116,7 +135,33 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         if (!inOrder) {
             Arrays.sort(items, (Comparator<Object>) order);
         }
-        return (List<T>) Collections.unmodifiableList(Arrays.asList(items));
+        return new Canonical<>((T[]) items, order);
+    }
+
+    /** A list a snapshot made: sorted by {@code order}, checked, and unmodifiable, so a snapshot can take it as is. */
+    private static final class Canonical<T> extends AbstractList<T> implements RandomAccess {
+        private final T[] items;
+        private final Comparator<?> order;
+
+        Canonical(T[] items, Comparator<?> order) {
+            this.items = items;
+            this.order = order;
+        }
+
+        @Override
+        public T get(int index) {
+            return items[index];
+        }
+
+        @Override
+        public int size() {
+            return items.length;
+        }
+
+        @Override
+        public Object[] toArray() {
+            return items.clone();
+        }
     }
 
     public Optional<Link> link(String name) {
