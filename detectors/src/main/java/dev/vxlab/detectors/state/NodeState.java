@@ -2,13 +2,19 @@ package dev.vxlab.detectors.state;
 
 import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * An immutable snapshot of one node's IPv4 dataplane: every link, address, route of every table, neighbor entry,
@@ -142,10 +148,28 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
     private static final class Canonical<T> extends AbstractList<T> implements RandomAccess {
         private final T[] items;
         private final Comparator<?> order;
+        /** Iterators and sub-lists come from here, so they refuse changes as the list does. */
+        private final List<T> view;
 
         Canonical(T[] items, Comparator<?> order) {
             this.items = items;
             this.order = order;
+            this.view = Collections.unmodifiableList(Arrays.asList(items));
+        }
+
+        @Override
+        public Iterator<T> iterator() {
+            return view.iterator();
+        }
+
+        @Override
+        public ListIterator<T> listIterator(int index) {
+            return view.listIterator(index);
+        }
+
+        @Override
+        public List<T> subList(int fromIndex, int toIndex) {
+            return view.subList(fromIndex, toIndex);
         }
 
         @Override
@@ -161,6 +185,52 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         @Override
         public Object[] toArray() {
             return items.clone();
+        }
+
+        // Unmodifiable as Collections.unmodifiableList is: every change throws, even one that would change nothing.
+        @Override
+        public boolean addAll(Collection<? extends T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean addAll(int index, Collection<? extends T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeIf(Predicate<? super T> filter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void replaceAll(UnaryOperator<T> operator) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sort(Comparator<? super T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void clear() {
+            throw new UnsupportedOperationException();
         }
     }
 
