@@ -3,7 +3,15 @@ package dev.vxlab.detectors.netlink;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.state.Address;
+import dev.vxlab.detectors.state.FdbEntry;
+import dev.vxlab.detectors.state.Link;
+import dev.vxlab.detectors.state.Neighbor;
+import dev.vxlab.detectors.state.NmFacts;
 import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.state.RoutingRule;
+import dev.vxlab.detectors.state.Sysctls;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +48,8 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
     private final FdbParser fdb = new FdbParser();
     private final NetconfParser netconf = new NetconfParser();
     private final RuleParser rules = new RuleParser();
+    /** The last snapshot taken, to be handed back when nothing changed. */
+    private NodeState lastState;
     private boolean closed;
 
     private NetlinkSource(Arena arena, NetlinkSocket socket, Datagrams datagrams, NmFactsSource networkManager,
@@ -162,16 +172,36 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         dumper.dump(DumpRequest.NETCONF, 0, netconf);
         rules.reset();
         dumper.dump(DumpRequest.RULES, 0, rules);
-        NodeState state = new NodeState(list(links.kept()), list(addresses.kept()), list(routes.kept()),
-                list(neighbors.kept()), list(fdb.kept()), netconf.sysctls(where), networkManager.read(),
-                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED, list(rules.kept()));
+        List<Link> linkList = list(links.kept());
+        List<Address> addressList = list(addresses.kept());
+        List<Route> routeList = list(routes.kept());
+        List<Neighbor> neighborList = list(neighbors.kept());
+        List<FdbEntry> fdbList = list(fdb.kept());
+        List<RoutingRule> ruleList = list(rules.kept());
+        Sysctls sysctls = netconf.sysctls(where);
+        NmFacts facts = networkManager.read();
+        NodeState last = lastState;
+        if (last != null && linkList == last.links() && addressList == last.addresses() && routeList == last.routes()
+                && neighborList == last.neighbors() && fdbList == last.fdb() && ruleList == last.rules()
+                && sysctls == last.sysctls() && facts.equals(last.networkManager())) {
+            publish(last);
+            return last; // nothing changed, not even a counter
+        }
+        NodeState state = new NodeState(linkList, addressList, routeList, neighborList, fdbList, sysctls, facts,
+                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED, ruleList);
+        publish(state);
+        lastState = state;
+        return state;
+    }
+
+    /** Hands the snapshot's lists to the parsers, which pass them on next time when nothing in them changed. */
+    private void publish(NodeState state) {
         links.kept().publish(state.links());
         addresses.kept().publish(state.addresses());
         routes.kept().publish(state.routes());
         neighbors.kept().publish(state.neighbors());
         fdb.kept().publish(state.fdb());
         rules.kept().publish(state.rules());
-        return state;
     }
 
     /** The last snapshot's list when the dump kept exactly its records (the snapshot then takes it as it is). */
