@@ -22,9 +22,12 @@ final class AddressParser implements MessageHandler {
     private final Attributes attrs = new Attributes(IFA_LOCAL);
     private final RecordCache<Address> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     /** Starts a dump whose devices are named from the table. */
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
         kept.begin();
     }
@@ -53,7 +56,7 @@ final class AddressParser implements MessageHandler {
         // IFA_CACHEINFO is left out of the key: a dynamic address's lifetimes count down.
         kept.key().bytes(m, ifa, IFADDRMSG_SIZE).attribute(attrs, IFA_LOCAL).attribute(attrs, IFA_ADDRESS);
         Address last = kept.previous();
-        kept.keep(last != null && last.link() == links.ref(index) ? last
+        kept.keep(last != null && (sameNames || last.link() == links.ref(index)) ? last
                 : new Address(links.require(index, "an IPv4 address"),
                         new Ipv4Prefix(new Ipv4(attrs.ipv4(key)), Wire.u8(m, ifa + IFA_PREFIXLEN)),
                         Scope.of(Wire.u8(m, ifa + IFA_SCOPE))));

@@ -27,8 +27,11 @@ final class FdbParser implements MessageHandler {
     private final Attributes attrs = new Attributes(NDA_LLADDR);
     private final RecordCache<FdbEntry> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
         kept.begin();
     }
@@ -55,7 +58,7 @@ final class FdbParser implements MessageHandler {
         // NDA_DST is 16 bytes for an IPv6 remote: the contract keeps IPv4 destinations only.
         kept.key().bytes(m, ndm, NDMSG_SIZE).attribute(attrs, NDA_LLADDR).attribute(attrs, NDA_DST);
         FdbEntry last = kept.previous();
-        kept.keep(last != null && last.dev() == links.ref(index) ? last
+        kept.keep(last != null && (sameNames || last.dev() == links.ref(index)) ? last
                 : new FdbEntry(links.ref(index), new MacAddress(attrs.mac(NDA_LLADDR)),
                         attrs.isIpv4(NDA_DST) ? Optional.of(new Ipv4(attrs.ipv4(NDA_DST))) : Optional.empty(),
                         Wire.u8(m, ndm + NDM_FLAGS), shownState(Wire.u16(m, ndm + NDM_STATE))));

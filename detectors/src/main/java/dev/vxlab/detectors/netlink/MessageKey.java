@@ -25,21 +25,34 @@ final class MessageKey {
         return this;
     }
 
-    /** {@code n} bytes of the buffer, preceded by their count. */
+    /** {@code n} bytes of the buffer with their count: one long for up to four bytes (most attributes). */
     MessageKey bytes(MemorySegment m, long at, long n) {
+        if (n <= 4) {
+            return add(n << 32 | tail(m, at, (int) n));
+        }
         add(n);
         long end = at + n;
         for (; at + 8 <= end; at += 8) {
             add(Wire.u64(m, at));
         }
-        if (at < end) {
-            long tail = 0;
-            for (; at < end; at++) {
-                tail = tail << 8 | Wire.u8(m, at);
-            }
-            add(tail);
+        return at < end ? add(tail(m, at, (int) (end - at))) : this;
+    }
+
+    /** Up to seven bytes in one long (the count is in the key already, so no two tails collide). */
+    private static long tail(MemorySegment m, long at, int n) {
+        long tail = 0;
+        if ((n & 4) != 0) {
+            tail = Wire.u32(m, at);
+            at += 4;
         }
-        return this;
+        if ((n & 2) != 0) {
+            tail = tail << 16 | Wire.u16(m, at);
+            at += 2;
+        }
+        if ((n & 1) != 0) {
+            tail = tail << 8 | Wire.u8(m, at);
+        }
+        return tail;
     }
 
     /** One attribute's payload, or -1 when the message does not carry it. */
@@ -57,9 +70,14 @@ final class MessageKey {
     }
 
     long hash() {
-        long h = length;
-        for (int i = 0; i < length; i++) {
-            h = Long.rotateLeft(h ^ longs[i] * 0x9E3779B97F4A7C15L, 31) * 0xBF58476D1CE4E5B9L;
+        return hash(longs, 0, length);
+    }
+
+    /** The hash of the key stored in {@code keys[from, to)}. */
+    static long hash(long[] keys, int from, int to) {
+        long h = to - from;
+        for (int i = from; i < to; i++) {
+            h = Long.rotateLeft(h ^ keys[i] * 0x9E3779B97F4A7C15L, 31) * 0xBF58476D1CE4E5B9L;
         }
         return h ^ h >>> 29;
     }

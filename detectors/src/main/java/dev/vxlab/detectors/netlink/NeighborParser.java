@@ -22,8 +22,11 @@ final class NeighborParser implements MessageHandler {
     private final Attributes attrs = new Attributes(NDA_LLADDR);
     private final RecordCache<Neighbor> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
         kept.begin();
     }
@@ -49,7 +52,7 @@ final class NeighborParser implements MessageHandler {
         int index = Wire.i32(m, ndm + NDM_IFINDEX);
         kept.key().bytes(m, ndm, NDMSG_SIZE).attribute(attrs, NDA_DST).attribute(attrs, NDA_LLADDR);
         Neighbor last = kept.previous();
-        kept.keep(last != null && last.dev() == links.ref(index) ? last
+        kept.keep(last != null && (sameNames || last.dev() == links.ref(index)) ? last
                 : new Neighbor(links.require(index, "a neighbor entry"), new Ipv4(attrs.ipv4(NDA_DST)),
                         attrs.isMac(NDA_LLADDR) ? Optional.of(new MacAddress(attrs.mac(NDA_LLADDR))) : Optional.empty(),
                         Wire.u16(m, ndm + NDM_STATE)));

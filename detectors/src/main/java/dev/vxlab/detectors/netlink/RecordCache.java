@@ -70,7 +70,10 @@ final class RecordCache<R> {
         return last.published;
     }
 
-    /** The keys and records of one dump, with a hash index built the first time a key is not where it was. */
+    /**
+     * The keys and records of one dump, with a hash index built the first time a key is not where it was (a dump in
+     * the last one's order never hashes).
+     */
     private static final class Generation<R> {
         final ArrayList<R> records = new ArrayList<>();
         List<R> published;
@@ -96,7 +99,6 @@ final class RecordCache<R> {
             int i = records.size();
             if (i == ends.length) {
                 ends = Arrays.copyOf(ends, i * 2);
-                hashes = Arrays.copyOf(hashes, i * 2);
             }
             if (used + key.length() > keys.length) {
                 keys = Arrays.copyOf(keys, Math.max(keys.length * 2, used + key.length()));
@@ -104,15 +106,17 @@ final class RecordCache<R> {
             System.arraycopy(key.longs(), 0, keys, used, key.length());
             used += key.length();
             ends[i] = used;
-            hashes[i] = key.hash();
             records.add(record);
             indexed = false;
             return i;
         }
 
+        private int start(int i) {
+            return i == 0 ? 0 : ends[i - 1];
+        }
+
         boolean matches(int i, MessageKey key) {
-            int start = i == 0 ? 0 : ends[i - 1];
-            return Arrays.equals(keys, start, ends[i], key.longs(), 0, key.length());
+            return Arrays.equals(keys, start(i), ends[i], key.longs(), 0, key.length());
         }
 
         int find(MessageKey key) {
@@ -132,6 +136,12 @@ final class RecordCache<R> {
 
         private void index() {
             int n = records.size();
+            if (hashes.length < n) {
+                hashes = new long[Math.max(n, hashes.length * 2)];
+            }
+            for (int i = 0; i < n; i++) {
+                hashes[i] = MessageKey.hash(keys, start(i), ends[i]);
+            }
             int size = Integer.highestOneBit(Math.max(8, n) * 2 - 1) << 1;
             if (slots.length < size) {
                 slots = new int[size];

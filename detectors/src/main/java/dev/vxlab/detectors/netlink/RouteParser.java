@@ -32,8 +32,11 @@ final class RouteParser implements MessageHandler {
     private final Attributes attrs = new Attributes(RTA_TABLE);
     private final RecordCache<Route> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
         kept.begin();
     }
@@ -60,8 +63,8 @@ final class RouteParser implements MessageHandler {
                 .attribute(attrs, RTA_OIF).attribute(attrs, RTA_GATEWAY).attribute(attrs, RTA_PRIORITY)
                 .attribute(attrs, RTA_PREFSRC).add(multipath ? 1 : 0);
         Route last = kept.previous();
-        if (last != null && (!hasDev ? last.dev().isEmpty()
-                : last.dev().isPresent() && last.dev().get() == links.ref(oif))) {
+        if (last != null && (sameNames || (!hasDev ? last.dev().isEmpty()
+                : last.dev().isPresent() && last.dev().get() == links.ref(oif)))) {
             kept.keep(last);
             return;
         }
