@@ -5,7 +5,6 @@ import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.state.Address;
 import dev.vxlab.detectors.state.Scope;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Reads RTM_NEWADDR answers of family AF_INET (struct ifaddrmsg + IFA_* attributes). */
@@ -21,17 +20,24 @@ final class AddressParser implements MessageHandler {
     static final int IFADDRMSG_SIZE = 8;
 
     private final Attributes attrs = new Attributes(IFA_LOCAL);
-    private final List<Address> addresses = new ArrayList<>();
+    private final RecordCache<Address> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     /** Starts a dump whose devices are named from the table. */
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
-        addresses.clear();
+        kept.begin();
     }
 
     List<Address> addresses() {
-        return addresses;
+        return kept.records();
+    }
+
+    RecordCache<Address> kept() {
+        return kept;
     }
 
     @Override
@@ -46,8 +52,13 @@ final class AddressParser implements MessageHandler {
         if (!attrs.isIpv4(key)) {
             return;
         }
-        addresses.add(new Address(links.require(Wire.i32(m, ifa + IFA_INDEX), "an IPv4 address"),
-                new Ipv4Prefix(new Ipv4(attrs.ipv4(key)), Wire.u8(m, ifa + IFA_PREFIXLEN)),
-                Scope.of(Wire.u8(m, ifa + IFA_SCOPE))));
+        int index = Wire.i32(m, ifa + IFA_INDEX);
+        // IFA_CACHEINFO is left out of the key: a dynamic address's lifetimes count down.
+        kept.key().bytes(m, ifa, IFADDRMSG_SIZE).attribute(attrs, IFA_LOCAL).attribute(attrs, IFA_ADDRESS);
+        Address last = kept.previous();
+        kept.keep(last != null && (sameNames || last.link() == links.ref(index)) ? last
+                : new Address(links.require(index, "an IPv4 address"),
+                        new Ipv4Prefix(new Ipv4(attrs.ipv4(key)), Wire.u8(m, ifa + IFA_PREFIXLEN)),
+                        Scope.of(Wire.u8(m, ifa + IFA_SCOPE))));
     }
 }

@@ -103,4 +103,19 @@ final class Attributes {
     String string(int type) {
         return Wire.string(m, offset[type], length[type]);
     }
+
+    /** Whether the attribute is this ASCII string (NUL-terminated or not), read without building a String. */
+    boolean isString(int type, String ascii) {
+        int n = ascii.length();
+        int length = length(type);
+        if (length < n || length > n && Wire.u8(m, offset[type] + n) != 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (Wire.u8(m, offset[type] + i) != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -22,6 +22,7 @@ final class Dumper {
     private final String where;
     private final MemorySegment request;
     private final Attributes ack = new Attributes(Nlmsg.NLMSGERR_ATTR_MSG);
+    private final Outcome outcome = new Outcome();
     private MemorySegment buffer;
     private int seq;
 
@@ -53,7 +54,7 @@ final class Dumper {
             throw new SnapshotException("cannot send the " + what.what() + " request in " + where + ": "
                     + e.getMessage(), e);
         }
-        Outcome outcome = new Outcome(what);
+        outcome.start(what);
         boolean doneMayBeLost = false;
         while (true) {
             // While a dump runs, the kernel queues its next part inside each recv(2) (and the first inside send(2)),
@@ -138,15 +139,17 @@ final class Dumper {
 
     /**
      * What went wrong during a dump, reported only once the dump was read to its end. A torn dump is taken again;
-     * an unreadable one is an error.
+     * an unreadable one is an error. One for every dump of the socket (they run one at a time).
      */
     private final class Outcome {
-        final DumpRequest what;
+        DumpRequest what;
         private String torn;
         private RuntimeException unreadable;
 
-        Outcome(DumpRequest what) {
-            this.what = what;
+        void start(DumpRequest request) {
+            what = request;
+            torn = null;
+            unreadable = null;
         }
 
         void torn(String why) {

@@ -13,7 +13,6 @@ import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.state.FdbEntry;
 import dev.vxlab.detectors.state.Neighbor;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,16 +25,23 @@ final class FdbParser implements MessageHandler {
     private static final Neighbor.State[] SHOWN_ORDER = {Neighbor.State.PERMANENT, Neighbor.State.NOARP,
             Neighbor.State.STALE, Neighbor.State.REACHABLE};
     private final Attributes attrs = new Attributes(NDA_LLADDR);
-    private final List<FdbEntry> entries = new ArrayList<>();
+    private final RecordCache<FdbEntry> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
-        entries.clear();
+        kept.begin();
     }
 
     List<FdbEntry> entries() {
-        return entries;
+        return kept.records();
+    }
+
+    RecordCache<FdbEntry> kept() {
+        return kept;
     }
 
     @Override
@@ -50,9 +56,12 @@ final class FdbParser implements MessageHandler {
             return;
         }
         // NDA_DST is 16 bytes for an IPv6 remote: the contract keeps IPv4 destinations only.
-        entries.add(new FdbEntry(links.ref(index), new MacAddress(attrs.mac(NDA_LLADDR)),
-                attrs.isIpv4(NDA_DST) ? Optional.of(new Ipv4(attrs.ipv4(NDA_DST))) : Optional.empty(),
-                Wire.u8(m, ndm + NDM_FLAGS), shownState(Wire.u16(m, ndm + NDM_STATE))));
+        kept.key().bytes(m, ndm, NDMSG_SIZE).attribute(attrs, NDA_LLADDR).attribute(attrs, NDA_DST);
+        FdbEntry last = kept.previous();
+        kept.keep(last != null && (sameNames || last.dev() == links.ref(index)) ? last
+                : new FdbEntry(links.ref(index), new MacAddress(attrs.mac(NDA_LLADDR)),
+                        attrs.isIpv4(NDA_DST) ? Optional.of(new Ipv4(attrs.ipv4(NDA_DST))) : Optional.empty(),
+                        Wire.u8(m, ndm + NDM_FLAGS), shownState(Wire.u16(m, ndm + NDM_STATE))));
     }
 
     /**

@@ -5,18 +5,44 @@ import java.util.Arrays;
 
 /**
  * The links of one snapshot by interface index, so the other dumps can name the devices they point at. Sorted
- * arrays and a binary search: no boxing, no map entries.
+ * arrays and a binary search: no boxing, no map entries. A snapshot whose links kept their indexes and names keeps
+ * the last snapshot's table, and a new table keeps the {@link LinkRef}s that did not change, so parsers can tell
+ * that a record of the last snapshot still names the right devices by comparing references.
  */
 final class LinkTable {
     private final int[] indexes;
     private final LinkRef[] refs;
     private final boolean[] vxlan;
+    private final int[] vxlanIndexes;
 
     /** The parallel arrays must be sorted by index. */
     LinkTable(int[] indexes, LinkRef[] refs, boolean[] vxlan) {
         this.indexes = indexes;
         this.refs = refs;
         this.vxlan = vxlan;
+        int n = 0;
+        for (boolean v : vxlan) {
+            n += v ? 1 : 0;
+        }
+        vxlanIndexes = new int[n];
+        for (int i = 0, j = 0; i < indexes.length; i++) {
+            if (vxlan[i]) {
+                vxlanIndexes[j++] = indexes[i];
+            }
+        }
+    }
+
+    int size() {
+        return indexes.length;
+    }
+
+    /** The i-th link by index order. */
+    LinkRef refAt(int i) {
+        return refs[i];
+    }
+
+    boolean isVxlanAt(int i) {
+        return vxlan[i];
     }
 
     /** The link with this index, or null when the link dump did not list it. */
@@ -43,18 +69,8 @@ final class LinkTable {
         return at >= 0 && vxlan[at];
     }
 
-    /** The indexes of the devices of kind vxlan. */
+    /** The indexes of the devices of kind vxlan (the caller must not change the array). */
     int[] vxlanIndexes() {
-        int n = 0;
-        for (boolean v : vxlan) {
-            n += v ? 1 : 0;
-        }
-        int[] out = new int[n];
-        for (int i = 0, j = 0; i < indexes.length; i++) {
-            if (vxlan[i]) {
-                out[j++] = indexes[i];
-            }
-        }
-        return out;
+        return vxlanIndexes;
     }
 }

@@ -4,7 +4,6 @@ import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.state.Neighbor;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,16 +20,23 @@ final class NeighborParser implements MessageHandler {
     static final int NDMSG_SIZE = 12;
 
     private final Attributes attrs = new Attributes(NDA_LLADDR);
-    private final List<Neighbor> neighbors = new ArrayList<>();
+    private final RecordCache<Neighbor> kept = new RecordCache<>();
     private LinkTable links;
+    /** Whether the last dump named devices from this table too: its records then name the right ones. */
+    private boolean sameNames;
 
     void reset(LinkTable table) {
+        sameNames = table == links;
         links = table;
-        neighbors.clear();
+        kept.begin();
     }
 
     List<Neighbor> neighbors() {
-        return neighbors;
+        return kept.records();
+    }
+
+    RecordCache<Neighbor> kept() {
+        return kept;
     }
 
     @Override
@@ -43,9 +49,12 @@ final class NeighborParser implements MessageHandler {
         if (!attrs.isIpv4(NDA_DST)) {
             return;
         }
-        neighbors.add(new Neighbor(links.require(Wire.i32(m, ndm + NDM_IFINDEX), "a neighbor entry"),
-                new Ipv4(attrs.ipv4(NDA_DST)),
-                attrs.isMac(NDA_LLADDR) ? Optional.of(new MacAddress(attrs.mac(NDA_LLADDR))) : Optional.empty(),
-                Wire.u16(m, ndm + NDM_STATE)));
+        int index = Wire.i32(m, ndm + NDM_IFINDEX);
+        kept.key().bytes(m, ndm, NDMSG_SIZE).attribute(attrs, NDA_DST).attribute(attrs, NDA_LLADDR);
+        Neighbor last = kept.previous();
+        kept.keep(last != null && (sameNames || last.dev() == links.ref(index)) ? last
+                : new Neighbor(links.require(index, "a neighbor entry"), new Ipv4(attrs.ipv4(NDA_DST)),
+                        attrs.isMac(NDA_LLADDR) ? Optional.of(new MacAddress(attrs.mac(NDA_LLADDR))) : Optional.empty(),
+                        Wire.u16(m, ndm + NDM_STATE)));
     }
 }

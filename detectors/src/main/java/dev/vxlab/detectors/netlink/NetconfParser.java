@@ -3,12 +3,16 @@ package dev.vxlab.detectors.netlink;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.state.Sysctls;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads RTM_NEWNETCONF answers of family AF_INET (struct netconfmsg + NETCONFA_* attributes): ip_forward and the
- * rp_filter of "all", "default" and every device, the values behind /proc/sys/net/ipv4/conf.
+ * rp_filter of "all", "default" and every device, the values behind /proc/sys/net/ipv4/conf. The values are gathered
+ * as numbers first; when they and the device names are the last dump's, the last {@link Sysctls} is handed back.
  */
 final class NetconfParser implements MessageHandler {
     static final int NETCONFA_IFINDEX = 1;
@@ -16,22 +20,28 @@ final class NetconfParser implements MessageHandler {
     static final int NETCONFA_RP_FILTER = 3;
     static final int IFINDEX_ALL = -1;
     static final int IFINDEX_DEFAULT = -2;
+    /** What {@link #values} holds for a device whose forwarding the entry does not turn off. */
+    private static final int FORWARDS = -1;
 
     /** struct netconfmsg is one byte (the family); attributes start at the next 4-byte boundary. */
     static final int NETCONFMSG_SIZE = 4;
 
     private final Attributes attrs = new Attributes(NETCONFA_RP_FILTER);
-    private final Map<String, Integer> rpFilter = new HashMap<>();
-    private final java.util.Set<String> forwardingOff = new java.util.HashSet<>();
     private LinkTable links;
     private int forwarding;
     private int rpFilterAll;
     private int rpFilterDefault;
+    /** Per device entry: ifindex, rp_filter, 0 when its forwarding is off else {@link #FORWARDS}. */
+    private int[] values = new int[48];
+    private int used;
+    private int[] lastValues = new int[48];
+    private int lastUsed = -1;
+    private LinkTable lastLinks;
+    private Sysctls last;
 
     void reset(LinkTable table) {
         links = table;
-        rpFilter.clear();
-        forwardingOff.clear();
+        used = 0;
         forwarding = -1;
         rpFilterAll = -1;
         rpFilterDefault = -1;
@@ -56,11 +66,14 @@ final class NetconfParser implements MessageHandler {
             }
             case IFINDEX_DEFAULT -> rpFilterDefault = mode;
             default -> {
-                String name = links.require(index, "a netconf entry").name();
-                rpFilter.put(name, mode);
-                if (attrs.has(NETCONFA_FORWARDING) && attrs.i32(NETCONFA_FORWARDING, 1) == 0) {
-                    forwardingOff.add(name);
+                links.require(index, "a netconf entry");
+                if (used + 3 > values.length) {
+                    values = Arrays.copyOf(values, values.length * 2);
                 }
+                values[used++] = index;
+                values[used++] = mode;
+                values[used++] = attrs.has(NETCONFA_FORWARDING) && attrs.i32(NETCONFA_FORWARDING, 1) == 0
+                        ? 0 : FORWARDS;
             }
         }
     }
@@ -71,6 +84,26 @@ final class NetconfParser implements MessageHandler {
             throw new SnapshotException("the kernel's IPv4 netconf dump in " + where
                     + " has no entry for 'all' or 'default'");
         }
-        return new Sysctls(forwarding != 0, rpFilterAll, rpFilterDefault, rpFilter, forwardingOff);
+        if (last != null && links == lastLinks && last.ipForward() == (forwarding != 0)
+                && last.rpFilterAll() == rpFilterAll && last.rpFilterDefault() == rpFilterDefault
+                && Arrays.equals(values, 0, used, lastValues, 0, lastUsed)) {
+            return last;
+        }
+        Map<String, Integer> rpFilter = new HashMap<>();
+        Set<String> forwardingOff = new HashSet<>();
+        for (int i = 0; i < used; i += 3) {
+            String name = links.ref(values[i]).name();
+            rpFilter.put(name, values[i + 1]);
+            if (values[i + 2] != FORWARDS) {
+                forwardingOff.add(name);
+            }
+        }
+        last = new Sysctls(forwarding != 0, rpFilterAll, rpFilterDefault, rpFilter, forwardingOff);
+        lastLinks = links;
+        int[] t = lastValues;
+        lastValues = values;
+        values = t;
+        lastUsed = used;
+        return last;
     }
 }

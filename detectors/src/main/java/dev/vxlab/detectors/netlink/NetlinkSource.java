@@ -3,8 +3,15 @@ package dev.vxlab.detectors.netlink;
 import dev.vxlab.detectors.source.NmFactsSource;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.source.SnapshotSource;
+import dev.vxlab.detectors.state.Address;
+import dev.vxlab.detectors.state.FdbEntry;
 import dev.vxlab.detectors.state.Link;
+import dev.vxlab.detectors.state.Neighbor;
+import dev.vxlab.detectors.state.NmFacts;
 import dev.vxlab.detectors.state.NodeState;
+import dev.vxlab.detectors.state.Route;
+import dev.vxlab.detectors.state.RoutingRule;
+import dev.vxlab.detectors.state.Sysctls;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +23,9 @@ import java.util.function.UnaryOperator;
  * socket (links with IFLA_STATS64, IPv4 addresses, IPv4 routes of every table, IPv4 neighbors, the FDB of each vxlan
  * device, IPv4 netconf, IPv4 policy rules), parsed straight from a reused receive buffer into the records of
  * {@link dev.vxlab.detectors.state}, exactly as the contract in {@link dev.vxlab.detectors.source} says, so it equals
- * what {@link dev.vxlab.detectors.source.IpJsonSource} reads from the same namespace.
+ * what {@link dev.vxlab.detectors.source.IpJsonSource} reads from the same namespace. Each parser keeps the records
+ * of the last snapshot and reuses those whose bytes came again (a {@link RecordCache}), and a list none of whose
+ * records changed is the last snapshot's list: a snapshot of an unchanged namespace allocates next to nothing.
  *
  * <p>The socket is created inside the namespace (on a thread moved there with setns(2)) and stays bound to it, so
  * snapshots can be taken from any thread; one at a time (calls are serialized). When a dump is interrupted by a
@@ -39,6 +48,8 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
     private final FdbParser fdb = new FdbParser();
     private final NetconfParser netconf = new NetconfParser();
     private final RuleParser rules = new RuleParser();
+    /** The last snapshot taken, to be handed back when nothing changed. */
+    private NodeState lastState;
     private boolean closed;
 
     private NetlinkSource(Arena arena, NetlinkSocket socket, Datagrams datagrams, NmFactsSource networkManager,
@@ -140,7 +151,7 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         links.clear();
         dumper.dump(DumpRequest.LINKS, 0, links);
         LinkTable table = links.table();
-        List<Link> linkList = links.links(table);
+        links.links(table);
 
         addresses.reset(table);
         dumper.dump(DumpRequest.ADDRESSES, 0, addresses);
@@ -161,9 +172,42 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         dumper.dump(DumpRequest.NETCONF, 0, netconf);
         rules.reset();
         dumper.dump(DumpRequest.RULES, 0, rules);
-        return new NodeState(linkList, addresses.addresses(), routes.routes(), neighbors.neighbors(), fdb.entries(),
-                netconf.sysctls(where), networkManager.read(), dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED,
-                List.copyOf(rules.rules()));
+        List<Link> linkList = list(links.kept());
+        List<Address> addressList = list(addresses.kept());
+        List<Route> routeList = list(routes.kept());
+        List<Neighbor> neighborList = list(neighbors.kept());
+        List<FdbEntry> fdbList = list(fdb.kept());
+        List<RoutingRule> ruleList = list(rules.kept());
+        Sysctls sysctls = netconf.sysctls(where);
+        NmFacts facts = networkManager.read();
+        NodeState last = lastState;
+        if (last != null && linkList == last.links() && addressList == last.addresses() && routeList == last.routes()
+                && neighborList == last.neighbors() && fdbList == last.fdb() && ruleList == last.rules()
+                && sysctls == last.sysctls() && facts.equals(last.networkManager())) {
+            publish(last);
+            return last; // nothing changed, not even a counter
+        }
+        NodeState state = new NodeState(linkList, addressList, routeList, neighborList, fdbList, sysctls, facts,
+                dev.vxlab.detectors.firewall.Ruleset.NOT_INSPECTED, ruleList);
+        publish(state);
+        lastState = state;
+        return state;
+    }
+
+    /** Hands the snapshot's lists to the parsers, which pass them on next time when nothing in them changed. */
+    private void publish(NodeState state) {
+        links.kept().publish(state.links());
+        addresses.kept().publish(state.addresses());
+        routes.kept().publish(state.routes());
+        neighbors.kept().publish(state.neighbors());
+        fdb.kept().publish(state.fdb());
+        rules.kept().publish(state.rules());
+    }
+
+    /** The last snapshot's list when the dump kept exactly its records (the snapshot then takes it as it is). */
+    private static <R> List<R> list(RecordCache<R> kept) {
+        List<R> unchanged = kept.unchangedList();
+        return unchanged != null ? unchanged : kept.records();
     }
 
     /** Closes the socket; a snapshot afterwards is an error. */

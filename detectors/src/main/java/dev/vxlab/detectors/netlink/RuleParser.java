@@ -4,7 +4,6 @@ import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.addr.Ipv4Prefix;
 import dev.vxlab.detectors.state.RoutingRule;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,14 +43,18 @@ final class RuleParser implements MessageHandler {
     private static final int FIB_RULE_INVERT = 0x2;
 
     private final Attributes attrs = new Attributes(FRA_DPORT_RANGE);
-    private final List<RoutingRule> rules = new ArrayList<>();
+    private final RecordCache<RoutingRule> kept = new RecordCache<>();
 
     void reset() {
-        rules.clear();
+        kept.begin();
     }
 
     List<RoutingRule> rules() {
-        return rules;
+        return kept.records();
+    }
+
+    RecordCache<RoutingRule> kept() {
+        return kept;
     }
 
     @Override
@@ -61,6 +64,12 @@ final class RuleParser implements MessageHandler {
             return;
         }
         attrs.parse(m, frh + FIB_RULE_HDR_SIZE, end);
+        kept.key().bytes(m, frh, end - frh); // a rule's attributes never change by themselves
+        RoutingRule last = kept.previous();
+        if (last != null) {
+            kept.keep(last);
+            return;
+        }
         RoutingRule.Action action = RoutingRule.Action.ofCode(Wire.u8(m, frh + FRH_ACTION));
         boolean hasMark = attrs.has(FRA_FWMARK);
         long fwmark = attrs.u32(FRA_FWMARK, 0);
@@ -69,7 +78,7 @@ final class RuleParser implements MessageHandler {
         for (int type : OTHER_SELECTORS) {
             other |= attrs.has(type);
         }
-        rules.add(new RoutingRule(attrs.u32(FRA_PRIORITY, 0), action,
+        kept.keep(new RoutingRule(attrs.u32(FRA_PRIORITY, 0), action,
                 action == RoutingRule.Action.TO_TABLE ? attrs.i32(FRA_TABLE, Wire.u8(m, frh + FRH_TABLE)) : 0,
                 prefix(FRA_SRC, Wire.u8(m, frh + FRH_SRC_LEN)), prefix(FRA_DST, Wire.u8(m, frh + FRH_DST_LEN)),
                 (Wire.i32(m, frh + FRH_FLAGS) & FIB_RULE_INVERT) != 0,

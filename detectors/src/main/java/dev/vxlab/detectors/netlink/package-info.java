@@ -16,6 +16,8 @@
  * reused 64 KiB buffer: sequence numbers, NLMSG_ERROR and extended acks, NLM_F_DUMP_INTR, ENOBUFS and truncation),
  * {@code Attributes} (an allocation-free attribute table per message), one parser per kind of answer, and
  * {@code LinkTable} (indexes to names). Parsers read straight from the buffer with unaligned layouts; the only
- * allocations are the records themselves.
+ * allocations are the records themselves, and only for what changed: each parser keeps the last dump's records in a
+ * {@code RecordCache}, found again by a {@code MessageKey} (the bytes the record is built from), so a snapshot of an
+ * unchanged namespace builds nothing.
  */
 package dev.vxlab.detectors.netlink;

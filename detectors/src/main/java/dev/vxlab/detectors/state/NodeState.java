@@ -1,13 +1,20 @@
 package dev.vxlab.detectors.state;
 
+import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * An immutable snapshot of one node's IPv4 dataplane: every link, address, route of every table, neighbor entry,
@@ -79,8 +86,13 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         return new NodeState(links, addresses, routes, neighbors, fdb, sysctls, networkManager, ruleset, rules, udev);
     }
 
+    /** Links by index. */
+    private static final Comparator<Link> LINK_ORDER = Comparator.comparingInt(Link::index);
+
     public NodeState {
-        links = sorted(links, Comparator.comparingInt(Link::index));
+        // A list another snapshot made was checked then: only a new one is.
+        boolean newLinks = !(links instanceof Canonical<?> c && c.order == LINK_ORDER);
+        links = sorted(links, LINK_ORDER);
         addresses = sorted(addresses, Address.ORDER);
         routes = sorted(routes, Route.ORDER);
         neighbors = sorted(neighbors, Neighbor.ORDER);
@@ -90,6 +102,12 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         Objects.requireNonNull(networkManager, "networkManager");
         Objects.requireNonNull(firewall, "firewall");
         Objects.requireNonNull(udev, "udev");
+        if (newLinks) {
+            requireDistinct(links);
+        }
+    }
+
+    private static void requireDistinct(List<Link> links) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < links.size(); i++) {
             Link link = links.get(i);
@@ -102,9 +120,16 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         }
     }
 
-    /** One copy; the sort is skipped when the list is already in order (a source that reads in canonical order). */
+    /**
+     * One copy; the sort is skipped when the list is already in order (a source that reads in canonical order), and
+     * the copy too when the list is one a snapshot made (a source that passes the last snapshot's list on when
+     * nothing in it changed).
+     */
     @SuppressWarnings("unchecked")
     private static <T> List<T> sorted(List<T> list, Comparator<? super T> order) {
+        if (list instanceof Canonical<?> c && c.order == order) {
+            return list;
+        }
         Object[] items = Objects.requireNonNull(list).toArray();
         boolean inOrder = true;
         for (int i = 0; i < items.length; i++) {
@@ -116,7 +141,97 @@ public record NodeState(List<Link> links, List<Address> addresses, List<Route> r
         if (!inOrder) {
             Arrays.sort(items, (Comparator<Object>) order);
         }
-        return (List<T>) Collections.unmodifiableList(Arrays.asList(items));
+        return new Canonical<>((T[]) items, order);
+    }
+
+    /** A list a snapshot made: sorted by {@code order}, checked, and unmodifiable, so a snapshot can take it as is. */
+    private static final class Canonical<T> extends AbstractList<T> implements RandomAccess {
+        private final T[] items;
+        private final Comparator<?> order;
+        /** Iterators and sub-lists come from here, so they refuse changes as the list does. */
+        private final List<T> view;
+
+        Canonical(T[] items, Comparator<?> order) {
+            this.items = items;
+            this.order = order;
+            this.view = Collections.unmodifiableList(Arrays.asList(items));
+        }
+
+        @Override
+        public Iterator<T> iterator() {
+            return view.iterator();
+        }
+
+        @Override
+        public ListIterator<T> listIterator(int index) {
+            return view.listIterator(index);
+        }
+
+        @Override
+        public List<T> subList(int fromIndex, int toIndex) {
+            return view.subList(fromIndex, toIndex);
+        }
+
+        @Override
+        public T get(int index) {
+            return items[index];
+        }
+
+        @Override
+        public int size() {
+            return items.length;
+        }
+
+        @Override
+        public Object[] toArray() {
+            return items.clone();
+        }
+
+        // Unmodifiable as Collections.unmodifiableList is: every change throws, even one that would change nothing.
+        @Override
+        public boolean addAll(Collection<? extends T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean addAll(int index, Collection<? extends T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean removeIf(Predicate<? super T> filter) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void replaceAll(UnaryOperator<T> operator) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sort(Comparator<? super T> c) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void clear() {
+            throw new UnsupportedOperationException();
+        }
     }
 
     public Optional<Link> link(String name) {

@@ -113,6 +113,24 @@ class NodeStateTest {
     }
 
     @Test
+    void takesAnotherSnapshotsListsAsTheyAreAndStillSortsNewOnes() {
+        NodeState a = state(new Random(7));
+        NodeState b = new NodeState(a.links(), a.addresses(), a.routes(), a.neighbors(), a.fdb(), a.sysctls(),
+                a.networkManager(), a.firewall(), a.rules(), a.udev());
+        assertThat(b.links()).isSameAs(a.links());
+        assertThat(b.routes()).isSameAs(a.routes());
+        assertThat(b.neighbors()).isSameAs(a.neighbors());
+        assertThat(b).isEqualTo(a).hasSameHashCodeAs(a);
+        assertThat(a.routes()).isUnmodifiable();
+        assertThat(a.routes()).isEqualTo(new ArrayList<>(a.routes())).hasSameHashCodeAs(new ArrayList<>(a.routes()));
+        // Another kind's list is not taken for canonical: routes are sorted as routes, whatever list holds them.
+        List<Route> reversed = new ArrayList<>(a.routes()).reversed();
+        NodeState c = new NodeState(a.links(), a.addresses(), reversed, a.neighbors(), a.fdb(), a.sysctls(),
+                a.networkManager());
+        assertThat(c.routes()).isNotSameAs(reversed).containsExactlyElementsOf(a.routes());
+    }
+
+    @Test
     void countersTakePartInEqualityUntilDropped() {
         NodeState a = state(null);
         List<Link> busier = a.links().stream().map(l -> new Link(l.index(), l.name(), l.kind(), l.mac(), l.mtu(),
