@@ -3,6 +3,7 @@ package dev.vxlab.detectors.model;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.state.NodeState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,18 @@ public final class DataplaneModel {
     private static final int ICMP_ERROR_SIZE = 56;
 
     private final Topology topology;
+    private final Map<String, NodeState> nodes;
+    private final Map<String, NodeState> pods;
+    private final List<PodAttachment> attachments;
+    /** Which nodes are interchangeable: found on the first large matrix, then kept (the model is immutable). */
+    private volatile NodeSymmetry symmetry;
 
-    private DataplaneModel(Topology topology) {
+    private DataplaneModel(Topology topology, Map<String, NodeState> nodes, Map<String, NodeState> pods,
+            List<PodAttachment> attachments) {
         this.topology = topology;
+        this.nodes = new LinkedHashMap<>(nodes);
+        this.pods = new LinkedHashMap<>(pods);
+        this.attachments = List.copyOf(attachments);
     }
 
     /**
@@ -69,7 +79,7 @@ public final class DataplaneModel {
      */
     public static DataplaneModel of(Map<String, NodeState> nodes, Map<String, NodeState> pods,
             List<PodAttachment> attachments) {
-        return new DataplaneModel(new Topology(nodes, pods, attachments));
+        return new DataplaneModel(new Topology(nodes, pods, attachments), nodes, pods, attachments);
     }
 
     /** Every namespace the model knows: node names, then pod keys. */
@@ -97,13 +107,47 @@ public final class DataplaneModel {
         return play(new Flow(from, dst, transfer), true);
     }
 
-    /** For each flow, whether its conversation succeeds (in the flows' order). */
+    /**
+     * For each flow, whether its conversation succeeds (in the flows' order). A list larger than the model's
+     * namespaces (a connectivity matrix) plays one conversation per class of flows that an automorphism of the
+     * snapshots maps onto each other ({@link NodeSymmetry}): a healthy cluster's n x (n - 1) handshakes are a handful
+     * of walks. The answer is the same as playing every flow; {@link #exchange} shows any one of them hop by hop.
+     */
     public Map<Flow, Boolean> reachability(List<Flow> flows) {
+        if (flows.size() <= topology.keys().size()) {
+            return reachabilityOneByOne(flows);
+        }
+        NodeSymmetry classes = symmetry();
+        Map<NodeSymmetry.FlowKey, Boolean> played = new HashMap<>();
+        Map<Flow, Boolean> result = new LinkedHashMap<>();
+        for (Flow flow : flows) {
+            result.put(flow, played.computeIfAbsent(classes.keyOf(flow), k -> play(flow, false).succeeded()));
+        }
+        return result;
+    }
+
+    /** The reference: every flow's conversation played. */
+    Map<Flow, Boolean> reachabilityOneByOne(List<Flow> flows) {
         Map<Flow, Boolean> result = new LinkedHashMap<>();
         for (Flow flow : flows) {
             result.put(flow, play(flow, false).succeeded());
         }
         return result;
+    }
+
+    /** The classes the matrix shares walks by (tests). */
+    NodeSymmetry symmetry() {
+        NodeSymmetry found = symmetry;
+        if (found == null) {
+            synchronized (this) {
+                found = symmetry;
+                if (found == null) {
+                    found = NodeSymmetry.of(nodes, pods, attachments);
+                    symmetry = found;
+                }
+            }
+        }
+        return found;
     }
 
     private Namespace namespace(String key) {
