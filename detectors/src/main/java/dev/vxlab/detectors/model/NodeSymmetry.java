@@ -79,11 +79,13 @@ final class NodeSymmetry {
     private final boolean[] excluded;
     private final int[] classOf;
     private final List<List<Block>> blocksOf = new ArrayList<>();
-    private final Map<Integer, Map<Integer, Block>> blocksByLength = new HashMap<>();
+    private final Map<Integer, BlockTable> blocksByLength = new HashMap<>();
+    private BlockTable[] tables;
     private final int[] lengths;
     private final List<long[]> startsByIndex = new ArrayList<>();
     private final List<List<Block>> sortedByIndex = new ArrayList<>();
-    private final Map<Long, Long> macOwner = new HashMap<>();
+    private final MacTable macOwner = new MacTable();
+    private final Map<List<Object>, List<Object>> interned = new HashMap<>();
     private final Map<Long, int[]> coverage = new HashMap<>();
 
     private NodeSymmetry(Map<String, NodeState> nodes, Map<String, NodeState> pods, List<PodAttachment> attachments) {
@@ -103,6 +105,7 @@ final class NodeSymmetry {
         findBlocks(all);
         indexBlocks();
         lengths = blocksByLength.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        tables = Arrays.stream(lengths).mapToObj(blocksByLength::get).toArray(BlockTable[]::new);
         findMacs(all);
         Object[][] relations = new Object[all.size()][];
         Object[] selves = new Object[m];
@@ -230,7 +233,7 @@ final class NodeSymmetry {
     private void indexBlocks() {
         for (List<Block> blocks : blocksOf) {
             for (Block b : blocks) {
-                blocksByLength.computeIfAbsent(b.length(), k -> new HashMap<>()).put(b.network(), b);
+                blocksByLength.computeIfAbsent(b.length(), k -> new BlockTable()).put(b.network(), b);
                 while (sortedByIndex.size() <= b.index()) {
                     sortedByIndex.add(new ArrayList<>());
                 }
@@ -244,9 +247,10 @@ final class NodeSymmetry {
     }
 
     private Block blockOf(int address) {
-        for (int length : lengths) {
+        for (int i = 0; i < lengths.length; i++) {
+            int length = lengths[i];
             int mask = length == 0 ? 0 : -1 << (32 - length);
-            Block b = blocksByLength.get(length).get(address & mask);
+            Block b = tables[i].get(address & mask);
             if (b != null) {
                 return b;
             }
@@ -266,9 +270,13 @@ final class NodeSymmetry {
      * -1 (literal). Candidates sharing a device MAC are singletons.
      */
     private void findMacs(Map<String, NodeState> all) {
-        Map<Long, String> deviceOwner = new HashMap<>();
-        Set<String> sharing = new HashSet<>();
+        MacTable deviceOwner = new MacTable(); // MAC -> namespace number
+        Set<Integer> sharing = new HashSet<>();
+        List<Integer> candidateOfNs = new ArrayList<>();
+        int ns = 0;
         for (Map.Entry<String, NodeState> e : all.entrySet()) {
+            Integer c = candidateIndex.get(e.getKey());
+            candidateOfNs.add(c == null ? -1 : c);
             List<Link> links = e.getValue().links();
             for (int pos = 0; pos < links.size(); pos++) {
                 Link l = links.get(pos);
@@ -276,45 +284,55 @@ final class NodeSymmetry {
                     continue;
                 }
                 long bits = l.mac().get().bits();
-                String before = deviceOwner.putIfAbsent(bits, e.getKey());
-                Integer c = candidateIndex.get(e.getKey());
-                if (before != null && !before.equals(e.getKey())) {
-                    sharing.add(before);
-                    sharing.add(e.getKey());
-                    macOwner.put(bits, ABSENT);
-                } else if (before == null) {
+                long before = deviceOwner.get(bits);
+                if (before < 0) {
+                    deviceOwner.put(bits, ns);
                     macOwner.put(bits, c == null ? ABSENT : ((long) c << 32) | pos);
+                } else if (before != ns) {
+                    sharing.add((int) before);
+                    sharing.add(ns);
+                    macOwner.put(bits, ABSENT);
                 }
             }
+            ns++;
         }
         sharing.forEach(n -> {
-            Integer c = candidateIndex.get(n);
-            if (c != null) {
-                exclude(c);
+            if (candidateOfNs.get(n) >= 0) {
+                exclude(candidateOfNs.get(n));
             }
         });
-        Map<Long, String> foreign = new HashMap<>();
-        for (Map.Entry<String, NodeState> e : all.entrySet()) {
-            Integer c = candidateIndex.get(e.getKey());
-            int[] next = {1 << 16};
-            java.util.function.LongConsumer seen = bits -> {
-                if (deviceOwner.containsKey(bits)) {
-                    return;
+        MacTable foreign = new MacTable(); // MAC no device has -> the first namespace mentioning it
+        ns = 0;
+        for (NodeState state : all.values()) {
+            int c = candidateOfNs.get(ns);
+            int next = 1 << 16;
+            for (Neighbor n : state.neighbors()) {
+                if (n.mac().isPresent()) {
+                    next = foreign(deviceOwner, foreign, n.mac().get().bits(), ns, c, next);
                 }
-                String first = foreign.putIfAbsent(bits, e.getKey());
-                if (first == null) {
-                    macOwner.put(bits, c == null ? ABSENT : ((long) c << 32) | next[0]++);
-                } else if (!first.equals(e.getKey())) {
-                    macOwner.put(bits, ABSENT);
-                }
-            };
-            for (Neighbor n : e.getValue().neighbors()) {
-                n.mac().ifPresent(mac -> seen.accept(mac.bits()));
             }
-            for (FdbEntry f : e.getValue().fdb()) {
-                seen.accept(f.mac().bits());
+            for (FdbEntry f : state.fdb()) {
+                next = foreign(deviceOwner, foreign, f.mac().bits(), ns, c, next);
             }
+            ns++;
         }
+    }
+
+    /** Notes a MAC a snapshot mentions; returns the namespace's next number for its private MACs. */
+    private int foreign(MacTable deviceOwner, MacTable foreign, long bits, int ns, int candidate, int next) {
+        if (deviceOwner.get(bits) >= 0) {
+            return next;
+        }
+        long first = foreign.get(bits);
+        if (first < 0) {
+            foreign.put(bits, ns);
+            macOwner.put(bits, candidate < 0 ? ABSENT : ((long) candidate << 32) | next);
+            return next + 1;
+        }
+        if (first != ns) {
+            macOwner.put(bits, ABSENT);
+        }
+        return next;
     }
 
     // ---- forms -----------------------------------------------------------------------------------------------------
@@ -333,8 +351,8 @@ final class NodeSymmetry {
 
     private record FdbForm(int dev, long mac, long dst, int flags, int state) {}
 
-    private record SelfForm(List<LinkForm> links, List<AddressForm> addresses, List<RouteForm> routes,
-                            List<NeighborForm> neighbors, List<FdbForm> fdb, boolean ipForward,
+    private record SelfForm(List<LinkForm> links, List<AddressForm> addresses, List<Object> routes,
+                            List<Object> neighbors, List<Object> fdb, boolean ipForward,
                             List<Integer> rpFilters, List<Boolean> forwarding, Object firewall,
                             List<RoutingRule> rules, List<Integer> blocks) {}
 
@@ -345,6 +363,8 @@ final class NodeSymmetry {
         final boolean namesMatter;
         final int[] touched = new int[8];
         int touchedCount;
+        private int lastIndex = Integer.MIN_VALUE;
+        private int lastPosition;
 
         Observer(NodeState state, int self) {
             this.self = self;
@@ -352,13 +372,19 @@ final class NodeSymmetry {
             this.namesMatter = firewallActive(state.firewall());
         }
 
+        /** A device by its position in the snapshot (entries mostly name the same device: the last one is kept). */
         int position(LinkRef ref) {
+            if (ref.index() == lastIndex) {
+                return lastPosition;
+            }
             int i = Arrays.binarySearch(linkIndexes, ref.index());
-            return i >= 0 ? i : -1 - ref.index(); // a device the dump did not list: by its raw index
+            lastIndex = ref.index();
+            lastPosition = i >= 0 ? i : -1 - ref.index(); // a device the dump did not list: by its raw index
+            return lastPosition;
         }
 
         int position(Optional<LinkRef> ref) {
-            return ref.map(this::position).orElse(Integer.MIN_VALUE);
+            return ref.isPresent() ? position(ref.get()) : Integer.MIN_VALUE;
         }
 
         void touch(int owner) {
@@ -378,31 +404,41 @@ final class NodeSymmetry {
             touched[touchedCount++] = owner;
         }
 
-        void touchAddress(int bits) {
+        /** The address's block, noting its owner as touched. */
+        Block address(int bits) {
             Block b = blockOf(bits);
             if (b != null) {
                 touch(b.owner());
             }
+            return b;
         }
 
-        void touchPrefix(Ipv4Prefix prefix) {
+        Block address(Optional<Ipv4> ip) {
+            return ip.isPresent() ? address(ip.get().bits()) : null;
+        }
+
+        /** The block a prefix lies in, noting its owner; a prefix wider than blocks is checked for coverage. */
+        Block prefix(Ipv4Prefix prefix) {
             Block b = blockOf(prefix);
             if (b != null) {
                 touch(b.owner());
             } else {
                 cover(prefix);
             }
+            return b;
         }
 
-        void touchMac(long bits) {
-            Long owner = macOwner.get(bits);
-            if (owner != null && owner != ABSENT) {
+        /** The MAC's owner entry (see {@link MacTable}), noting a candidate owner as touched. */
+        long mac(long bits) {
+            long owner = macOwner.get(bits);
+            if (owner >= 0) {
                 touch((int) (owner >> 32));
             }
+            return owner;
         }
 
-        long address(int bits, int subject) {
-            Block b = blockOf(bits);
+        /** An address relative to the observer's or the subject's block, else literal. */
+        long code(int bits, Block b, int subject) {
             if (b != null && (b.owner() == self || b.owner() == subject)) {
                 return (b.owner() == self ? OBSERVER : SUBJECT) << 40 | (long) b.index() << 32
                         | Integer.toUnsignedLong(bits - b.network());
@@ -410,35 +446,18 @@ final class NodeSymmetry {
             return Integer.toUnsignedLong(bits);
         }
 
-        long address(Optional<Ipv4> ip, int subject) {
-            return ip.map(a -> address(a.bits(), subject)).orElse(ABSENT);
+        long code(Optional<Ipv4> ip, Block b, int subject) {
+            return ip.isPresent() ? code(ip.get().bits(), b, subject) : ABSENT;
         }
 
-        long mac(long bits, int subject) {
-            Long owner = macOwner.get(bits);
-            if (owner != null && owner != ABSENT) {
+        long macCode(long bits, long owner, int subject) {
+            if (owner >= 0) {
                 int c = (int) (owner >> 32);
                 if (c == self || c == subject) {
                     return (c == self ? OBSERVER : SUBJECT) << 56 | (owner & 0xffffffffL);
                 }
             }
             return bits;
-        }
-
-        RouteForm route(Route r, int subject) {
-            return new RouteForm(r.table(), r.type(), address(r.dst().address().bits(), subject), r.dst().length(),
-                    address(r.gateway(), subject), position(r.dev()), r.flags(), r.scope(), r.protocol(),
-                    address(r.prefsrc(), subject), r.metric());
-        }
-
-        NeighborForm neighbor(Neighbor n, int subject) {
-            return new NeighborForm(position(n.dev()), address(n.ip().bits(), subject),
-                    n.mac().map(m -> mac(m.bits(), subject)).orElse(ABSENT), n.state());
-        }
-
-        FdbForm fdb(FdbEntry f, int subject) {
-            return new FdbForm(position(f.dev()), mac(f.mac().bits(), subject), address(f.dst(), subject), f.flags(),
-                    f.state());
         }
     }
 
@@ -502,54 +521,77 @@ final class NodeSymmetry {
         List<LinkForm> links = new ArrayList<>();
         for (Link l : state.links()) {
             Optional<VxlanInfo> vx = l.vxlan();
-            if (vx.isPresent() && vx.get().local().isPresent()) {
-                o.touchAddress(vx.get().local().get().bits());
+            long mac = l.mac().isPresent() ? o.macCode(l.mac().get().bits(), o.mac(l.mac().get().bits()), -1) : ABSENT;
+            VxlanForm vxlan = null;
+            if (vx.isPresent()) {
+                VxlanInfo v = vx.get();
+                vxlan = new VxlanForm(v.vni(), o.code(v.local(), o.address(v.local()), -1), v.port(), v.learning(),
+                        o.position(v.underlay()));
             }
-            links.add(new LinkForm(o.namesMatter || l.name().equals("lo") ? l.name() : null, l.kind(),
-                    l.mac().map(m -> o.mac(m.bits(), -1)).orElse(ABSENT), l.mtu(), l.flags(), l.operState(),
-                    o.position(l.master()), vx.map(v -> new VxlanForm(v.vni(), o.address(v.local(), -1), v.port(),
-                    v.learning(), o.position(v.underlay()))).orElse(null)));
+            links.add(new LinkForm(o.namesMatter || l.name().equals("lo") ? l.name() : null, l.kind(), mac, l.mtu(),
+                    l.flags(), l.operState(), o.position(l.master()), vxlan));
         }
         singleOut(o);
         List<AddressForm> addresses = new ArrayList<>();
         for (Address a : state.addresses()) {
-            o.touchPrefix(a.prefix().canonical());
-            o.touchAddress(a.prefix().address().bits());
+            o.prefix(a.prefix().canonical());
+            Block b = o.address(a.prefix().address().bits());
             singleOut(o);
-            addresses.add(new AddressForm(o.position(a.link()), o.address(a.prefix().address().bits(), -1),
+            addresses.add(new AddressForm(o.position(a.link()), o.code(a.prefix().address().bits(), b, -1),
                     a.prefix().length(), a.scope()));
         }
-        List<RouteForm> routes = new ArrayList<>();
+        List<Object> routes = new ArrayList<>();
         Route previous = null;
         boolean previousTouched = false;
         for (Route r : state.routes()) {
-            o.touchPrefix(r.dst());
-            r.gateway().ifPresent(g -> o.touchAddress(g.bits()));
-            r.prefsrc().ifPresent(s -> o.touchAddress(s.bits()));
+            Block dst = o.prefix(r.dst());
+            Block gateway = o.address(r.gateway());
+            Block prefsrc = o.address(r.prefsrc());
             boolean collides = previous != null && previous.table() == r.table() && previous.dst().equals(r.dst());
-            previousTouched = split(o, collides, previousTouched, routes, rel, s -> o.route(r, s));
+            previousTouched = collide(o, collides, previousTouched, rel);
+            for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
+                int subject = o.touchedCount == 0 ? -1 : o.touched[i];
+                place(routes, rel, subject, new RouteForm(r.table(), r.type(),
+                        o.code(r.dst().address().bits(), dst, subject), r.dst().length(),
+                        o.code(r.gateway(), gateway, subject), o.position(r.dev()), r.flags(), r.scope(), r.protocol(),
+                        o.code(r.prefsrc(), prefsrc, subject), r.metric()));
+            }
+            o.touchedCount = 0;
             previous = r;
         }
-        List<NeighborForm> neighbors = new ArrayList<>();
+        List<Object> neighbors = new ArrayList<>();
         Neighbor previousNeighbor = null;
         previousTouched = false;
         for (Neighbor n : state.neighbors()) {
-            o.touchAddress(n.ip().bits());
-            n.mac().ifPresent(m -> o.touchMac(m.bits()));
+            Block ip = o.address(n.ip().bits());
+            long macBits = n.mac().isPresent() ? n.mac().get().bits() : 0;
+            long owner = n.mac().isPresent() ? o.mac(macBits) : ABSENT;
             boolean collides = previousNeighbor != null && previousNeighbor.dev().index() == n.dev().index()
                     && previousNeighbor.ip().equals(n.ip());
-            previousTouched = split(o, collides, previousTouched, neighbors, rel, s -> o.neighbor(n, s));
+            previousTouched = collide(o, collides, previousTouched, rel);
+            for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
+                int subject = o.touchedCount == 0 ? -1 : o.touched[i];
+                place(neighbors, rel, subject, new NeighborForm(o.position(n.dev()), o.code(n.ip().bits(), ip, subject),
+                        n.mac().isPresent() ? o.macCode(macBits, owner, subject) : ABSENT, n.state()));
+            }
+            o.touchedCount = 0;
             previousNeighbor = n;
         }
-        List<FdbForm> fdb = new ArrayList<>();
+        List<Object> fdb = new ArrayList<>();
         FdbEntry previousFdb = null;
         previousTouched = false;
         for (FdbEntry f : state.fdb()) {
-            o.touchMac(f.mac().bits());
-            f.dst().ifPresent(d -> o.touchAddress(d.bits()));
+            long owner = o.mac(f.mac().bits());
+            Block dst = o.address(f.dst());
             boolean collides = previousFdb != null && previousFdb.dev().index() == f.dev().index()
                     && previousFdb.mac().equals(f.mac());
-            previousTouched = split(o, collides, previousTouched, fdb, rel, s -> o.fdb(f, s));
+            previousTouched = collide(o, collides, previousTouched, rel);
+            for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
+                int subject = o.touchedCount == 0 ? -1 : o.touched[i];
+                place(fdb, rel, subject, new FdbForm(o.position(f.dev()), o.macCode(f.mac().bits(), owner, subject),
+                        o.code(f.dst(), dst, subject), f.flags(), f.state()));
+            }
+            o.touchedCount = 0;
             previousFdb = f;
         }
         for (RoutingRule rule : state.rules()) {
@@ -567,8 +609,9 @@ final class NodeSymmetry {
             rp.add(state.sysctls().effectiveRpFilter(l.name()));
             forwarding.add(state.sysctls().forwardsFrom(l.name()));
         }
+        List<List<Object>> recent = new ArrayList<>(4);
         for (int s = 0; s < relations.length; s++) {
-            relations[s] = rel[s] == null ? NO_RELATION : rel[s];
+            relations[s] = rel[s] == null ? NO_RELATION : canonical(rel[s], recent);
         }
         Object sysctls = o.namesMatter ? state.sysctls() : null;
         List<Integer> blocks = self < 0 ? List.of() : blocksOf.get(self).stream().map(Block::length).toList();
@@ -576,28 +619,47 @@ final class NodeSymmetry {
                 forwarding, firewall, state.rules(), blocks), sysctls == null ? Boolean.FALSE : sysctls);
     }
 
-    /** Entries that touch nobody else are the observer's own; entries sharing a lookup key with a touching one single their subjects out. */
-    private <F> boolean split(Observer o, boolean collides, boolean previousTouched, List<F> own, List<Object>[] rel,
-                              java.util.function.IntFunction<F> form) {
+    /**
+     * One instance per distinct relation form (an observer relates to most nodes alike), so that comparing forms
+     * is mostly comparing references.
+     */
+    private List<Object> canonical(List<Object> relation, List<List<Object>> recent) {
+        for (List<Object> r : recent) {
+            if (r.equals(relation)) {
+                return r;
+            }
+        }
+        List<Object> shared = interned.computeIfAbsent(relation, k -> k);
+        if (recent.size() < 4) {
+            recent.add(shared);
+        }
+        return shared;
+    }
+
+    /**
+     * Entries sharing a lookup key are taken in snapshot order (the first wins), which a renaming may reorder: when a
+     * touching entry collides, its subjects and the observer's others so far are singled out. Returns whether the
+     * current entry touches anyone.
+     */
+    private boolean collide(Observer o, boolean collides, boolean previousTouched, List<Object>[] rel) {
         boolean touches = o.touchedCount > 0;
         if (collides && (touches || previousTouched)) {
             excludeAll(o.touched, o.touchedCount);
-            // the previous entry's subjects are already in rel; a collision among them cannot be renamed
             markCollision(rel, o.self);
         }
-        if (!touches) {
-            own.add(form.apply(-1));
-        } else {
-            for (int i = 0; i < o.touchedCount; i++) {
-                int s = o.touched[i];
-                if (rel[s] == null) {
-                    rel[s] = new ArrayList<>(4);
-                }
-                rel[s].add(form.apply(s));
-            }
-        }
-        o.touchedCount = 0;
         return touches;
+    }
+
+    /** An entry form goes to the observer's own list (no subject) or to its relation with the subject. */
+    private static void place(List<Object> own, List<Object>[] rel, int subject, Object form) {
+        if (subject < 0) {
+            own.add(form);
+            return;
+        }
+        if (rel[subject] == null) {
+            rel[subject] = new ArrayList<>(4);
+        }
+        rel[subject].add(form);
     }
 
     private void markCollision(List<Object>[] rel, int self) {
@@ -645,8 +707,8 @@ final class NodeSymmetry {
                     // 999.1.1.1: not an address, nothing to rename
                 }
             } else if (MAC.matcher(text).matches()) {
-                Long owner = macOwner.get(MacAddress.parse(text).bits());
-                if (owner != null && owner != ABSENT) {
+                long owner = macOwner.get(MacAddress.parse(text).bits());
+                if (owner >= 0) {
                     exclude((int) (owner >> 32));
                 }
             }
@@ -671,6 +733,106 @@ final class NodeSymmetry {
             }
         }
         node.forEach(this::scan);
+    }
+
+    /** Blocks by network: open addressing, no boxing (probed for every address of every snapshot entry). */
+    private static final class BlockTable {
+        private int[] keys = new int[16];
+        private Block[] values = new Block[16];
+        private int size;
+
+        void put(int key, Block value) {
+            if (2 * (size + 1) > keys.length) {
+                int[] oldKeys = keys;
+                Block[] oldValues = values;
+                keys = new int[oldKeys.length * 2];
+                values = new Block[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldValues[i] != null) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int i = slot(key);
+            while (values[i] != null && keys[i] != key) {
+                i = (i + 1) & (keys.length - 1);
+            }
+            if (values[i] == null) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+        }
+
+        Block get(int key) {
+            int i = slot(key);
+            while (values[i] != null) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+                i = (i + 1) & (keys.length - 1);
+            }
+            return null;
+        }
+
+        /** Fibonacci hashing: the product's high bits (networks have zero low bits). */
+        private int slot(int key) {
+            return (key * 0x9E3779B9) >>> (32 - Integer.numberOfTrailingZeros(keys.length));
+        }
+    }
+
+    /** MAC bits to owner (candidate << 32 | its number there) or {@link #ABSENT}; missing: -2. No boxing. */
+    private static final class MacTable {
+        private static final long FREE = Long.MIN_VALUE;
+        private long[] keys = filled(1024);
+        private long[] values = new long[1024];
+        private int size;
+
+        private static long[] filled(int n) {
+            long[] a = new long[n];
+            Arrays.fill(a, FREE);
+            return a;
+        }
+
+        void put(long key, long value) {
+            if (2 * (size + 1) > keys.length) {
+                long[] oldKeys = keys;
+                long[] oldValues = values;
+                keys = filled(oldKeys.length * 2);
+                values = new long[oldKeys.length * 2];
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] != FREE) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int i = slot(key);
+            while (keys[i] != FREE && keys[i] != key) {
+                i = (i + 1) & (keys.length - 1);
+            }
+            if (keys[i] == FREE) {
+                size++;
+            }
+            keys[i] = key;
+            values[i] = value;
+        }
+
+        long get(long key) {
+            int i = slot(key);
+            while (keys[i] != FREE) {
+                if (keys[i] == key) {
+                    return values[i];
+                }
+                i = (i + 1) & (keys.length - 1);
+            }
+            return -2;
+        }
+
+        private int slot(long key) {
+            return (int) ((key * 0x9E3779B97F4A7C15L) >>> (64 - Long.numberOfTrailingZeros(keys.length)));
+        }
     }
 
     // ---- classes ---------------------------------------------------------------------------------------------------
