@@ -44,7 +44,7 @@ import java.util.Set;
  * is "not followed" (counted as not delivered). With several FDB remotes for one MAC only the first is followed.
  * Whether anything listens on the destination port is not known: a delivered SYN counts as answered.
  *
- * <p>The snapshots are indexed once ({@link #of}); a route lookup is at most 33 hash probes per table, the other
+ * <p>The snapshots are indexed once (a namespace on its first use); a route lookup is at most 33 hash probes per table, the other
  * lookups are hash probes or a walk over one bridge's ports, so a trace costs the same in a 3-node and a 1000-node
  * cluster. A model is immutable and may be used from several threads at once.
  */
@@ -53,6 +53,8 @@ public final class DataplaneModel {
     private static final int PMTU_ATTEMPTS = 4;
     /** An ICMP frag-needed: IP 20 + ICMP 8 + the offending header and 8 bytes of it (28). */
     private static final int ICMP_ERROR_SIZE = 56;
+    /** Below this many flows, playing each costs less than finding the classes (a 32-node matrix: about 1 ms). */
+    private static final int SHARED_WALKS_FROM = 1024;
 
     private final Topology topology;
     private final Map<String, NodeState> nodes;
@@ -108,20 +110,29 @@ public final class DataplaneModel {
     }
 
     /**
-     * For each flow, whether its conversation succeeds (in the flows' order). A list larger than the model's
-     * namespaces (a connectivity matrix) plays one conversation per class of flows that an automorphism of the
+     * For each flow, whether its conversation succeeds (in the flows' order). A long list (a connectivity matrix:
+     * more flows than the model has namespaces) plays one conversation per class of flows that an automorphism of the
      * snapshots maps onto each other ({@link NodeSymmetry}): a healthy cluster's n x (n - 1) handshakes are a handful
      * of walks. The answer is the same as playing every flow; {@link #exchange} shows any one of them hop by hop.
      */
     public Map<Flow, Boolean> reachability(List<Flow> flows) {
-        if (flows.size() <= topology.keys().size()) {
-            return reachabilityOneByOne(flows);
-        }
+        return flows.size() < SHARED_WALKS_FROM || flows.size() <= topology.keys().size() ? reachabilityOneByOne(flows)
+                : reachabilityShared(flows);
+    }
+
+    /** One conversation per class of equivalent flows (see {@link NodeSymmetry}), its answer given to all of them. */
+    Map<Flow, Boolean> reachabilityShared(List<Flow> flows) {
         NodeSymmetry classes = symmetry();
         Map<NodeSymmetry.FlowKey, Boolean> played = new HashMap<>();
         Map<Flow, Boolean> result = new LinkedHashMap<>();
         for (Flow flow : flows) {
-            result.put(flow, played.computeIfAbsent(classes.keyOf(flow), k -> play(flow, false).succeeded()));
+            NodeSymmetry.FlowKey key = classes.keyOf(flow);
+            Boolean succeeded = played.get(key);
+            if (succeeded == null) {
+                succeeded = play(flow, false).succeeded();
+                played.put(key, succeeded);
+            }
+            result.put(flow, succeeded);
         }
         return result;
     }

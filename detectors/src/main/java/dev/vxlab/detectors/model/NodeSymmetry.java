@@ -785,8 +785,8 @@ final class NodeSymmetry {
     /** MAC bits to owner (candidate << 32 | its number there) or {@link #ABSENT}; missing: -2. No boxing. */
     private static final class MacTable {
         private static final long FREE = Long.MIN_VALUE;
-        private long[] keys = filled(1024);
-        private long[] values = new long[1024];
+        private long[] keys = filled(64);
+        private long[] values = new long[64];
         private int size;
 
         private static long[] filled(int n) {
