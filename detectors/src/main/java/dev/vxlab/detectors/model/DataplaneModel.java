@@ -124,7 +124,7 @@ public final class DataplaneModel {
     Map<Flow, Boolean> reachabilityShared(List<Flow> flows) {
         NodeSymmetry classes = symmetry();
         Map<NodeSymmetry.FlowKey, Boolean> played = new HashMap<>();
-        Map<Flow, Boolean> result = new LinkedHashMap<>();
+        Map<Flow, Boolean> result = LinkedHashMap.newLinkedHashMap(flows.size());
         for (Flow flow : flows) {
             NodeSymmetry.FlowKey key = classes.keyOf(flow);
             Boolean succeeded = played.get(key);
@@ -139,7 +139,7 @@ public final class DataplaneModel {
 
     /** The reference: every flow's conversation played. */
     Map<Flow, Boolean> reachabilityOneByOne(List<Flow> flows) {
-        Map<Flow, Boolean> result = new LinkedHashMap<>();
+        Map<Flow, Boolean> result = LinkedHashMap.newLinkedHashMap(flows.size());
         for (Flow flow : flows) {
             result.put(flow, play(flow, false).succeeded());
         }
