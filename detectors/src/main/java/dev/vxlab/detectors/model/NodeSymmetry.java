@@ -540,6 +540,10 @@ final class NodeSymmetry {
             addresses.add(new AddressForm(o.position(a.link()), o.code(a.prefix().address().bits(), b, -1),
                     a.prefix().length(), a.scope()));
         }
+        // An observer relates to most nodes by equal forms: one instance each, so relations compare by reference.
+        RouteForm lastRoute = null;
+        NeighborForm lastNeighbor = null;
+        FdbForm lastFdb = null;
         List<Object> routes = new ArrayList<>();
         Route previous = null;
         boolean previousTouched = false;
@@ -551,10 +555,12 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                place(routes, rel, subject, new RouteForm(r.table(), r.type(),
+                RouteForm form = new RouteForm(r.table(), r.type(),
                         o.code(r.dst().address().bits(), dst, subject), r.dst().length(),
                         o.code(r.gateway(), gateway, subject), o.position(r.dev()), r.flags(), r.scope(), r.protocol(),
-                        o.code(r.prefsrc(), prefsrc, subject), r.metric()));
+                        o.code(r.prefsrc(), prefsrc, subject), r.metric());
+                lastRoute = form.equals(lastRoute) ? lastRoute : form;
+                place(routes, rel, subject, lastRoute);
             }
             o.touchedCount = 0;
             previous = r;
@@ -571,8 +577,10 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                place(neighbors, rel, subject, new NeighborForm(o.position(n.dev()), o.code(n.ip().bits(), ip, subject),
-                        n.mac().isPresent() ? o.macCode(macBits, owner, subject) : ABSENT, n.state()));
+                NeighborForm form = new NeighborForm(o.position(n.dev()), o.code(n.ip().bits(), ip, subject),
+                        n.mac().isPresent() ? o.macCode(macBits, owner, subject) : ABSENT, n.state());
+                lastNeighbor = form.equals(lastNeighbor) ? lastNeighbor : form;
+                place(neighbors, rel, subject, lastNeighbor);
             }
             o.touchedCount = 0;
             previousNeighbor = n;
@@ -588,8 +596,10 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                place(fdb, rel, subject, new FdbForm(o.position(f.dev()), o.macCode(f.mac().bits(), owner, subject),
-                        o.code(f.dst(), dst, subject), f.flags(), f.state()));
+                FdbForm form = new FdbForm(o.position(f.dev()), o.macCode(f.mac().bits(), owner, subject),
+                        o.code(f.dst(), dst, subject), f.flags(), f.state());
+                lastFdb = form.equals(lastFdb) ? lastFdb : form;
+                place(fdb, rel, subject, lastFdb);
             }
             o.touchedCount = 0;
             previousFdb = f;
