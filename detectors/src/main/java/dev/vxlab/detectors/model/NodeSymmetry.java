@@ -345,7 +345,14 @@ final class NodeSymmetry {
     private record AddressForm(int link, long address, int length, Scope scope) {}
 
     private record RouteForm(int table, Route.Type type, long dst, int length, long gateway, int dev, int flags,
-                             Scope scope, Route.Protocol protocol, long prefsrc, long metric) {}
+                             Scope scope, Route.Protocol protocol, long prefsrc, long metric) {
+        /** Whether this is the route's form with these codes (compared without making a form). */
+        boolean is(Route r, long dstCode, long gatewayCode, int devPosition, long prefsrcCode) {
+            return table == r.table() && type == r.type() && dst == dstCode && length == r.dst().length()
+                    && gateway == gatewayCode && dev == devPosition && flags == r.flags() && scope == r.scope()
+                    && protocol.equals(r.protocol()) && prefsrc == prefsrcCode && metric == r.metric();
+        }
+    }
 
     private record NeighborForm(int dev, long ip, long mac, int state) {}
 
@@ -516,8 +523,7 @@ final class NodeSymmetry {
     /** Splits one snapshot; fills {@code relations[candidate]} and returns the self form. */
     private Object relate(NodeState state, int self, Object[] relations) {
         Observer o = new Observer(state, self);
-        @SuppressWarnings("unchecked")
-        List<Object>[] rel = new List[relations.length];
+        Relations rel = new Relations(relations.length);
         List<LinkForm> links = new ArrayList<>();
         for (Link l : state.links()) {
             Optional<VxlanInfo> vx = l.vxlan();
@@ -555,11 +561,14 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                RouteForm form = new RouteForm(r.table(), r.type(),
-                        o.code(r.dst().address().bits(), dst, subject), r.dst().length(),
-                        o.code(r.gateway(), gateway, subject), o.position(r.dev()), r.flags(), r.scope(), r.protocol(),
-                        o.code(r.prefsrc(), prefsrc, subject), r.metric());
-                lastRoute = form.equals(lastRoute) ? lastRoute : form;
+                long dstCode = o.code(r.dst().address().bits(), dst, subject);
+                long gatewayCode = o.code(r.gateway(), gateway, subject);
+                long prefsrcCode = o.code(r.prefsrc(), prefsrc, subject);
+                int dev = o.position(r.dev());
+                if (lastRoute == null || !lastRoute.is(r, dstCode, gatewayCode, dev, prefsrcCode)) {
+                    lastRoute = new RouteForm(r.table(), r.type(), dstCode, r.dst().length(), gatewayCode, dev,
+                            r.flags(), r.scope(), r.protocol(), prefsrcCode, r.metric());
+                }
                 place(routes, rel, subject, lastRoute);
             }
             o.touchedCount = 0;
@@ -577,9 +586,13 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                NeighborForm form = new NeighborForm(o.position(n.dev()), o.code(n.ip().bits(), ip, subject),
-                        n.mac().isPresent() ? o.macCode(macBits, owner, subject) : ABSENT, n.state());
-                lastNeighbor = form.equals(lastNeighbor) ? lastNeighbor : form;
+                int dev = o.position(n.dev());
+                long ipCode = o.code(n.ip().bits(), ip, subject);
+                long macCode = n.mac().isPresent() ? o.macCode(macBits, owner, subject) : ABSENT;
+                if (lastNeighbor == null || lastNeighbor.dev() != dev || lastNeighbor.ip() != ipCode
+                        || lastNeighbor.mac() != macCode || lastNeighbor.state() != n.state()) {
+                    lastNeighbor = new NeighborForm(dev, ipCode, macCode, n.state());
+                }
                 place(neighbors, rel, subject, lastNeighbor);
             }
             o.touchedCount = 0;
@@ -596,9 +609,13 @@ final class NodeSymmetry {
             previousTouched = collide(o, collides, previousTouched, rel);
             for (int i = 0; i < Math.max(1, o.touchedCount); i++) {
                 int subject = o.touchedCount == 0 ? -1 : o.touched[i];
-                FdbForm form = new FdbForm(o.position(f.dev()), o.macCode(f.mac().bits(), owner, subject),
-                        o.code(f.dst(), dst, subject), f.flags(), f.state());
-                lastFdb = form.equals(lastFdb) ? lastFdb : form;
+                int dev = o.position(f.dev());
+                long macCode = o.macCode(f.mac().bits(), owner, subject);
+                long dstCode = o.code(f.dst(), dst, subject);
+                if (lastFdb == null || lastFdb.dev() != dev || lastFdb.mac() != macCode || lastFdb.dst() != dstCode
+                        || lastFdb.flags() != f.flags() || lastFdb.state() != f.state()) {
+                    lastFdb = new FdbForm(dev, macCode, dstCode, f.flags(), f.state());
+                }
                 place(fdb, rel, subject, lastFdb);
             }
             o.touchedCount = 0;
@@ -619,9 +636,8 @@ final class NodeSymmetry {
             rp.add(state.sysctls().effectiveRpFilter(l.name()));
             forwarding.add(state.sysctls().forwardsFrom(l.name()));
         }
-        List<List<Object>> recent = new ArrayList<>(4);
         for (int s = 0; s < relations.length; s++) {
-            relations[s] = rel[s] == null ? NO_RELATION : canonical(rel[s], recent);
+            relations[s] = rel.of(s);
         }
         Object sysctls = o.namesMatter ? state.sysctls() : null;
         List<Integer> blocks = self < 0 ? List.of() : blocksOf.get(self).stream().map(Block::length).toList();
@@ -630,52 +646,110 @@ final class NodeSymmetry {
     }
 
     /**
-     * One instance per distinct relation form (an observer relates to most nodes alike), so that comparing forms
-     * is mostly comparing references.
+     * An observer's relations to every candidate, built entry by entry without a list per pair: a relation is a state
+     * of a trie whose edges are entry forms (an observer relates to most nodes alike, so the trie stays small). Each
+     * distinct state becomes one list, shared by every equal relation of every observer, so comparing relations is
+     * mostly comparing references.
      */
-    private List<Object> canonical(List<Object> relation, List<List<Object>> recent) {
-        for (List<Object> r : recent) {
-            if (r.equals(relation)) {
-                return r;
+    private final class Relations {
+        private static final int SCANNED = 32;
+        private final int[] stateOf;
+        private int[] parent = new int[8];
+        private Object[] form = new Object[8];
+        private int size = 1; // state 0: no entry
+        private Map<Edge, Integer> edges;
+        private final Map<Integer, List<Object>> lists = new HashMap<>();
+
+        private record Edge(int from, Object form) {}
+
+        Relations(int candidates) {
+            stateOf = new int[candidates];
+        }
+
+        void add(int subject, Object entry) {
+            stateOf[subject] = next(stateOf[subject], entry);
+        }
+
+        boolean any(int subject) {
+            return stateOf[subject] != 0;
+        }
+
+        private int next(int state, Object entry) {
+            if (edges == null) {
+                for (int k = 1; k < size; k++) {
+                    if (parent[k] == state && form[k] == entry) {
+                        return k;
+                    }
+                }
+            } else {
+                Integer k = edges.get(new Edge(state, entry));
+                if (k != null) {
+                    return k;
+                }
             }
+            if (size == parent.length) {
+                parent = Arrays.copyOf(parent, size * 2);
+                form = Arrays.copyOf(form, size * 2);
+            }
+            parent[size] = state;
+            form[size] = entry;
+            if (edges == null && size == SCANNED) {
+                edges = new HashMap<>();
+                for (int k = 1; k < size; k++) {
+                    edges.putIfAbsent(new Edge(parent[k], form[k]), k);
+                }
+            }
+            if (edges != null) {
+                edges.putIfAbsent(new Edge(state, entry), size);
+            }
+            return size++;
         }
-        List<Object> shared = interned.computeIfAbsent(relation, k -> k);
-        if (recent.size() < 4) {
-            recent.add(shared);
+
+        /** The relation to the subject as a shared list of its entry forms, in snapshot order. */
+        List<Object> of(int subject) {
+            int state = stateOf[subject];
+            if (state == 0) {
+                return NO_RELATION;
+            }
+            return lists.computeIfAbsent(state, k -> {
+                List<Object> entries = new ArrayList<>();
+                for (int at = k; at != 0; at = parent[at]) {
+                    entries.add(form[at]);
+                }
+                java.util.Collections.reverse(entries);
+                return interned.computeIfAbsent(entries, e -> e);
+            });
         }
-        return shared;
     }
 
     /**
-     * Entries sharing a lookup key are taken in snapshot order (the first wins), which a renaming may reorder: when a
-     * touching entry collides, its subjects and the observer's others so far are singled out. Returns whether the
-     * current entry touches anyone.
+     * Entries sharing a lookup key are taken in snapshot order (the first wins). A snapshot sorts them by device,
+     * key, then the rest, so only the rest - which a renaming may reorder - decides among neighbours in the list:
+     * when a touching entry collides with the one before it, its subjects and the observer's others so far are
+     * singled out. Returns whether the current entry touches anyone.
      */
-    private boolean collide(Observer o, boolean collides, boolean previousTouched, List<Object>[] rel) {
+    private boolean collide(Observer o, boolean collides, boolean previousTouched, Relations rel) {
         boolean touches = o.touchedCount > 0;
         if (collides && (touches || previousTouched)) {
             excludeAll(o.touched, o.touchedCount);
-            markCollision(rel, o.self);
+            markCollision(rel);
         }
         return touches;
     }
 
     /** An entry form goes to the observer's own list (no subject) or to its relation with the subject. */
-    private static void place(List<Object> own, List<Object>[] rel, int subject, Object form) {
+    private static void place(List<Object> own, Relations rel, int subject, Object form) {
         if (subject < 0) {
             own.add(form);
-            return;
+        } else {
+            rel.add(subject, form);
         }
-        if (rel[subject] == null) {
-            rel[subject] = new ArrayList<>(4);
-        }
-        rel[subject].add(form);
     }
 
-    private void markCollision(List<Object>[] rel, int self) {
+    private void markCollision(Relations rel) {
         // Conservative: every subject this observer relates to so far becomes a singleton (collisions are rare).
-        for (int s = 0; s < rel.length; s++) {
-            if (rel[s] != null) {
+        for (int s = 0; s < excluded.length; s++) {
+            if (rel.any(s)) {
                 exclude(s);
             }
         }
