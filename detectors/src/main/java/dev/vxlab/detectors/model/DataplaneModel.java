@@ -3,6 +3,7 @@ package dev.vxlab.detectors.model;
 import dev.vxlab.detectors.addr.Ipv4;
 import dev.vxlab.detectors.state.NodeState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ import java.util.Set;
  * is "not followed" (counted as not delivered). With several FDB remotes for one MAC only the first is followed.
  * Whether anything listens on the destination port is not known: a delivered SYN counts as answered.
  *
- * <p>The snapshots are indexed once ({@link #of}); a route lookup is at most 33 hash probes per table, the other
+ * <p>The snapshots are indexed once (a namespace on its first use); a route lookup is at most 33 hash probes per table, the other
  * lookups are hash probes or a walk over one bridge's ports, so a trace costs the same in a 3-node and a 1000-node
  * cluster. A model is immutable and may be used from several threads at once.
  */
@@ -52,11 +53,22 @@ public final class DataplaneModel {
     private static final int PMTU_ATTEMPTS = 4;
     /** An ICMP frag-needed: IP 20 + ICMP 8 + the offending header and 8 bytes of it (28). */
     private static final int ICMP_ERROR_SIZE = 56;
+    /** Below this many flows, playing each costs less than finding the classes (a 32-node matrix: about 1 ms). */
+    private static final int SHARED_WALKS_FROM = 1024;
 
     private final Topology topology;
+    private final Map<String, NodeState> nodes;
+    private final Map<String, NodeState> pods;
+    private final List<PodAttachment> attachments;
+    /** Which nodes are interchangeable: found on the first large matrix, then kept (the model is immutable). */
+    private volatile NodeSymmetry symmetry;
 
-    private DataplaneModel(Topology topology) {
+    private DataplaneModel(Topology topology, Map<String, NodeState> nodes, Map<String, NodeState> pods,
+            List<PodAttachment> attachments) {
         this.topology = topology;
+        this.nodes = new LinkedHashMap<>(nodes);
+        this.pods = new LinkedHashMap<>(pods);
+        this.attachments = List.copyOf(attachments);
     }
 
     /**
@@ -69,7 +81,7 @@ public final class DataplaneModel {
      */
     public static DataplaneModel of(Map<String, NodeState> nodes, Map<String, NodeState> pods,
             List<PodAttachment> attachments) {
-        return new DataplaneModel(new Topology(nodes, pods, attachments));
+        return new DataplaneModel(new Topology(nodes, pods, attachments), nodes, pods, attachments);
     }
 
     /** Every namespace the model knows: node names, then pod keys. */
@@ -97,13 +109,56 @@ public final class DataplaneModel {
         return play(new Flow(from, dst, transfer), true);
     }
 
-    /** For each flow, whether its conversation succeeds (in the flows' order). */
+    /**
+     * For each flow, whether its conversation succeeds (in the flows' order). A long list (a connectivity matrix:
+     * more flows than the model has namespaces) plays one conversation per class of flows that an automorphism of the
+     * snapshots maps onto each other ({@link NodeSymmetry}): a healthy cluster's n x (n - 1) handshakes are a handful
+     * of walks. The answer is the same as playing every flow; {@link #exchange} shows any one of them hop by hop.
+     */
     public Map<Flow, Boolean> reachability(List<Flow> flows) {
-        Map<Flow, Boolean> result = new LinkedHashMap<>();
+        return flows.size() < SHARED_WALKS_FROM || flows.size() <= topology.keys().size() ? reachabilityOneByOne(flows)
+                : reachabilityShared(flows);
+    }
+
+    /** One conversation per class of equivalent flows (see {@link NodeSymmetry}), its answer given to all of them. */
+    Map<Flow, Boolean> reachabilityShared(List<Flow> flows) {
+        NodeSymmetry classes = symmetry();
+        Map<NodeSymmetry.FlowKey, Boolean> played = new HashMap<>();
+        Map<Flow, Boolean> result = LinkedHashMap.newLinkedHashMap(flows.size());
+        for (Flow flow : flows) {
+            NodeSymmetry.FlowKey key = classes.keyOf(flow);
+            Boolean succeeded = played.get(key);
+            if (succeeded == null) {
+                succeeded = play(flow, false).succeeded();
+                played.put(key, succeeded);
+            }
+            result.put(flow, succeeded);
+        }
+        return result;
+    }
+
+    /** The reference: every flow's conversation played. */
+    Map<Flow, Boolean> reachabilityOneByOne(List<Flow> flows) {
+        Map<Flow, Boolean> result = LinkedHashMap.newLinkedHashMap(flows.size());
         for (Flow flow : flows) {
             result.put(flow, play(flow, false).succeeded());
         }
         return result;
+    }
+
+    /** The classes the matrix shares walks by (tests). */
+    NodeSymmetry symmetry() {
+        NodeSymmetry found = symmetry;
+        if (found == null) {
+            synchronized (this) {
+                found = symmetry;
+                if (found == null) {
+                    found = NodeSymmetry.of(nodes, pods, attachments);
+                    symmetry = found;
+                }
+            }
+        }
+        return found;
     }
 
     private Namespace namespace(String key) {

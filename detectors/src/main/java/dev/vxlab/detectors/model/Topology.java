@@ -19,27 +19,30 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the namespaces are wired together: which veth ends are peers (from the pod attachments), which devices form
- * the underlay (each node's VXLAN underlay device), and what a frame sent out of a device can reach. Built once.
+ * the underlay (each node's VXLAN underlay device), and what a frame sent out of a device can reach. Built once; a
+ * namespace's index ({@link Namespace}: route tables, neighbors, FDB) is built on its first use, so a model whose
+ * walks visit a few nodes of a thousand (a matrix of interchangeable nodes) does not index the rest.
  */
 final class Topology {
     private record LinkId(String ns, String link) {}
 
-    private final Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    private final Map<String, NodeState> states = new LinkedHashMap<>();
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final Set<String> nodes = new LinkedHashSet<>();
     private final Map<LinkId, LinkId> vethPeers = new HashMap<>();
     private final Set<LinkId> underlayLinks = new HashSet<>();
-    private final Map<Ipv4, Receiver> underlayByAddress = new HashMap<>();
-    private final Map<MacAddress, Receiver> underlayByMac = new HashMap<>();
+    private final Map<Ipv4, UnderlayDevice> underlayByAddress = new HashMap<>();
+    private final Map<MacAddress, UnderlayDevice> underlayByMac = new HashMap<>();
     /** Segments are pure functions of the snapshots: built on first use, then shared (traces may run in parallel). */
     private final Map<LinkId, Segment> segments = new ConcurrentHashMap<>();
 
     Topology(Map<String, NodeState> nodeStates, Map<String, NodeState> podStates, List<PodAttachment> attachments) {
         nodeStates.forEach((key, state) -> {
-            namespaces.put(key, new Namespace(key, state));
+            states.put(key, state);
             nodes.add(key);
         });
         podStates.forEach((key, state) -> {
-            if (namespaces.putIfAbsent(key, new Namespace(key, state)) != null) {
+            if (states.putIfAbsent(key, state) != null) {
                 throw new IllegalArgumentException("'" + key + "' is both a node and a pod");
             }
         });
@@ -58,7 +61,29 @@ final class Topology {
             hostVeths.add(host);
         }
         for (String key : nodes) {
-            indexUnderlay(namespaces.get(key), hostVeths);
+            indexUnderlay(key, states.get(key), hostVeths);
+        }
+    }
+
+    /** A node's underlay device; its {@link Receiver} needs the node's indexed namespace, so it is made on first use. */
+    private final class UnderlayDevice {
+        final String node;
+        final Link link;
+        private volatile Receiver receiver;
+
+        UnderlayDevice(String node, Link link) {
+            this.node = node;
+            this.link = link;
+        }
+
+        Receiver receiver() {
+            Receiver r = receiver;
+            if (r == null) {
+                r = new Receiver(namespace(node).orElseThrow(), link, link.mac().map(Set::of).orElse(Set.of()),
+                        "underlay to " + node + "'s " + link.name(), true);
+                receiver = r; // two threads may both make one: equal records, either will do
+            }
+            return r;
         }
     }
 
@@ -67,59 +92,72 @@ final class Topology {
      * their {@code local} address). A node without VXLAN falls back to its plain addressed devices (no loopback,
      * bridge, bridge port or pod veth).
      */
-    private void indexUnderlay(Namespace ns, Set<LinkId> hostVeths) {
+    private void indexUnderlay(String key, NodeState state, Set<LinkId> hostVeths) {
+        // Read from the snapshot as Namespace indexes it (a link by index: the last one listed; addresses per link).
+        Map<Integer, Link> byIndex = new HashMap<>();
+        state.links().forEach(l -> byIndex.put(l.index(), l));
+        Map<Integer, List<Address>> addressesOf = new HashMap<>();
+        state.addresses().forEach(a -> addressesOf.computeIfAbsent(a.link().index(), k -> new ArrayList<>()).add(a));
         Set<Link> underlay = new LinkedHashSet<>();
-        for (Link vx : ns.vxlans()) {
-            VxlanInfo info = vx.vxlan().orElseThrow();
-            info.underlay().flatMap(ns::link).ifPresent(underlay::add);
-            info.local().ifPresent(local -> ns.links().stream()
-                    .filter(l -> ns.addressesOf(l).stream().anyMatch(a -> a.prefix().address().equals(local)))
+        for (Link vx : state.links()) {
+            if (vx.vxlan().isEmpty()) {
+                continue;
+            }
+            VxlanInfo info = vx.vxlan().get();
+            info.underlay().map(ref -> byIndex.get(ref.index())).ifPresent(underlay::add);
+            info.local().ifPresent(local -> state.links().stream()
+                    .filter(l -> addressesOf.getOrDefault(l.index(), List.of()).stream()
+                            .anyMatch(a -> a.prefix().address().equals(local)))
                     .forEach(underlay::add));
         }
         if (underlay.isEmpty()) {
-            for (Link link : ns.links()) {
+            for (Link link : state.links()) {
                 if (!link.isLoopback() && !link.isKind("bridge") && !link.isKind("vxlan") && link.master().isEmpty()
-                        && !hostVeths.contains(new LinkId(ns.key(), link.name())) && !ns.addressesOf(link).isEmpty()) {
+                        && !hostVeths.contains(new LinkId(key, link.name()))
+                        && !addressesOf.getOrDefault(link.index(), List.of()).isEmpty()) {
                     underlay.add(link);
                 }
             }
         }
         for (Link link : underlay) {
-            underlayLinks.add(new LinkId(ns.key(), link.name()));
-            Receiver receiver = new Receiver(ns, link, link.mac().map(Set::of).orElse(Set.of()),
-                    "underlay to " + ns.key() + "'s " + link.name(), true);
-            for (Address address : ns.addressesOf(link)) {
-                underlayByAddress.putIfAbsent(address.prefix().address(), receiver);
+            underlayLinks.add(new LinkId(key, link.name()));
+            UnderlayDevice device = new UnderlayDevice(key, link);
+            for (Address address : addressesOf.getOrDefault(link.index(), List.of())) {
+                underlayByAddress.putIfAbsent(address.prefix().address(), device);
             }
-            link.mac().ifPresent(mac -> underlayByMac.putIfAbsent(mac, receiver));
+            link.mac().ifPresent(mac -> underlayByMac.putIfAbsent(mac, device));
         }
     }
 
     Optional<Namespace> namespace(String key) {
-        return Optional.ofNullable(namespaces.get(key));
+        NodeState state = states.get(key);
+        return state == null ? Optional.empty()
+                : Optional.of(namespaces.computeIfAbsent(key, k -> new Namespace(k, state)));
     }
 
     Set<String> keys() {
-        return namespaces.keySet();
+        return java.util.Collections.unmodifiableSet(states.keySet());
     }
 
     /** The node whose underlay device holds the address (only devices that are up and have carrier receive). */
     Optional<Receiver> underlayByAddress(Ipv4 ip) {
-        return Optional.ofNullable(underlayByAddress.get(ip)).filter(r -> canReceive(r.link()));
+        return Optional.ofNullable(underlayByAddress.get(ip)).filter(d -> canReceive(d.link))
+                .map(UnderlayDevice::receiver);
     }
 
     /** The node whose underlay device holds the address, whether or not that device can receive now. */
     Optional<Receiver> underlayOwner(Ipv4 ip) {
-        return Optional.ofNullable(underlayByAddress.get(ip));
+        return Optional.ofNullable(underlayByAddress.get(ip)).map(UnderlayDevice::receiver);
     }
 
     /** The node whose underlay device has the MAC, whether or not that device can receive now. */
     Optional<Receiver> underlayOwner(MacAddress mac) {
-        return Optional.ofNullable(underlayByMac.get(mac));
+        return Optional.ofNullable(underlayByMac.get(mac)).map(UnderlayDevice::receiver);
     }
 
     Optional<Receiver> underlayByMac(MacAddress mac) {
-        return Optional.ofNullable(underlayByMac.get(mac)).filter(r -> canReceive(r.link()));
+        return Optional.ofNullable(underlayByMac.get(mac)).filter(d -> canReceive(d.link))
+                .map(UnderlayDevice::receiver);
     }
 
     /** What a frame sent out of the device can reach. */
@@ -144,7 +182,7 @@ final class Topology {
 
     /** A veth's far end: the peer itself, or, when the peer is a bridge port, the bridge and its other ports. */
     private Segment peerSegment(Namespace ns, Link out, LinkId peerId) {
-        Namespace peerNs = namespaces.get(peerId.ns());
+        Namespace peerNs = namespace(peerId.ns()).orElseThrow();
         Optional<Link> peer = peerNs.link(peerId.link());
         if (peer.isEmpty() || !peer.get().isUp()) {
             return new Segment.Closed(new Verdict.Dropped(ns.key(), out.name(), Verdict.Cause.NO_CARRIER,
@@ -186,7 +224,7 @@ final class Topology {
             if (peerId == null) {
                 continue;
             }
-            Namespace peerNs = namespaces.get(peerId.ns());
+            Namespace peerNs = namespace(peerId.ns()).orElseThrow();
             peerNs.link(peerId.link()).filter(Link::isUp).ifPresent(peer -> receivers.add(new Receiver(peerNs, peer,
                     peer.mac().map(Set::of).orElse(Set.of()),
                     prefix + bridge.name() + " port " + port.name() + " to " + peerNs.key() + "'s " + peer.name(),
