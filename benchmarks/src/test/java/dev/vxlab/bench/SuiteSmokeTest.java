@@ -47,7 +47,7 @@ class SuiteSmokeTest {
         assertThat(report.boot().rows()).extracting(BootToHealthyReport.Row::backend)
                 .as("the smoke run boots only the default backend, once").containsExactly("netns");
         assertThat(report.boot().rows().getFirst().boots()).isEqualTo(1);
-        assertThat(Files.readString(out)).contains("## Targets (issue 5)", "SnapshotBench", "Detection latency",
+        assertThat(Files.readString(out)).contains("## Targets (issues 5 and 13)", "SnapshotBench", "Detection latency",
                 ClusterUpReport.HEADING, BootToHealthyReport.HEADING);
     }
 
