@@ -34,7 +34,8 @@ class AgentCostMeasurement {
      * -Dvxlab.agent.jvmFlags="..." to compare.
      */
     static final List<String> JVM_FLAGS = List.of(System.getProperty("vxlab.agent.jvmFlags",
-            "-XX:-UsePerfData -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders")
+            "-XX:-UsePerfData -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders"
+                    + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000")
             .split(" "));
     /** Extra agent options to compare, e.g. -Dvxlab.agent.args="--interval-ms 10000". */
     static final List<String> AGENT_ARGS = System.getProperty("vxlab.agent.args", "").isBlank() ? List.of()
