@@ -65,6 +65,10 @@ public final class Agent {
     private volatile boolean stopping;
     private volatile String masterUrl;
     private final ClusterConsistency cluster;
+    /** The last informer view that held this node (see {@link #viewWithSelf}). */
+    private volatile ClusterView lastViewWithSelf;
+    /** How long the handlers may take to reach this node in the first list before the wait is worth a log line. */
+    private static final long ADVERTISED_QUIET_NANOS = 2_000_000_000L;
     /** The view the cluster view was last correlated with (watcher thread only). */
     private ClusterView correlatedView;
 
@@ -113,11 +117,6 @@ public final class Agent {
             NodeConditionWriter condition = config.nodeCondition() ? new NodeConditionWriter(client, config.nodeName())
                     : null;
             FindingEvents events = config.events() ? new FindingEvents(client, config.nodeName()) : null;
-            if (nodes.view().byName(config.nodeName()).isEmpty()) {
-                log.println("vxlab agent: node '" + config.nodeName() + "' has no flannel advertisement yet"
-                        + Optional.ofNullable(nodes.skipped().get(config.nodeName())).map(s -> " (" + s + ")").orElse(
-                        " (no such Node)") + "; watching anyway");
-            }
             try (AgentHttp server = AgentHttp.start(config.listen(), metrics.registry(),
                     () -> nodes.synced() && firstPass.getCount() == 0,
                     () -> cluster.report().map(r -> r.toJson()))) {
@@ -128,8 +127,11 @@ public final class Agent {
                         + (config.fixes().isEmpty() ? "read-only" : "fixes allowed: " + config.fixes() + " at most "
                         + config.fixRate().count() + " per " + config.fixRate().window()));
                 log.flush();
+                if (!awaitAdvertised(nodes)) {
+                    return; // stopped while waiting
+                }
                 // the host: this process's own namespace, opened without setns (no CAP_SYS_ADMIN in the DaemonSet)
-                NodeDoctor.watch(config.netns().isPresent() ? config.namespaceFile() : null, config.nodeName(), nodes::view, subnetEnv, config.nmConfig(),
+                NodeDoctor.watch(config.netns().isPresent() ? config.namespaceFile() : null, config.nodeName(), () -> viewWithSelf(nodes), subnetEnv, config.nmConfig(),
                         config.counterInterval(), w -> {
                             watcher = w;
                             if (stopping) {
@@ -183,7 +185,7 @@ public final class Agent {
 
     private void report(ExecutorService reporter, Watcher.Pass pass, List<FindingChange> changes, NodeWatch nodes,
             NodeConditionWriter condition, FindingEvents events, FixGate fixes, Optional<SubnetEnv> subnetEnv) {
-        ClusterView view = nodes.view();
+        ClusterView view = viewWithSelf(nodes);
         reporter.execute(() -> {
             try {
                 if (condition != null) {
@@ -223,6 +225,54 @@ public final class Agent {
             report.toText().lines().forEach(line -> log.println(now + " " + line));
             log.flush();
         }));
+    }
+
+    /**
+     * Waits until the informer's view holds this node: the doctor reads the node's own lease (its subnet, VtepMAC), so
+     * a node flannel has not registered yet (a new node, or the informer's handlers not yet through the first list) is
+     * waited for, with /healthz answering and /readyz 503. False when stopped first.
+     */
+    private boolean awaitAdvertised(NodeWatch nodes) {
+        boolean said = false;
+        long since = System.nanoTime();
+        while (!stopping) {
+            ClusterView view = nodes.view();
+            if (view.byName(config.nodeName()).isPresent()) {
+                lastViewWithSelf = view;
+                if (said) {
+                    log.println("vxlab agent: node " + config.nodeName() + " is advertised now; watching");
+                    log.flush();
+                }
+                return true;
+            }
+            if (!said && System.nanoTime() - since > ADVERTISED_QUIET_NANOS) {
+                log.println("vxlab agent: node '" + config.nodeName() + "' has no flannel advertisement yet"
+                        + Optional.ofNullable(nodes.skipped().get(config.nodeName())).map(s -> " (" + s + ")")
+                        .orElse(" (no such Node)") + "; waiting for it");
+                log.flush();
+                said = true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The informer's view while it holds this node, else the last one that did: a Node whose flannel annotations went
+     * (a re-registration in progress) must not stop the doctor, which reads the node's own lease.
+     */
+    private ClusterView viewWithSelf(NodeWatch nodes) {
+        ClusterView view = nodes.view();
+        if (view.byName(config.nodeName()).isPresent()) {
+            lastViewWithSelf = view;
+            return view;
+        }
+        return lastViewWithSelf;
     }
 
     /** Makes {@link #run} return (from another thread or a shutdown hook). */

@@ -86,6 +86,21 @@ class AgentLabTest {
     }
 
     @Test
+    void aNodeFlannelHasNotRegisteredYetIsWaitedForAndWatchedOnceAdvertised() throws Exception {
+        try (AgentOnLab on = new AgentOnLab(dir, client, false, false, Set.of(), false)) {
+            assertThat(on.get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(on.get("/readyz").statusCode()).as("not ready before its node is advertised").isEqualTo(503);
+            assertThat(on.log()).contains("(no such Node); waiting for it");
+            on.publish();
+            on.await("ready once flannel's lease is published", () -> on.get("/readyz").statusCode() == 200);
+            assertThat(on.log()).contains("is advertised now; watching");
+            on.lab.inject(new Fault.VtepMacDrift(on.node, Optional.empty()));
+            on.await("the drift is found", () -> on.samples("vxlab_findings").stream()
+                    .anyMatch(l -> l.contains(FaultIds.VTEP_MAC_DRIFT)));
+        }
+    }
+
+    @Test
     void readOnlyByDefaultWritesNothingToTheApiServer() throws Exception {
         try (AgentOnLab on = new AgentOnLab(dir, client, false, false, Set.of())) {
             Fault drift = new Fault.VtepMacDrift(on.node, Optional.empty());

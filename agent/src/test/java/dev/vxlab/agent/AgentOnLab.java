@@ -44,11 +44,22 @@ final class AgentOnLab implements AutoCloseable {
 
     AgentOnLab(Path dir, KubernetesClient api, boolean nodeCondition, boolean events, Set<String> fixes)
             throws Exception {
+        this(dir, api, nodeCondition, events, fixes, true);
+    }
+
+    /**
+     * @param published whether the lab's Node objects are published before the agent starts; if not, this returns
+     *                  once the agent says it waits for its node's advertisement (its HTTP endpoints answer)
+     */
+    AgentOnLab(Path dir, KubernetesClient api, boolean nodeCondition, boolean events, Set<String> fixes,
+            boolean published) throws Exception {
         this.api = api;
         this.lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir.resolve("lab")));
         try {
             this.node = SPEC.nodes().getFirst().name();
-            publish();
+            if (published) {
+                publish();
+            }
             Path kubeconfig = dir.resolve("kubeconfig");
             Files.writeString(kubeconfig, kubeconfig(api.getMasterUrl().toString()));
             String netns = lab.cluster().nodes().getFirst().netnsFastPath().orElseThrow().getFileName().toString();
@@ -63,6 +74,10 @@ final class AgentOnLab implements AutoCloseable {
                     failure = t;
                 }
             });
+            if (!published) {
+                await("the agent waits for its node's advertisement", () -> log().contains("waiting for it"));
+                return;
+            }
             if (!agent.awaitStarted(WAIT) || failure != null) {
                 throw new IllegalStateException("the agent did not start: " + failure + "\n" + log());
             }
