@@ -268,6 +268,9 @@ public final class Agent {
      */
     private ClusterView viewWithSelf(NodeWatch nodes) {
         ClusterView view = nodes.view();
+        if (view == lastViewWithSelf) {
+            return view; // the informer builds a new view only when an advertisement changed: no scan per pass
+        }
         if (view.byName(config.nodeName()).isPresent()) {
             lastViewWithSelf = view;
             return view;

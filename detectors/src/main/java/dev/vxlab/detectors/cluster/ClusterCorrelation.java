@@ -43,10 +43,12 @@ public final class ClusterCorrelation {
             }
         }
         List<Duplicate> duplicates = new ArrayList<>();
-        duplicates.addAll(shared("published VtepMAC", published.nodes(), n -> Optional.of(n.vtepMac().toString())));
-        duplicates.addAll(shared("published public-ip", published.nodes(), n -> Optional.of(n.publicIp().toString())));
+        duplicates.addAll(shared(Duplicate.PUBLISHED_VTEP_MAC, published.nodes(),
+                n -> Optional.of(n.vtepMac().toString())));
+        duplicates.addAll(shared(Duplicate.PUBLISHED_PUBLIC_IP, published.nodes(),
+                n -> Optional.of(n.publicIp().toString())));
         List<NodeObservation> obs = List.copyOf(seen.values());
-        duplicates.addAll(shared("device MAC", obs, o -> o.deviceMac().map(MacAddress::toString)));
+        duplicates.addAll(shared(Duplicate.DEVICE_MAC, obs, o -> o.deviceMac().map(MacAddress::toString)));
         duplicates.addAll(sharedAddresses(published, obs));
 
         List<Drift> drifted = new ArrayList<>();
@@ -150,7 +152,7 @@ public final class ClusterCorrelation {
         List<Duplicate> out = new ArrayList<>();
         groups.forEach((ip, names) -> {
             if (names.size() > 1) {
-                out.add(new Duplicate("address", ip, names.stream().sorted().toList()));
+                out.add(new Duplicate(Duplicate.ADDRESS, ip, names.stream().sorted().toList()));
             }
         });
         return out;

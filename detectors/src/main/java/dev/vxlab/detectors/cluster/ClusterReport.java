@@ -30,9 +30,12 @@ public record ClusterReport(int nodes, int observed, List<Duplicate> duplicates,
 
     /** A value several nodes share; {@code what} is "published VtepMAC", "device MAC", "published public-ip" or "address". */
     public record Duplicate(String what, String value, List<String> nodes) {
+        public static final String PUBLISHED_VTEP_MAC = "published VtepMAC";
+        public static final String PUBLISHED_PUBLIC_IP = "published public-ip";
+        public static final String DEVICE_MAC = "device MAC";
+        public static final String ADDRESS = "address";
         /** Every {@code what} a duplicate can name. */
-        public static final List<String> KINDS = List.of("published VtepMAC", "published public-ip", "device MAC",
-                "address");
+        public static final List<String> KINDS = List.of(PUBLISHED_VTEP_MAC, PUBLISHED_PUBLIC_IP, DEVICE_MAC, ADDRESS);
 
         public Duplicate {
             nodes = List.copyOf(nodes);
