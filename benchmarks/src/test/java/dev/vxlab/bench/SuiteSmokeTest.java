@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CI's smoke run of the whole suite (one short iteration of each benchmark at the smallest size, a few latency
- * samples, two seconds of idle CPU): every benchmark must still build its namespace, run and report. Nothing here
+ * samples, the agent's own JVM for three seconds): every benchmark must still build its namespace, run and report. Nothing here
  * looks at how fast anything was.
  */
 @Kernel
@@ -41,13 +41,18 @@ class SuiteSmokeTest {
             assertThat(l.samples()).extracting(DetectionLatency.Sample::fault).startsWith(FaultIds.VTEP_MAC_DRIFT,
                     FaultIds.MISSING_PEER_ROUTE);
         });
-        assertThat(report.cpu().passes()).as("the idle watcher's timer passes").isPositive();
+        // The agent ran as its own JVM with the shipped flags and answered /metrics: its first pass was counted.
+        assertThat(report.agent().passesByTrigger()).as("the agent's vxlab_passes_total").containsKey("start");
+        assertThat(report.agent().measured()).isPositive();
+        assertThat(report.agent().ticks()).isNotNegative();
+        assertThat(report.agent().flags().javaToolOptions()).isNotBlank();
         assertThat(report.clusterUp().rows()).extracting(r -> r.method() + "@" + r.size())
                 .as("the smoke run builds only the smallest cluster").containsExactly("up@5");
         assertThat(report.boot().rows()).extracting(BootToHealthyReport.Row::backend)
                 .as("the smoke run boots only the default backend, once").containsExactly("netns");
         assertThat(report.boot().rows().getFirst().boots()).isEqualTo(1);
         assertThat(Files.readString(out)).contains("## Targets (issues 5 and 13)", "SnapshotBench", "Detection latency",
+                "(`AgentIdleCost`)", "JAVA_TOOL_OPTIONS=" + report.agent().flags().javaToolOptions(),
                 ClusterUpReport.HEADING, BootToHealthyReport.HEADING);
     }
 
