@@ -104,6 +104,7 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
         table(md, "Every built-in detector over a prepared snapshot (`DetectBench`)", "DetectBench", "nodes", null);
         table(md, "DataplaneModel: full node-to-node connectivity matrix, n x (n-1) handshakes (`ModelBench`)",
                 "ModelBench", "nodes", null);
+        eventPass(md);
         latency(md);
         agentCost(md);
         md.append(clusterUp.markdown(machine.cores()));
@@ -264,6 +265,31 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                 .append(" change or a peer route delete, alternately), so the figure includes ip's own work; in polling")
                 .append(" mode \"heard\" is the timer's tick. For comparison, node-problem-detector and goldpinger")
                 .append(" probe every 30 s, kubenurse every 5 s.\n\n");
+    }
+
+    private void eventPass(StringBuilder md) {
+        md.append("## A pass after one route event: delta vs full (`EventPassBench`)\n\n");
+        md.append("| peers | delta p50 | delta p99 | delta allocated/op | full p50 | full p99 | full allocated/op |")
+                .append(" full p50 / delta p50 | full / delta allocated |\n|---|---|---|---|---|---|---|---|---|\n");
+        rows.stream().filter(r -> r.bench.equals("EventPassBench")).mapToInt(Row::size).distinct().sorted()
+                .forEach(size -> {
+                    Optional<Row> delta = row("EventPassBench", "deltaPass", size);
+                    Optional<Row> full = row("EventPassBench", "fullPass", size);
+                    md.append("| ").append(size).append(" | ")
+                            .append(delta.map(r -> us(r.p50Micros())).orElse("-")).append(" | ")
+                            .append(delta.map(r -> us(micros(r, r.p99))).orElse("-")).append(" | ")
+                            .append(delta.map(r -> bytes(r.bytes)).orElse("-")).append(" | ")
+                            .append(full.map(r -> us(r.p50Micros())).orElse("-")).append(" | ")
+                            .append(full.map(r -> us(micros(r, r.p99))).orElse("-")).append(" | ")
+                            .append(full.map(r -> bytes(r.bytes)).orElse("-")).append(" | ")
+                            .append(delta.flatMap(d -> full.map(f -> fmt(f.p50Micros() / d.p50Micros()) + "x"))
+                                    .orElse("-")).append(" | ")
+                            .append(delta.flatMap(d -> full.map(f -> fmt(f.bytes / d.bytes) + "x")).orElse("-"))
+                            .append(" |\n");
+                });
+        md.append("\nThe event adds, then removes, a table-100 route the node's health does not depend on: a delta")
+                .append(" pass applies it to the last state and reruns only the detectors that read routes; a full")
+                .append(" pass takes a netlink snapshot and runs every detector.\n\n");
     }
 
     private void agentCost(StringBuilder md) {

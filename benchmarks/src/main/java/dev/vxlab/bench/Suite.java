@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class Suite {
     static final String BENCHMARKS =
-            "dev\\.vxlab\\.bench\\.(SnapshotBench|DetectBench|ProbeLoopBench|ModelBench)\\.";
+            "dev\\.vxlab\\.bench\\.(SnapshotBench|DetectBench|ProbeLoopBench|ModelBench|EventPassBench)\\.";
 
     private Suite() {}
 
