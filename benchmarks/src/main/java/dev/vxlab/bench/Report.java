@@ -212,8 +212,8 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                         .append(seconds(agent.timerMillis())).append(" timer, on an idle 4-peer node, ")
                         .append(agent.ticks()).append(agent.ticks() == 1 ? " clock tick" : " clock ticks")
                         .append(" of 10 ms in ").append(agent.measured().toSeconds())
-                        .append(" s after ").append(agent.settled().toSeconds()).append(" s of settling; where they")
-                        .append(" went: ").append(threads(agent.busiestThreads()))
+                        .append(" s after ").append(agent.settled().toSeconds()).append(" s of settling; each thread's")
+                        .append(" own: ").append(threads(agent.busiestThreads()))
                         .append(". docs/agent.md says what each flag and the timer were chosen for.\n");
             }
             md.append('\n');
@@ -303,7 +303,8 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                 .append(" s after it was ready, then measured for ").append(agent.measured().toSeconds())
                 .append(" s from /proc/PID/stat (utime + stime of every thread, what `ps` reads).\n\n");
         md.append("| whole JVM | clock ticks (10 ms) | passes in the window | passes since start, by trigger |")
-                .append(" where the ticks went |\n|---|---|---|---|---|\n");
+                .append(" each thread's ticks (counted per thread, so they need not sum to the JVM's) |\n")
+                .append("|---|---|---|---|---|\n");
         md.append("| ").append(fmt(agent.percent())).append("% of one core | ").append(agent.ticks()).append(" | ")
                 .append(agent.passesInWindow()).append(" | ").append(agent.passesByTrigger().isEmpty() ? "-"
                         : agent.passesByTrigger().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
