@@ -64,11 +64,12 @@ final class AgentIdleCost {
         long timerMillis = Long.parseLong(new picocli.CommandLine(new dev.vxlab.agent.Main()).getCommandSpec()
                 .findOption("--interval-ms").defaultValue());
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        Path dir = Files.createTempDirectory("vxlab-agent-cost");
         FlannelNamespace node = BenchNamespaces.create("agent", 4);
+        Path dir = null;
         KubernetesMockServer api = null;
         Process agent = null;
         try {
+            dir = Files.createTempDirectory("vxlab-agent-cost");
             api = new KubernetesMockServer(new Context(io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()),
                     new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
             api.init();
@@ -129,7 +130,9 @@ final class AgentIdleCost {
                     }
                 } finally {
                     node.delete();
-                    deleteTree(dir);
+                    if (dir != null) {
+                        deleteTree(dir);
+                    }
                 }
             }
         }
