@@ -5,31 +5,29 @@ import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.agent.ChangeFeed;
 import dev.vxlab.detectors.agent.ProbeLoop;
 import dev.vxlab.detectors.agent.Watcher;
+import dev.vxlab.detectors.netlink.NetlinkChanges;
 import dev.vxlab.detectors.netlink.NetlinkSource;
 import dev.vxlab.detectors.netlink.NetlinkSubscription;
 import dev.vxlab.detectors.spi.Doctor;
 import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
+import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.testkit.FlannelNamespace;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * From a fault to the watcher's finding, on a real flannel node (4 peers): the fault is a line written to a
- * long-lived {@code ip -batch -} in the node's namespace (a VTEP MAC change, or a peer route deleted, alternately);
- * the clock starts when the line is written and stops when the watcher's pass that names the fault returns. Between
+ * From a fault to the watcher's finding, on a real flannel node (4 peers): the fault is an rtnetlink request from
+ * the measuring thread's own socket in the node's namespace (a VTEP MAC change, or a peer route deleted,
+ * alternately, as {@code ip link set} and {@code ip route del} send them); the clock starts just before the request is
+ * sent and stops when the watcher's pass that names the fault returns. So the figure holds the kernel's change, its
+ * notification, the watcher's wake-up and its pass, and not the start-up of a process applying the fault. Between
  * samples the fault is repaired, the watcher must say healthy again, and a random pause puts the next fault at a
  * random phase of the polling timer. Event-driven mode listens to netlink (its counter timer at 1 s, as the CLI's
  * default) and applies the events to its last state (delta passes), or, as the baseline, takes a full snapshot on
@@ -38,8 +36,6 @@ import java.util.function.Predicate;
  */
 final class DetectionLatency {
     private static final long LIVENESS_MILLIS = 10_000;
-    /** How often a wait looks at what ip printed. */
-    private static final long ERROR_CHECK_MILLIS = 50;
     private static final MacAddress DRIFTED = MacAddress.parse("b6:9b:ed:b0:37:74");
 
     /**
@@ -67,9 +63,12 @@ final class DetectionLatency {
     static Result measure(Duration pollingInterval, int samples, int warmUpPasses, boolean applyEvents)
             throws Exception {
         FlannelNamespace node = BenchNamespaces.create("lat", 4);
-        IpBatch ip = IpBatch.start(node.namespace());
         try (NetlinkSource source = NetlinkSource.open(node.file());
-             NetlinkSubscription subscription = NetlinkSubscription.open(node.file())) {
+             NetlinkSubscription subscription = NetlinkSubscription.open(node.file());
+             NetlinkChanges kernel = NetlinkChanges.open(node.file())) {
+            int flannel = source.snapshot().links().stream().filter(l -> l.name().equals("flannel.1"))
+                    .findFirst().orElseThrow().index();
+            AdvertisedNode peer = node.peer(1);
             ProbeLoop loop = new ProbeLoop(node.nodeName(), source, Doctor.load(), node.view());
             WarmUp.run(loop, warmUpPasses);
             long warmUpDeltas = loop.deltaPasses();
@@ -90,7 +89,7 @@ final class DetectionLatency {
             long[] heardToFinding = new long[samples];
             long pauseBound = events ? 20 : pollingInterval.toMillis();
             try {
-                await(seen, p -> true, ip);
+                await(seen, p -> true);
                 // The first cycles only warm up the paths a healthy loop never takes (findings, their diff).
                 int warmUpCycles = Math.min(warmUpPasses / 50, events ? 100 : 2);
                 for (int i = -warmUpCycles; i < samples; i++) {
@@ -99,19 +98,25 @@ final class DetectionLatency {
                     boolean mac = (i & 1) == 0;
                     String fault = mac ? FaultIds.VTEP_MAC_DRIFT : FaultIds.MISSING_PEER_ROUTE;
                     long start = System.nanoTime();
-                    ip.send(mac ? "link set flannel.1 address " + DRIFTED + "\n"
-                            : "route del " + node.peer(1).podCidr() + "\n");
+                    if (mac) {
+                        kernel.setLinkAddress(flannel, DRIFTED);
+                    } else {
+                        kernel.deleteRoute(peer.podCidr(), flannel);
+                    }
                     Seen found = await(seen, p -> p.iteration().appeared().stream().map(Finding::fault)
-                            .anyMatch(fault::equals), ip);
+                            .anyMatch(fault::equals));
                     if (i >= 0) {
                         faultToFinding[i] = found.nanos() - start;
                         heardToFinding[i] = found.nanos() - found.pass().heardNanos();
                         taken.add(new Sample(fault, found.pass().iteration().appeared().stream().map(Finding::fault)
                                 .toList(), faultToFinding[i]));
                     }
-                    ip.send(mac ? repairMac(node) : "route add " + node.peer(1).podCidr() + " via "
-                            + node.peer(1).podCidr().network() + " dev flannel.1 onlink\n");
-                    await(seen, p -> p.iteration().diagnosis().findings().isEmpty(), ip);
+                    if (mac) {
+                        repairMac(kernel, node, flannel);
+                    } else {
+                        kernel.addOnlinkRoute(peer.podCidr(), peer.podCidr().network(), flannel);
+                    }
+                    await(seen, p -> p.iteration().diagnosis().findings().isEmpty());
                 }
             } finally {
                 watcher.stop();
@@ -125,7 +130,6 @@ final class DetectionLatency {
                     loop.deltaPasses() - warmUpDeltas, loop.fullPasses() - warmUpFull);
             return new Result(mode, Percentiles.of(faultToFinding), Percentiles.of(heardToFinding), List.copyOf(taken));
         } finally {
-            ip.close();
             node.delete();
         }
     }
@@ -147,92 +151,25 @@ final class DetectionLatency {
     }
 
     /** The advertised MAC back, and the neighbor entries the kernel flushed with the old one (as flanneld does). */
-    private static String repairMac(FlannelNamespace node) {
-        StringBuilder out = new StringBuilder("link set flannel.1 address " + node.self().vtepMac() + "\n");
+    private static void repairMac(NetlinkChanges kernel, FlannelNamespace node, int flannel) throws SnapshotException {
+        kernel.setLinkAddress(flannel, node.self().vtepMac());
         for (AdvertisedNode peer : node.view().nodes()) {
             if (!peer.name().equals(node.nodeName())) {
-                out.append("neigh replace ").append(peer.podCidr().network()).append(" lladdr ")
-                        .append(peer.vtepMac()).append(" dev flannel.1 nud permanent\n");
+                kernel.replacePermanentNeighbor(peer.podCidr().network(), peer.vtepMac(), flannel);
             }
         }
-        return out.toString();
     }
 
-    /**
-     * The next pass the test accepts. A fault or repair that ip refused fails at once with ip's own message (the
-     * watcher would never see it, and the wait would end in "the watcher stopped" ten seconds later).
-     */
-    static Seen await(BlockingQueue<Seen> seen, Predicate<Watcher.Pass> wanted, IpBatch ip) throws InterruptedException {
+    /** The next pass the test accepts (a refused fault or repair has already thrown with the kernel's reason). */
+    static Seen await(BlockingQueue<Seen> seen, Predicate<Watcher.Pass> wanted) throws InterruptedException {
         long liveness = TimeUnit.MILLISECONDS.toNanos(LIVENESS_MILLIS);
-        long deadline = System.nanoTime() + liveness;
         while (true) {
-            ip.failIfRefused();
-            Seen s = seen.poll(ERROR_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-            if (s == null && System.nanoTime() < deadline) {
-                continue;
-            }
+            Seen s = seen.poll(liveness, TimeUnit.NANOSECONDS);
             if (s == null || s.pass() == null) {
-                ip.failIfRefused();
                 throw new IllegalStateException("the watcher stopped or missed a change for " + LIVENESS_MILLIS + " ms");
             }
             if (wanted.test(s.pass())) {
                 return s;
-            }
-            deadline = System.nanoTime() + liveness; // a pass came: the watcher is alive
-        }
-    }
-
-    /** A long-lived {@code ip -force -batch -} in a namespace whose complaints are kept, not discarded. */
-    static final class IpBatch implements AutoCloseable {
-        private final Process process;
-        private final OutputStream commands;
-        private volatile String lastSent = "";
-        private final List<String> stderr = new CopyOnWriteArrayList<>();
-        private final Thread reader;
-
-        private IpBatch(Process process) {
-            this.process = process;
-            this.commands = process.getOutputStream();
-            this.reader = Thread.ofPlatform().daemon().name("ip-batch-stderr").start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        stderr.add(line);
-                    }
-                } catch (IOException e) {
-                    stderr.add("(reading ip's stderr failed: " + e.getMessage() + ")");
-                }
-            });
-        }
-
-        static IpBatch start(String namespace) throws IOException {
-            return new IpBatch(new ProcessBuilder("ip", "-force", "-n", namespace, "-batch", "-")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
-        }
-
-        void send(String lines) throws IOException {
-            lastSent = String.join("; ", lines.lines().toList());
-            commands.write(lines.getBytes(StandardCharsets.US_ASCII));
-            commands.flush();
-        }
-
-        /** Throws with ip's own words once it has printed anything (with -force it goes on, so nothing else says so). */
-        void failIfRefused() {
-            if (!stderr.isEmpty()) {
-                throw new IllegalStateException("ip -batch refused a command (last sent: " + lastSent + "): "
-                        + String.join("; ", stderr));
-            }
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            try {
-                commands.close();
-            } finally {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroy();
-                }
-                reader.join(1000);
             }
         }
     }

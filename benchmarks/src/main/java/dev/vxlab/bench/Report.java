@@ -202,9 +202,11 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
             }
             if (events.filter(e -> e.faultToFinding().p99() > 1e6).isPresent()) {
                 md.append("- Event-driven latency: an event pass applies the notifications to the last state and reruns")
-                        .append(" only the detectors that read what changed (\"heard to finding\" above), but fault to")
-                        .append(" finding also holds the `ip` process that applies the fault and the kernel's")
-                        .append(" notification; a p99 over 1 ms on this machine is mostly a thread waiting for a core.\n");
+                        .append(" only the detectors that read what changed (\"heard to finding\" above); fault to")
+                        .append(" finding also holds the kernel's change and notification and the watcher's wake-up")
+                        .append(" from poll(2), and on this machine a thread woken after a pause runs its first")
+                        .append(" microseconds several times slower than a busy one (cold caches, an idle vCPU woken);")
+                        .append(" a p99 over 1 ms is mostly that and a thread waiting for a core.\n");
             }
             if (agent.percent() >= 0.1) {
                 md.append("- Idle CPU: the whole agent JVM (every thread: the watcher, the informer's HTTP client, the")
@@ -261,9 +263,12 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                     .append(" | ").append(us(f.p99() / 1000)).append(" | ").append(us(f.max() / 1000)).append(" | ")
                     .append(us(h.p50() / 1000)).append(" | ").append(us(h.p99() / 1000)).append(" |\n");
         }
-        md.append("\nThe fault is a line written to a long-lived `ip -batch -` in the node's namespace (a VTEP MAC")
-                .append(" change or a peer route delete, alternately), so the figure includes ip's own work; in polling")
-                .append(" mode \"heard\" is the timer's tick. For comparison, node-problem-detector and goldpinger")
+        md.append("\nThe fault is an rtnetlink request from the measuring thread's own socket in the node's namespace")
+                .append(" (a VTEP MAC change or a peer route delete, alternately, as `ip` sends them), and the clock")
+                .append(" starts just before it is sent: the figure holds the kernel's change and notification, the")
+                .append(" watcher's wake-up and its pass. The loop was warmed up as the agent warms up (a rehearsal of")
+                .append(" made-up faults and repairs in memory, then full passes). In polling mode \"heard\" is the")
+                .append(" timer's tick. For comparison, node-problem-detector and goldpinger")
                 .append(" probe every 30 s, kubenurse every 5 s.\n\n");
     }
 

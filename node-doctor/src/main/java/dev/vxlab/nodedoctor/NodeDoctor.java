@@ -11,6 +11,7 @@ import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.agent.FindingChange;
 import dev.vxlab.detectors.agent.ProbeLoop;
+import dev.vxlab.detectors.agent.Rehearsal;
 import dev.vxlab.detectors.agent.Watcher;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
@@ -263,9 +264,9 @@ public final class NodeDoctor {
      * @param advertised read once per pass (a fixed NodeList file, or the agent's informer)
      * @param started    receives the watcher before its first pass (to stop it from another thread)
      * @param decorate   wraps the snapshot source (the agent times each snapshot); identity for none
-     * @param warmUpPasses passes of a throwaway loop over the same source before watching, so the JIT compiles the
-     *                   loop now instead of over the first hour at one pass per timer tick (the agent's steady state
-     *                   then has no compilation in it); 0 for none
+     * @param warmUpPasses passes of a throwaway loop over the same source before watching (a {@link Rehearsal}, with
+     *                   made-up faults), so the JIT compiles the loop, its fault paths included, now instead of over
+     *                   the first hour at one pass per timer tick or at the first fault; 0 for none
      */
     public static void watch(Path namespaceFile, String nodeName, java.util.function.Supplier<ClusterView> advertised,
             Optional<SubnetEnv> subnetEnv, Path nmConfig, Duration counterInterval,
@@ -282,9 +283,7 @@ public final class NodeDoctor {
                      : NetlinkSubscription.open(namespaceFile)) {
             Doctor doctor = Doctor.load();
             ProbeLoop warmUp = new ProbeLoop(nodeName, netlink, doctor, advertised, subnetEnv, FlannelConfig.DEFAULT);
-            for (int i = 0; i < warmUpPasses; i++) {
-                warmUp.iterate(i == 0);
-            }
+            Rehearsal.run(warmUp, warmUpPasses);
             ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), doctor, advertised, subnetEnv,
                     FlannelConfig.DEFAULT);
             Watcher watcher = new Watcher(loop, changes::next, counterInterval);

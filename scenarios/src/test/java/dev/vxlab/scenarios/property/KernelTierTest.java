@@ -56,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelTierTest {
     static final int SCHEDULES_PER_CLUSTER = 6;
     static final int MAX_FIX_ROUNDS = 3;
-    private static final int CASES = Integer.getInteger("vxlab.kernel.cases", 120);
+    private static final int CASES = Integer.getInteger("vxlab.kernel.cases", 96);
     /** Cases of property 5 (changes outside the fault catalog); each shape serves {@link #SCHEDULES_PER_CLUSTER}. */
     private static final int UNLISTED_CASES = Integer.getInteger("vxlab.kernel.unlisted.cases", 24);
 

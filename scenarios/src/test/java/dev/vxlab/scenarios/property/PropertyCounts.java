@@ -7,7 +7,7 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Collects each tier's counts line and prints them together once the test run ends:
- * {@code property counts: model tier: 5000 cases, 0 failures, ...; kernel tier: 120 schedules on 20 clusters, ...}.
+ * {@code property counts: model tier: 5000 cases, 0 failures, ...; kernel tier: 96 schedules on 16 clusters, ...}.
  * Registered with the JUnit Platform through META-INF/services.
  */
 public final class PropertyCounts implements TestExecutionListener {
