@@ -30,13 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 @EnableKubernetesMockClient(crud = true)
 class AgentCostMeasurement {
     /**
-     * The JVM flags of the image's entry point and deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS), or
-     * -Dvxlab.agent.jvmFlags="..." to compare.
+     * The JVM flags of the image's entry point and deploy/agent/daemonset.yaml (JAVA_TOOL_OPTIONS), read from those
+     * files ({@link ShippedJvm}, as the benchmark suite does), or -Dvxlab.agent.jvmFlags="..." to compare.
      */
-    static final List<String> JVM_FLAGS = List.of(System.getProperty("vxlab.agent.jvmFlags",
-            "-XX:-UsePerfData -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000")
-            .split(" "));
+    static final List<String> JVM_FLAGS = System.getProperty("vxlab.agent.jvmFlags") != null
+            ? List.of(System.getProperty("vxlab.agent.jvmFlags").strip().split(" ")) : shippedFlags();
     /** Extra agent options to compare, e.g. -Dvxlab.agent.args="--interval-ms 10000". */
     static final List<String> AGENT_ARGS = System.getProperty("vxlab.agent.args", "").isBlank() ? List.of()
             : List.of(System.getProperty("vxlab.agent.args").strip().split(" "));
@@ -116,6 +114,14 @@ class AgentCostMeasurement {
                     agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             }
+        }
+    }
+
+    private static List<String> shippedFlags() {
+        try {
+            return ShippedJvm.read(Path.of(System.getProperty("vxlab.home", ".."))).commandLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CI's smoke run of the whole suite (one short iteration of each benchmark at the smallest size, a few latency
- * samples, two seconds of idle CPU): every benchmark must still build its namespace, run and report. Nothing here
- * looks at how fast anything was.
+ * samples, the agent's own JVM for three seconds): every benchmark must still build its namespace, run and report.
+ * Nothing here looks at how fast anything was.
  */
 @Kernel
 class SuiteSmokeTest {
@@ -25,7 +25,8 @@ class SuiteSmokeTest {
         Report report = Suite.run(true, out);
 
         assertThat(report.rows()).extracting(r -> r.bench() + "." + r.method() + "@" + r.size()).containsExactlyInAnyOrder(
-                "DetectBench.allDetectors@5", "ModelBench.matrix@5", "ProbeLoopBench.ipJsonLoop@4",
+                "DetectBench.allDetectors@5", "EventPassBench.deltaPass@4", "EventPassBench.fullPass@4",
+                "ModelBench.matrix@5", "ProbeLoopBench.ipJsonLoop@4",
                 "ProbeLoopBench.netlinkLoop@4", "SnapshotBench.ipJson@4", "SnapshotBench.netlink@4",
                 "SnapshotBench.procNet@4");
         assertThat(report.rows()).allSatisfy(r -> assertThat(r.samples()).isPositive());
@@ -41,13 +42,19 @@ class SuiteSmokeTest {
             assertThat(l.samples()).extracting(DetectionLatency.Sample::fault).startsWith(FaultIds.VTEP_MAC_DRIFT,
                     FaultIds.MISSING_PEER_ROUTE);
         });
-        assertThat(report.cpu().passes()).as("the idle watcher's timer passes").isPositive();
+        // The agent ran as its own JVM with the shipped flags and answered /metrics: its first pass was counted.
+        assertThat(report.agent().passesByTrigger()).as("the agent's vxlab_passes_total").containsKey("start");
+        assertThat(report.agent().measured()).isPositive();
+        assertThat(report.agent().ticks()).isNotNegative();
+        assertThat(report.agent().flags().javaToolOptions()).isNotBlank();
         assertThat(report.clusterUp().rows()).extracting(r -> r.method() + "@" + r.size())
                 .as("the smoke run builds only the smallest cluster").containsExactly("up@5");
         assertThat(report.boot().rows()).extracting(BootToHealthyReport.Row::backend)
                 .as("the smoke run boots only the default backend, once").containsExactly("netns");
         assertThat(report.boot().rows().getFirst().boots()).isEqualTo(1);
         assertThat(Files.readString(out)).contains("## Targets (issues 5 and 13)", "SnapshotBench", "Detection latency",
+                "(`EventPassBench`)", "| 4 | ", "(`AgentIdleCost`)",
+                "JAVA_TOOL_OPTIONS=" + report.agent().flags().javaToolOptions(),
                 ClusterUpReport.HEADING, BootToHealthyReport.HEADING);
     }
 
