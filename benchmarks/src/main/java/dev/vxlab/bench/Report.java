@@ -113,7 +113,7 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
         md.append("JMH 1.37, sample-time mode (every operation timed), ").append(smoke
                 ? "no fork, no warm-up, one 200 ms iteration" : "one fork, 2 x 1 s warm-up, 3 x 2 s measurement")
                 .append(", `-prof gc` (allocation per operation is `gc.alloc.rate.norm`). `netlink` is")
-                .append(" `NetlinkSource` (six NETLINK_ROUTE dumps through the FFM API); `ipJson` is `IpJsonSource`")
+                .append(" `NetlinkSource` (seven NETLINK_ROUTE dumps through the FFM API: links, addresses, routes, neighbors, FDB, netconf, rules); `ipJson` is `IpJsonSource`")
                 .append(" (`ip -j` and `bridge -j` processes, the baseline scripts use); `procNet` reads")
                 .append(" /proc/PID/net/{route,arp,dev,fib_trie} of a process inside the namespace and sees less")
                 .append(" (no FDB, MACs, MTUs, flags, otherhost counter, route types; the local table only as text).")
