@@ -6,13 +6,21 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Runs rtnetlink dumps over one socket: sends the request, then reads datagrams into one reused buffer until the
- * dump's NLMSG_DONE, handing each answer to a {@link MessageHandler}. It always reads a dump to its end, even after
- * something went wrong, so the socket is clean for the next request (the kernel refuses a new dump while one is
- * running); answers carrying another sequence number are left-overs and skipped.
+ * Runs rtnetlink dumps over one socket: sends the request, then reads datagrams, several per receive call, into
+ * reused buffers until the dump's NLMSG_DONE, handing each answer to a {@link MessageHandler}. It always reads a dump
+ * to its end, even after something went wrong, so the socket is clean for the next request (the kernel refuses a new
+ * dump while one is running); answers carrying another sequence number are left-overs and skipped.
  */
 final class Dumper {
+    /** A buffer for one datagram (NetlinkSubscription's). */
     static final int BUFFER_BYTES = 64 * 1024;
+    /**
+     * Datagrams per receive call: many rtnl dumps end with NLMSG_DONE alone in a datagram the kernel queues while
+     * the last part is received, and a 1000-peer dump is 3-4 datagrams.
+     */
+    static final int BATCH = 4;
+    /** The kernel's dump datagrams stop near 32 KB (unless one answer is larger: then the slots grow). */
+    private static final long SLOT_BYTES = 32 * 1024;
     static final int RECEIVE_TIMEOUT_SECONDS = 10;
     private static final long OVERFLOWED = -1;
     private static final long NOTHING_QUEUED = -2;
@@ -23,6 +31,15 @@ final class Dumper {
     private final MemorySegment request;
     private final Attributes ack = new Attributes(Nlmsg.NLMSGERR_ATTR_MSG);
     private final Outcome outcome = new Outcome();
+    /** One buffer per datagram of a batch, and their lengths. */
+    private final MemorySegment[] slots = new MemorySegment[BATCH];
+    private final long[] lengths = new long[BATCH];
+    /** Datagrams in the slots, and how many of them were read (the rest wait for the next dump, as if queued). */
+    private int inSlots;
+    private int read;
+    /** The slot size the next receive needs, after a datagram did not fit. */
+    private long slotBytes;
+    /** The datagram being read. */
     private MemorySegment buffer;
     private int seq;
 
@@ -35,7 +52,15 @@ final class Dumper {
         this.arena = arena;
         this.where = where;
         this.request = arena.allocate(64, 8);
-        this.buffer = arena.allocate(BUFFER_BYTES, 8);
+        allocateSlots(SLOT_BYTES);
+    }
+
+    private void allocateSlots(long bytes) {
+        slotBytes = bytes;
+        MemorySegment all = arena.allocate(bytes * BATCH, 8);
+        for (int i = 0; i < BATCH; i++) {
+            slots[i] = all.asSlice(i * bytes, bytes);
+        }
     }
 
     /**
@@ -47,9 +72,9 @@ final class Dumper {
      */
     void dump(DumpRequest what, int ifindex, MessageHandler handler) throws SnapshotException, TornDumpException {
         int expected = nextSeq();
-        long length = what.write(request, expected, ifindex);
+        long requestLength = what.write(request, expected, ifindex);
         try {
-            socket.send(request, length);
+            socket.send(request, requestLength);
         } catch (SyscallFailure e) {
             throw new SnapshotException("cannot send the " + what.what() + " request in " + where + ": "
                     + e.getMessage(), e);
@@ -59,20 +84,20 @@ final class Dumper {
         while (true) {
             // While a dump runs, the kernel queues its next part inside each recv(2) (and the first inside send(2)),
             // so when a datagram's end was lost, an empty queue means that end held NLMSG_DONE.
-            long received = receive(what, !doneMayBeLost);
+            long length = next(what, !doneMayBeLost);
             doneMayBeLost = false;
-            if (received == NOTHING_QUEUED) { // the lost end held NLMSG_DONE
+            if (length == NOTHING_QUEUED) { // the lost end held NLMSG_DONE
                 outcome.end();
                 throw new IllegalStateException("a lost datagram left the " + what.what()
                         + " neither torn nor unreadable");
-            } else if (received == OVERFLOWED) {
+            } else if (length == OVERFLOWED) {
                 outcome.torn("the socket's receive queue overflowed (ENOBUFS)");
-            } else if (received > buffer.byteSize()) {
-                buffer = arena.allocate(Long.highestOneBit(received) << 1, 8);
-                outcome.torn("a datagram of " + received + " bytes did not fit the receive buffer");
+            } else if (length > buffer.byteSize()) {
+                slotBytes = Math.max(slotBytes, Long.highestOneBit(length) << 1);
+                outcome.torn("a datagram of " + length + " bytes did not fit the receive buffer");
                 doneMayBeLost = true;
             } else {
-                switch (readAnswers(received, expected, handler, outcome)) {
+                switch (readAnswers(length, expected, handler, outcome)) {
                     case DONE -> {
                         outcome.end();
                         return;
@@ -179,24 +204,36 @@ final class Dumper {
         }
     }
 
-    /** The next datagram's length, {@link #OVERFLOWED} after ENOBUFS, {@link #NOTHING_QUEUED} when not waiting. */
-    private long receive(DumpRequest what, boolean wait) throws SnapshotException {
-        try {
-            return socket.receive(buffer, wait);
-        } catch (SyscallFailure e) {
-            if (e.errno() == SyscallFailure.ENOBUFS) {
-                return OVERFLOWED;
+    /**
+     * Points {@link #buffer} at the next datagram and returns its length, receiving a batch when every datagram of
+     * the last one was read; {@link #OVERFLOWED} after ENOBUFS, {@link #NOTHING_QUEUED} when not waiting.
+     */
+    private long next(DumpRequest what, boolean wait) throws SnapshotException {
+        if (read == inSlots) {
+            if (slotBytes > slots[0].byteSize()) { // only once every datagram in the old slots was read
+                allocateSlots(slotBytes);
             }
-            if (e.errno() == SyscallFailure.EAGAIN) {
-                if (!wait) {
-                    return NOTHING_QUEUED;
+            read = 0;
+            inSlots = 0;
+            try {
+                inSlots = socket.receive(slots, lengths, wait);
+            } catch (SyscallFailure e) {
+                if (e.errno() == SyscallFailure.ENOBUFS) {
+                    return OVERFLOWED;
                 }
-                throw new SnapshotException("the kernel did not answer the " + what.what() + " in " + where
-                        + " within " + RECEIVE_TIMEOUT_SECONDS + " seconds", e);
+                if (e.errno() == SyscallFailure.EAGAIN) {
+                    if (!wait) {
+                        return NOTHING_QUEUED;
+                    }
+                    throw new SnapshotException("the kernel did not answer the " + what.what() + " in " + where
+                            + " within " + RECEIVE_TIMEOUT_SECONDS + " seconds", e);
+                }
+                throw new SnapshotException("cannot receive the " + what.what() + " in " + where + ": "
+                        + e.getMessage(), e);
             }
-            throw new SnapshotException("cannot receive the " + what.what() + " in " + where + ": "
-                    + e.getMessage(), e);
         }
+        buffer = slots[read];
+        return lengths[read++];
     }
 
     private int nextSeq() {

@@ -104,18 +104,43 @@ final class FaultySocket implements Datagrams {
     @Override
     public long receive(MemorySegment buffer, boolean wait) throws SyscallFailure {
         if (!injected.isEmpty()) {
-            byte[] datagram = injected.poll();
-            MemorySegment.copy(datagram, 0, buffer, ValueLayout.JAVA_BYTE, 0, datagram.length);
-            return datagram.length;
+            return injected(buffer);
         }
         if (take(Kind.OVERFLOW) != null) {
             throw new SyscallFailure("recv", SyscallFailure.ENOBUFS);
         }
-        long n = real.receive(buffer, wait);
+        return tamper(buffer, real.receive(buffer, wait), true);
+    }
+
+    /** Like the real socket, several at once; an injected datagram comes alone, and INTERRUPT hits a batch's first. */
+    @Override
+    public int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
+        if (!injected.isEmpty()) {
+            lengths[0] = injected(buffers[0]);
+            return 1;
+        }
+        if (take(Kind.OVERFLOW) != null) {
+            throw new SyscallFailure("recvmmsg", SyscallFailure.ENOBUFS);
+        }
+        int count = real.receive(buffers, lengths, wait);
+        for (int i = 0; i < count; i++) {
+            lengths[i] = tamper(buffers[i], lengths[i], i == 0);
+        }
+        return count;
+    }
+
+    private long injected(MemorySegment buffer) {
+        byte[] datagram = injected.poll();
+        MemorySegment.copy(datagram, 0, buffer, ValueLayout.JAVA_BYTE, 0, datagram.length);
+        return datagram.length;
+    }
+
+    /** The armed faults applied to one received datagram: its length as the dump then sees it. */
+    private long tamper(MemorySegment buffer, long n, boolean first) {
         if (n > buffer.byteSize()) {
             return n;
         }
-        if (lastType == alwaysInterrupt || take(Kind.INTERRUPT) != null) {
+        if (lastType == alwaysInterrupt || (first && take(Kind.INTERRUPT) != null)) {
             buffer.set(Wire.U16, Nlmsg.FLAGS, (short) (Wire.u16(buffer, Nlmsg.FLAGS) | Nlmsg.F_DUMP_INTR));
         }
         long done = findDone(buffer, n);
