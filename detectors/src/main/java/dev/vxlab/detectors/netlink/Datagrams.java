@@ -16,13 +16,13 @@ interface Datagrams {
     long receive(MemorySegment buffer, boolean wait) throws SyscallFailure;
 
     /**
-     * Copies the next datagrams, one into each buffer in order, waiting (if asked) only for the first; the rest are
-     * those already queued. This default takes one at a time.
+     * Copies the next datagrams, at most count, one into each buffer in order, waiting (if asked) only for the first;
+     * the rest are those already queued. This default takes one at a time.
      *
      * @param lengths where each datagram's real length goes, as {@link #receive(MemorySegment, boolean)} returns it
      * @return how many datagrams came, at least 1
      */
-    default int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
+    default int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
         lengths[0] = receive(buffers[0], wait);
         return 1;
     }

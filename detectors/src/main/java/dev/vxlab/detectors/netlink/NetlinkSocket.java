@@ -37,7 +37,7 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
     private static final int MSG_TRUNC = 0x20;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_WAITFORONE = 0x10000;
-    /** The most datagrams one {@link #receive(MemorySegment[], long[], boolean)} takes. */
+    /** The most datagrams one {@link #receive(MemorySegment[], int, long[], boolean)} takes. */
     static final int MAX_BATCH = 8;
     /** struct mmsghdr on x86_64 and aarch64: msghdr (56 bytes: name, namelen, iov, iovlen, control, ...) + msg_len. */
     private static final long MMSGHDR_SIZE = 64;
@@ -229,8 +229,8 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
      * such as the next part of a dump, which the kernel queues while the first one is received.
      */
     @Override
-    public int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
-        int count = Math.min(buffers.length, MAX_BATCH);
+    public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
+        count = Math.min(count, Math.min(buffers.length, MAX_BATCH));
         long iovecs = MAX_BATCH * MMSGHDR_SIZE;
         for (int i = 0; i < count; i++) {
             messages.set(ValueLayout.JAVA_LONG, iovecs + i * IOVEC_SIZE, buffers[i].address());

@@ -62,11 +62,11 @@ class DumperReplayTest {
     /** As recvmmsg(2) with MSG_WAITFORONE: everything queued, up to one datagram per buffer. */
     private static final class BatchReplay extends Replay {
         @Override
-        public int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
+        public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
             receiveCalls++;
             lengths[0] = take(buffers[0]);
             int n = 1;
-            while (n < buffers.length && !queue.isEmpty()) {
+            while (n < count && !queue.isEmpty()) {
                 lengths[n] = take(buffers[n]);
                 n++;
             }
@@ -126,6 +126,18 @@ class DumperReplayTest {
             assertThatThrownBy(() -> dump(dumper)).isInstanceOf(SnapshotException.class)
                     .hasMessageContaining("did not answer the link dump");
         }
+    }
+
+    @Test
+    void aDumpLongerThanLastTimeIsReadToItsEnd() throws Exception {
+        BatchReplay replay = new BatchReplay();
+        Dumper dumper = new Dumper(replay, arena, "replay");
+        replay.queue(links(1, 1), done(1));
+        assertThat(dump(dumper)).containsExactly(1);
+        replay.queue(links(2, 2), links(2, 3), links(2, 4), done(2)); // the first receive asks for two only
+        assertThat(dump(dumper)).containsExactly(2, 3, 4);
+        assertThat(replay.queue).isEmpty();
+        assertThat(replay.receiveCalls).isEqualTo(3);
     }
 
     @Test

@@ -114,7 +114,7 @@ final class FaultySocket implements Datagrams {
 
     /** Like the real socket, several at once; an injected datagram comes alone, and INTERRUPT hits a batch's first. */
     @Override
-    public int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
+    public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
         if (!injected.isEmpty()) {
             lengths[0] = injected(buffers[0]);
             return 1;
@@ -122,11 +122,11 @@ final class FaultySocket implements Datagrams {
         if (take(Kind.OVERFLOW) != null) {
             throw new SyscallFailure("recvmmsg", SyscallFailure.ENOBUFS);
         }
-        int count = real.receive(buffers, lengths, wait);
-        for (int i = 0; i < count; i++) {
+        int received = real.receive(buffers, count, lengths, wait);
+        for (int i = 0; i < received; i++) {
             lengths[i] = tamper(buffers[i], lengths[i], i == 0);
         }
-        return count;
+        return received;
     }
 
     private long injected(MemorySegment buffer) {

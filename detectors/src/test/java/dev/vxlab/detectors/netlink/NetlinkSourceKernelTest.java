@@ -351,9 +351,9 @@ class NetlinkSourceKernelTest {
         }
 
         @Override
-        public int receive(MemorySegment[] buffers, long[] lengths, boolean wait) throws SyscallFailure {
+        public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
             receiveCalls++;
-            int n = real.receive(buffers, lengths, wait);
+            int n = real.receive(buffers, count, lengths, wait);
             for (int i = 0; i < n; i++) {
                 datagrams++;
                 for (long at = 0; at + Nlmsg.HDRLEN <= lengths[i]; at += Wire.align(Wire.u32(buffers[i], at))) {
