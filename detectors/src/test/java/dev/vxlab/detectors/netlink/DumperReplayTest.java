@@ -30,6 +30,8 @@ class DumperReplayTest {
     /** Recorded datagrams handed out in order: MSG_TRUNC lengths, EAGAIN when empty (a waiting receive too). */
     private static class Replay implements Datagrams {
         final Deque<byte[]> queue = new ArrayDeque<>();
+        /** What the kernel queues on each later send. */
+        final Deque<byte[][]> onSend = new ArrayDeque<>();
         int sends;
         int receiveCalls;
 
@@ -41,6 +43,9 @@ class DumperReplayTest {
         @Override
         public void send(MemorySegment request, long length) {
             sends++;
+            if (!onSend.isEmpty()) {
+                queue(onSend.poll());
+            }
         }
 
         @Override
@@ -138,6 +143,54 @@ class DumperReplayTest {
         assertThat(dump(dumper)).containsExactly(2, 3, 4);
         assertThat(replay.queue).isEmpty();
         assertThat(replay.receiveCalls).isEqualTo(3);
+    }
+
+    private static byte[] busy(int seq) {
+        byte[] d = new byte[Nlmsg.HDRLEN + 4 + Nlmsg.HDRLEN];
+        MemorySegment m = MemorySegment.ofArray(d);
+        m.set(Wire.U32, Nlmsg.LEN, d.length);
+        m.set(Wire.U16, Nlmsg.TYPE, (short) Nlmsg.ERROR);
+        m.set(Wire.U16, Nlmsg.FLAGS, (short) Nlmsg.F_CAPPED);
+        m.set(Wire.U32, Nlmsg.SEQ, seq);
+        m.set(Wire.U32, Nlmsg.ERROR_CODE, -16);
+        return d;
+    }
+
+    @Test
+    void dumpsSentTogetherReachTheirHandlersAndOneRefusedAsBusyRunsAgain() throws Exception {
+        for (Replay replay : List.of(new Replay(), new BatchReplay())) {
+            Dumper dumper = new Dumper(replay, arena, "replay");
+            List<Integer> rules = new ArrayList<>();
+            List<Integer> netconf = new ArrayList<>();
+            DumpRequest[] whats = {DumpRequest.RULES, DumpRequest.NETCONF};
+            MessageHandler[] handlers = {
+                    (b, at, end) -> rules.add(Wire.i32(b, at + Nlmsg.HDRLEN)),
+                    (b, at, end) -> netconf.add(Wire.i32(b, at + Nlmsg.HDRLEN))};
+            // The rule dump (seq 1) spans two datagrams, so the netconf dump (seq 2) is refused as busy.
+            replay.onSend.add(new byte[][] {datagram(Rtm.NEWRULE, 1, 1), busy(2), datagram(Rtm.NEWRULE, 1, 2),
+                    done(1)});
+            replay.onSend.add(new byte[][] {datagram(Rtm.NEWNETCONF, 3, 3), done(3)});
+            dumper.dumpTogether(whats, handlers);
+            assertThat(rules).containsExactly(1, 2);
+            assertThat(netconf).containsExactly(3);
+            assertThat(replay.sends).isEqualTo(2);
+            assertThat(replay.queue).isEmpty();
+        }
+    }
+
+    @Test
+    void aDumpRefusedInAGroupIsOneSentenceAfterTheOthersWereReadToTheirEnd() {
+        BatchReplay replay = new BatchReplay();
+        Dumper dumper = new Dumper(replay, arena, "replay");
+        byte[] refused = busy(1);
+        MemorySegment.ofArray(refused).set(Wire.U32, Nlmsg.ERROR_CODE, -1);
+        replay.onSend.add(new byte[][] {refused, datagram(Rtm.NEWNETCONF, 2, 3), done(2)});
+        assertThatThrownBy(() -> dumper.dumpTogether(new DumpRequest[] {DumpRequest.RULES, DumpRequest.NETCONF},
+                new MessageHandler[] {(b, at, end) -> { }, (b, at, end) -> { }}))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessage("the kernel refused the IPv4 rule dump (RTM_GETRULE) in replay: Operation not permitted"
+                        + " (errno 1)");
+        assertThat(replay.queue).isEmpty();
     }
 
     @Test
