@@ -110,12 +110,12 @@ final class Dumper {
         MessageHandler[] leftHandlers = handlers;
         int count = whats.length;
         while (count > 0) {
-            int busy = run(left, leftHandlers, count, 0);
-            if (busy == 0) {
+            int refused = run(left, leftHandlers, count, 0);
+            if (refused == 0) {
                 return;
             }
-            DumpRequest[] again = new DumpRequest[busy];
-            MessageHandler[] againHandlers = new MessageHandler[busy];
+            DumpRequest[] again = new DumpRequest[refused];
+            MessageHandler[] againHandlers = new MessageHandler[refused];
             for (int k = 0, j = 0; k < count; k++) {
                 if (this.busy[k]) {
                     again[j] = left[k];
@@ -124,7 +124,7 @@ final class Dumper {
             }
             left = again;
             leftHandlers = againHandlers;
-            count = busy;
+            count = refused;
         }
     }
 
@@ -156,16 +156,16 @@ final class Dumper {
         // lost, an empty queue means every dump ended.
         boolean draining = false;
         while (running > 0) {
-            long length = next(whats[0], !draining);
+            long length = next(whats, count, !draining);
             if (length == NOTHING_QUEUED) { // the lost end held the NLMSG_DONE of those still running
                 outcome.end();
                 throw new IllegalStateException("a lost datagram left the " + names(whats, count)
                         + " neither torn nor unreadable");
             } else if (length == OVERFLOWED) {
-                outcome.torn(whats[0], "the socket's receive queue overflowed (ENOBUFS)");
+                outcome.torn(names(whats, count), "the socket's receive queue overflowed (ENOBUFS)");
             } else if (length > buffer.byteSize()) {
                 slotBytes = Math.max(slotBytes, Long.highestOneBit(length) << 1);
-                outcome.torn(whats[0], "a datagram of " + length + " bytes did not fit the receive buffer");
+                outcome.torn(names(whats, count), "a datagram of " + length + " bytes did not fit the receive buffer");
                 draining = true;
             } else if (!readAnswers(length, whats, handlers, count)) {
                 draining = true;
@@ -200,7 +200,7 @@ final class Dumper {
         for (long at = 0; at + Nlmsg.HDRLEN <= received; ) {
             long len = Wire.u32(buffer, at + Nlmsg.LEN);
             if (len < Nlmsg.HDRLEN || at + len > received) {
-                outcome.unreadable(whats[0], new IllegalArgumentException("a message claims " + len
+                outcome.unreadable(names(whats, count), new IllegalArgumentException("a message claims " + len
                         + " bytes where " + (received - at) + " remain"));
                 return false;
             }
@@ -211,7 +211,7 @@ final class Dumper {
                 int type = Wire.u16(buffer, at + Nlmsg.TYPE);
                 int flags = Wire.u16(buffer, at + Nlmsg.FLAGS);
                 if ((flags & Nlmsg.F_DUMP_INTR) != 0) {
-                    outcome.torn(what, "the kernel flagged it as interrupted by a change (NLM_F_DUMP_INTR)");
+                    outcome.torn(what.what(), "the kernel flagged it as interrupted by a change (NLM_F_DUMP_INTR)");
                 }
                 switch (type) {
                     case Nlmsg.DONE -> {
@@ -233,15 +233,15 @@ final class Dumper {
                             end(k);
                         }
                     }
-                    case Nlmsg.OVERRUN -> outcome.torn(what, "the kernel reported an overrun (NLMSG_OVERRUN)");
+                    case Nlmsg.OVERRUN -> outcome.torn(what.what(), "the kernel reported an overrun (NLMSG_OVERRUN)");
                     default -> {
                         if (type == what.replyType() && outcome.clean()) {
                             try {
                                 handlers[k].accept(buffer, at, end);
                             } catch (TornDumpException e) {
-                                outcome.torn(what, e.getMessage());
+                                outcome.torn(what.what(), e.getMessage());
                             } catch (RuntimeException e) {
-                                outcome.unreadable(what, e);
+                                outcome.unreadable(what.what(), e);
                             }
                         }
                     }
@@ -272,9 +272,9 @@ final class Dumper {
      * taken again; a refused or unreadable one is an error.
      */
     private final class Outcome {
-        private DumpRequest tornWhat;
+        private String tornWhat;
         private String torn;
-        private DumpRequest unreadableWhat;
+        private String unreadableWhat;
         private RuntimeException unreadable;
         private SnapshotException refused;
 
@@ -284,12 +284,12 @@ final class Dumper {
             refused = null;
         }
 
-        void torn(DumpRequest what, String why) {
+        void torn(String what, String why) {
             tornWhat = what;
             torn = why;
         }
 
-        void unreadable(DumpRequest what, RuntimeException e) {
+        void unreadable(String what, RuntimeException e) {
             if (unreadable == null) {
                 unreadableWhat = what;
                 unreadable = e;
@@ -312,10 +312,10 @@ final class Dumper {
                 throw refused;
             }
             if (torn != null) {
-                throw new TornDumpException("the " + tornWhat.what() + " is torn: " + torn);
+                throw new TornDumpException("the " + tornWhat + " is torn: " + torn);
             }
             if (unreadable != null) {
-                throw new SnapshotException("cannot read the kernel's " + unreadableWhat.what() + " in " + where
+                throw new SnapshotException("cannot read the kernel's " + unreadableWhat + " in " + where
                         + ": " + (unreadable instanceof IllegalArgumentException ? unreadable.getMessage()
                                 : unreadable.toString()), unreadable);
             }
@@ -326,7 +326,7 @@ final class Dumper {
      * Points {@link #buffer} at the next datagram and returns its length, receiving a batch when every datagram of
      * the last one was read; {@link #OVERFLOWED} after ENOBUFS, {@link #NOTHING_QUEUED} when not waiting.
      */
-    private long next(DumpRequest what, boolean wait) throws SnapshotException {
+    private long next(DumpRequest[] whats, int count, boolean wait) throws SnapshotException {
         if (read == inSlots) {
             if (slotBytes > slots[0].byteSize()) { // only once every datagram in the old slots was read
                 allocateSlots(slotBytes);
@@ -343,10 +343,10 @@ final class Dumper {
                     if (!wait) {
                         return NOTHING_QUEUED;
                     }
-                    throw new SnapshotException("the kernel did not answer the " + what.what() + " in " + where
+                    throw new SnapshotException("the kernel did not answer the " + names(whats, count) + " in " + where
                             + " within " + RECEIVE_TIMEOUT_SECONDS + " seconds", e);
                 }
-                throw new SnapshotException("cannot receive the " + what.what() + " in " + where + ": "
+                throw new SnapshotException("cannot receive the " + names(whats, count) + " in " + where + ": "
                         + e.getMessage(), e);
             }
         }

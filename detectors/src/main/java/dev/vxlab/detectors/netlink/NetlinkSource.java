@@ -22,10 +22,11 @@ import java.util.function.UnaryOperator;
  * Snapshots a network namespace through NETLINK_ROUTE dumps: the fast source. One snapshot is seven dumps on one
  * socket (links with IFLA_STATS64, IPv4 addresses, IPv4 routes of every table, IPv4 neighbors, the FDB of each vxlan
  * device, IPv4 netconf, IPv4 policy rules; four of them sent in one request), parsed straight from reused receive
- * buffers into the records of {@link dev.vxlab.detectors.state}, exactly as the contract in {@link dev.vxlab.detectors.source} says, so it equals
- * what {@link dev.vxlab.detectors.source.IpJsonSource} reads from the same namespace. Each parser keeps the records
- * of the last snapshot and reuses those whose bytes came again (a {@link RecordCache}), and a list none of whose
- * records changed is the last snapshot's list: a snapshot of an unchanged namespace allocates next to nothing.
+ * buffers into the records of {@link dev.vxlab.detectors.state}, exactly as the contract in
+ * {@link dev.vxlab.detectors.source} says, so it equals what {@link dev.vxlab.detectors.source.IpJsonSource} reads
+ * from the same namespace. Each parser keeps the records of the last snapshot and reuses those whose bytes came again
+ * (a {@link RecordCache}), and a list none of whose records changed is the last snapshot's list: a snapshot of an
+ * unchanged namespace allocates next to nothing.
  *
  * <p>The socket is created inside the namespace (on a thread moved there with setns(2)) and stays bound to it, so
  * snapshots can be taken from any thread; one at a time (calls are serialized). When a dump is interrupted by a
