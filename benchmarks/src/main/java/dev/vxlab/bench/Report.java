@@ -172,13 +172,13 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
                         .append(" time the measuring thread waited for a core; the medians are the fairer figures.\n");
             }
             if (snap.filter(r -> r.p50Micros() > 50).isPresent()) {
-                md.append("- Snapshot time: the kernel. A snapshot is seven NETLINK_ROUTE dumps, 7 sends and 11")
-                        .append(" receives (the kernel sends NLMSG_DONE in a datagram of its own for four of them, about")
-                        .append(" 1.8 us per receive here). Timed one by one on 2026-12-06, the dumps of a 4-peer node")
-                        .append(" took 51.4 us of a 55.8 us snapshot, while parsing recorded datagrams without the kernel")
-                        .append(" took 3.2 us; the neighbor dump also walks the kernel's machine-wide ARP hash, which")
-                        .append(" large benchmark clusters grow and which never shrinks until a reboot (70 us per dump")
-                        .append(" seen after ClusterUpBench). recvmmsg(2) could save the DONE receives (~5 us).\n");
+                md.append("- Snapshot time: the kernel. A snapshot is seven NETLINK_ROUTE dumps in 4 requests")
+                        .append(" (netconf, rules, neighbors and addresses sent together), the answers to each taken by")
+                        .append(" one recvmmsg(2), the lone NLMSG_DONE datagrams included. Timed one by one on")
+                        .append(" 2026-12-06 (before that), the dumps of a 4-peer node took 51.4 us of a 55.8 us")
+                        .append(" snapshot, while parsing recorded datagrams without the kernel took 3.2 us; the neighbor")
+                        .append(" dump also walks the kernel's machine-wide ARP hash, which large benchmark clusters grow")
+                        .append(" and which never shrinks until a reboot (70 us per dump seen after ClusterUpBench).\n");
             }
             if (snap.filter(r -> r.bytes > 1024).isPresent()) {
                 md.append("- Allocation: records are reused for every netlink message whose bytes did not change")

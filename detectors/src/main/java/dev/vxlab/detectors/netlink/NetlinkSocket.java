@@ -36,6 +36,15 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
 
     private static final int MSG_TRUNC = 0x20;
     private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_WAITFORONE = 0x10000;
+    /** The most datagrams one {@link #receive(MemorySegment[], int, long[], boolean)} takes. */
+    static final int MAX_BATCH = 8;
+    /** struct mmsghdr on x86_64 and aarch64: msghdr (56 bytes: name, namelen, iov, iovlen, control, ...) + msg_len. */
+    private static final long MMSGHDR_SIZE = 64;
+    private static final long MSG_IOV = 16;
+    private static final long MSG_IOVLEN = 24;
+    private static final long MSG_LEN = 56;
+    private static final long IOVEC_SIZE = 16;
     private static final short POLLIN = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -52,18 +61,33 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle RECVMMSG = bind("recvmmsg", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
     private final int fd;
     private final MemorySegment callState;
     private final MemorySegment scratch;
+    /** MAX_BATCH struct mmsghdr, each with one iovec (after them) that receive points at the caller's buffer. */
+    private final MemorySegment messages;
     private boolean closed;
 
     private NetlinkSocket(int fd, Arena arena) {
         this.fd = fd;
         this.callState = arena.allocate(CALL_STATE);
         this.scratch = arena.allocate(16, 8);
+        this.messages = arena.allocate(MAX_BATCH * (MMSGHDR_SIZE + IOVEC_SIZE), 8);
+        messages.fill((byte) 0);
+        for (int i = 0; i < MAX_BATCH; i++) {
+            messages.set(ValueLayout.ADDRESS, i * MMSGHDR_SIZE + MSG_IOV, iovec(i));
+            messages.set(ValueLayout.JAVA_LONG, i * MMSGHDR_SIZE + MSG_IOVLEN, 1);
+        }
+    }
+
+    private MemorySegment iovec(int i) {
+        return messages.asSlice(MAX_BATCH * MMSGHDR_SIZE + i * IOVEC_SIZE, IOVEC_SIZE);
     }
 
     private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
@@ -197,6 +221,40 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("recv downcall failed", t);
+        }
+    }
+
+    /**
+     * recvmmsg(2) with MSG_WAITFORONE: waits (if asked) only for the first datagram, then takes what else is queued,
+     * such as the next part of a dump, which the kernel queues while the first one is received.
+     */
+    @Override
+    public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
+        count = Math.min(count, Math.min(buffers.length, MAX_BATCH));
+        long iovecs = MAX_BATCH * MMSGHDR_SIZE;
+        for (int i = 0; i < count; i++) {
+            messages.set(ValueLayout.JAVA_LONG, iovecs + i * IOVEC_SIZE, buffers[i].address());
+            messages.set(ValueLayout.JAVA_LONG, iovecs + i * IOVEC_SIZE + 8, buffers[i].byteSize());
+        }
+        int flags = MSG_TRUNC | (wait ? MSG_WAITFORONE : MSG_DONTWAIT);
+        try {
+            while (true) {
+                int n = (int) RECVMMSG.invokeExact(callState, fd, messages, count, flags, MemorySegment.NULL);
+                if (n > 0) {
+                    for (int i = 0; i < n; i++) { // with MSG_TRUNC, the real length even when cut
+                        lengths[i] = Integer.toUnsignedLong(messages.get(ValueLayout.JAVA_INT,
+                                i * MMSGHDR_SIZE + MSG_LEN));
+                    }
+                    return n;
+                }
+                if (n == 0 || errno() != SyscallFailure.EINTR) {
+                    throw new SyscallFailure("recvmmsg", n == 0 ? SyscallFailure.EAGAIN : errno());
+                }
+            }
+        } catch (SyscallFailure e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("recvmmsg downcall failed", t);
         }
     }
 

@@ -21,11 +21,12 @@ import java.util.function.UnaryOperator;
 /**
  * Snapshots a network namespace through NETLINK_ROUTE dumps: the fast source. One snapshot is seven dumps on one
  * socket (links with IFLA_STATS64, IPv4 addresses, IPv4 routes of every table, IPv4 neighbors, the FDB of each vxlan
- * device, IPv4 netconf, IPv4 policy rules), parsed straight from a reused receive buffer into the records of
- * {@link dev.vxlab.detectors.state}, exactly as the contract in {@link dev.vxlab.detectors.source} says, so it equals
- * what {@link dev.vxlab.detectors.source.IpJsonSource} reads from the same namespace. Each parser keeps the records
- * of the last snapshot and reuses those whose bytes came again (a {@link RecordCache}), and a list none of whose
- * records changed is the last snapshot's list: a snapshot of an unchanged namespace allocates next to nothing.
+ * device, IPv4 netconf, IPv4 policy rules; four of them sent in one request), parsed straight from reused receive
+ * buffers into the records of {@link dev.vxlab.detectors.state}, exactly as the contract in
+ * {@link dev.vxlab.detectors.source} says, so it equals what {@link dev.vxlab.detectors.source.IpJsonSource} reads
+ * from the same namespace. Each parser keeps the records of the last snapshot and reuses those whose bytes came again
+ * (a {@link RecordCache}), and a list none of whose records changed is the last snapshot's list: a snapshot of an
+ * unchanged namespace allocates next to nothing.
  *
  * <p>The socket is created inside the namespace (on a thread moved there with setns(2)) and stays bound to it, so
  * snapshots can be taken from any thread; one at a time (calls are serialized). When a dump is interrupted by a
@@ -34,6 +35,12 @@ import java.util.function.UnaryOperator;
  */
 public final class NetlinkSource implements SnapshotSource, AutoCloseable {
     static final int ATTEMPTS = 5;
+    /**
+     * Dumps sent in one request: the kernel starts each only when the one before ended, so the small ones whose
+     * NLMSG_DONE shares their datagram come first, and last one whose DONE may come alone (the address dump's).
+     */
+    private static final DumpRequest[] TOGETHER = {DumpRequest.NETCONF, DumpRequest.RULES, DumpRequest.NEIGHBORS,
+            DumpRequest.ADDRESSES};
 
     private final Arena arena;
     private final NetlinkSocket socket;
@@ -48,6 +55,7 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
     private final FdbParser fdb = new FdbParser();
     private final NetconfParser netconf = new NetconfParser();
     private final RuleParser rules = new RuleParser();
+    private final MessageHandler[] togetherHandlers = {netconf, rules, neighbors, addresses};
     /** The last snapshot taken, to be handed back when nothing changed. */
     private NodeState lastState;
     private boolean closed;
@@ -153,12 +161,13 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         LinkTable table = links.table();
         links.links(table);
 
+        netconf.reset(table);
+        rules.reset();
+        neighbors.reset(table);
         addresses.reset(table);
-        dumper.dump(DumpRequest.ADDRESSES, 0, addresses);
+        dumper.dumpTogether(TOGETHER, togetherHandlers);
         routes.reset(table);
         dumper.dump(DumpRequest.ROUTES, 0, routes);
-        neighbors.reset(table);
-        dumper.dump(DumpRequest.NEIGHBORS, 0, neighbors);
         fdb.reset(table);
         int[] vxlans = table.vxlanIndexes();
         if (kernelFiltersFdb) {
@@ -168,10 +177,6 @@ public final class NetlinkSource implements SnapshotSource, AutoCloseable {
         } else if (vxlans.length > 0) {
             dumper.dump(DumpRequest.FDB, 0, fdb);
         }
-        netconf.reset(table);
-        dumper.dump(DumpRequest.NETCONF, 0, netconf);
-        rules.reset();
-        dumper.dump(DumpRequest.RULES, 0, rules);
         List<Link> linkList = list(links.kept());
         List<Address> addressList = list(addresses.kept());
         List<Route> routeList = list(routes.kept());

@@ -11,9 +11,10 @@
  *       overrun).</li>
  * </ul>
  *
- * <p>Inside: {@code NetlinkSocket} (socket, setsockopt, bind, send, recv, poll as downcalls with errno captured into
- * memory allocated once), {@code DumpRequest} (what to ask), {@code Dumper} (one dump read to its NLMSG_DONE from a
- * reused 64 KiB buffer: sequence numbers, NLMSG_ERROR and extended acks, NLM_F_DUMP_INTR, ENOBUFS and truncation),
+ * <p>Inside: {@code NetlinkSocket} (socket, setsockopt, bind, send, recv, recvmmsg, poll as downcalls with errno
+ * captured into memory allocated once), {@code DumpRequest} (what to ask), {@code Dumper} (dumps, one or several per
+ * request, each read to its NLMSG_DONE, several datagrams per receive, into reused buffers: sequence numbers,
+ * NLMSG_ERROR and extended acks, EBUSY, NLM_F_DUMP_INTR, ENOBUFS and truncation),
  * {@code Attributes} (an allocation-free attribute table per message), one parser per kind of answer, and
  * {@code LinkTable} (indexes to names). Parsers read straight from the buffer with unaligned layouts; the only
  * allocations are the records themselves, and only for what changed: each parser keeps the last dump's records in a

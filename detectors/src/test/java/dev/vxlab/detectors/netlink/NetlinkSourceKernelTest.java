@@ -24,6 +24,7 @@ import dev.vxlab.detectors.testkit.FlannelNode;
 import dev.vxlab.detectors.testkit.StillSnapshots;
 import dev.vxlab.detectors.testkit.TestNetns;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -323,6 +324,84 @@ class NetlinkSourceKernelTest {
             int[] links = {0};
             dumper.dump(DumpRequest.LINKS, 0, (m, at, end) -> links[0]++);
             assertThat(links[0]).isGreaterThanOrEqualTo(8);
+        }
+    }
+
+    /** Counts what a source's dumps ask and receive. */
+    private static final class Counting implements Datagrams {
+        final Datagrams real;
+        int sends;
+        int requests;
+        int receiveCalls;
+        int datagrams;
+        int dones;
+
+        Counting(Datagrams real) {
+            this.real = real;
+        }
+
+        @Override
+        public void send(MemorySegment request, long length) throws SyscallFailure {
+            sends++;
+            for (long at = 0; at < length; at += Wire.align(Wire.u32(request, at))) {
+                requests++;
+            }
+            real.send(request, length);
+        }
+
+        @Override
+        public long receive(MemorySegment buffer, boolean wait) {
+            throw new AssertionError("a dump received one datagram at a time");
+        }
+
+        @Override
+        public int receive(MemorySegment[] buffers, int count, long[] lengths, boolean wait) throws SyscallFailure {
+            receiveCalls++;
+            int n = real.receive(buffers, count, lengths, wait);
+            for (int i = 0; i < n; i++) {
+                datagrams++;
+                for (long at = 0; at + Nlmsg.HDRLEN <= lengths[i]; at += Wire.align(Wire.u32(buffers[i], at))) {
+                    dones += Wire.u16(buffers[i], at + Nlmsg.TYPE) == Nlmsg.DONE ? 1 : 0;
+                }
+            }
+            return n;
+        }
+    }
+
+    /** The real socket taken one datagram per receive, as before recvmmsg. */
+    private record OneAtATime(Datagrams real) implements Datagrams {
+        @Override
+        public void send(MemorySegment request, long length) throws SyscallFailure {
+            real.send(request, length);
+        }
+
+        @Override
+        public long receive(MemorySegment buffer, boolean wait) throws SyscallFailure {
+            return real.receive(buffer, wait);
+        }
+    }
+
+    @Test
+    void takesTheAnswersToEachSendInOneReceiveAndLeavesNothingQueued() throws Exception {
+        Counting[] counting = new Counting[1];
+        try (NetlinkSource batched = NetlinkSource.open(namespace, networkManager, true,
+                real -> counting[0] = new Counting(real));
+             NetlinkSource oneByOne = NetlinkSource.open(namespace, networkManager, true, OneAtATime::new)) {
+            batched.snapshot(); // on a fresh socket the kernel starts with small datagrams
+            Counting c = counting[0];
+            c.sends = c.requests = c.receiveCalls = c.datagrams = c.dones = 0;
+            StillSnapshots still = StillSnapshots.read(oneByOne, batched);
+            assertSameState(still.inner().withoutCounters(), still.before().withoutCounters());
+            assertThat(c.dones).as("one NLMSG_DONE per dump").isEqualTo(c.requests);
+            assertThat(c.receiveCalls).as("receive calls: one per send").isEqualTo(c.sends);
+            assertThat(c.sends).as("sends: some dumps together").isLessThan(c.requests);
+            assertThat(c.datagrams).as("datagrams (this kernel sends some DONEs alone)").isGreaterThan(c.requests);
+            try (Arena arena = Arena.ofConfined()) {
+                c.real.receive(arena.allocate(Dumper.BUFFER_BYTES), false);
+                throw new AssertionError("a datagram was left queued");
+            } catch (SyscallFailure e) {
+                assertThat(e.errno()).as("nothing left queued").isEqualTo(SyscallFailure.EAGAIN);
+            }
         }
     }
 
