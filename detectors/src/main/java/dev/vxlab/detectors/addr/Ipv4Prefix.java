@@ -84,4 +84,15 @@ public record Ipv4Prefix(Ipv4 address, int length) {
     public String toString() {
         return address + "/" + length;
     }
+
+    // Written out as the record's would be, for C1's sake (see Ipv4#equals).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ipv4Prefix other && other.length == length && java.util.Objects.equals(other.address, address);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Objects.hashCode(address) + length;
+    }
 }

@@ -64,4 +64,15 @@ public record MacAddress(long bits) {
         }
         return out.toString();
     }
+
+    // Written out as the record's would be, for C1's sake (see Ipv4#equals).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MacAddress other && other.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(bits);
+    }
 }

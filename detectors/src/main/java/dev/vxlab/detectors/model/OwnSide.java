@@ -355,7 +355,7 @@ public final class OwnSide {
 
     /** " via rule 50" for a route found through a rule other than the defaults (the route's text names its table). */
     private static String via(PolicyRouting.Lookup lookup) {
-        return lookup.rule().filter(r -> !RoutingRule.DEFAULTS.contains(r))
+        return lookup.rule().filter(r -> !r.isDefault())
                 .map(r -> " via rule " + r.priority()).orElse("");
     }
 

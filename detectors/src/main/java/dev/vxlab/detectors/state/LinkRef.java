@@ -25,4 +25,15 @@ public record LinkRef(int index, String name) implements Comparable<LinkRef> {
     public String toString() {
         return name;
     }
+
+    // Written out as the record's would be, for C1's sake (see Ipv4#equals).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinkRef other && other.index == index && other.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * index + name.hashCode();
+    }
 }

@@ -65,6 +65,19 @@ public record RoutingRule(long priority, Action action, int table, Optional<Ipv4
     public static final List<RoutingRule> DEFAULTS = List.of(lookup(0, Route.TABLE_LOCAL),
             lookup(32766, Route.TABLE_MAIN), lookup(32767, Route.TABLE_DEFAULT));
 
+    /**
+     * Whether this is one of {@link #DEFAULTS}: checked by priority first, so most rules cost one comparison instead
+     * of a record's equals (which C1, the agent's compiler, runs through method handles).
+     */
+    public boolean isDefault() {
+        for (RoutingRule d : DEFAULTS) {
+            if (d.priority == priority && d.equals(this)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code from all lookup TABLE} at a priority. */
     public static RoutingRule lookup(long priority, int table) {
         return new RoutingRule(priority, Action.TO_TABLE, table, Optional.empty(), Optional.empty(), false,

@@ -38,4 +38,15 @@ public record Scope(int value) implements Comparable<Scope> {
             default -> Integer.toString(value);
         };
     }
+
+    // Written out as the record's would be, for C1's sake (see Ipv4#equals).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scope other && other.value == value;
+    }
+
+    @Override
+    public int hashCode() {
+        return value;
+    }
 }
