@@ -1,5 +1,6 @@
 package dev.vxlab.bench;
 
+import dev.vxlab.agent.ShippedJvm;
 import dev.vxlab.detectors.addr.MacAddress;
 import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.agent.ChangeFeed;
@@ -13,6 +14,8 @@ import dev.vxlab.detectors.spi.FaultIds;
 import dev.vxlab.detectors.spi.Finding;
 import dev.vxlab.detectors.source.SnapshotException;
 import dev.vxlab.detectors.testkit.FlannelNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +51,9 @@ final class DetectionLatency {
     record Sample(String fault, List<String> named, long faultToFindingNanos) {}
 
     record Seen(long nanos, Watcher.Pass pass) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private DetectionLatency() {}
 
@@ -135,10 +141,51 @@ final class DetectionLatency {
     }
 
     /**
+     * The same measurement in a JVM of its own with the agent's shipped flags ({@link ShippedJvm}: C1 only, the serial
+     * collector, its small heap), so the figure is the agent's and not the Suite's JVM's (C2 and G1 behave
+     * differently in a loop that wakes for a few hundred microseconds after a pause). The child runs
+     * {@link #main} with {@code --json}, inside the same sandbox.
+     */
+    static Result measureAsShipped(Duration pollingInterval, int samples, int warmUpPasses) throws Exception {
+        ShippedJvm jvm = ShippedJvm.read(Path.of(System.getProperty("vxlab.home", ".")));
+        Path out = Files.createTempFile("vxlab-latency", ".json");
+        Process child = null;
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.addAll(jvm.commandLine());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DetectionLatency.class.getName(),
+                    "--json", out.toString(), pollingInterval == null ? "events" : pollingInterval.toMillis() + "",
+                    samples + "", warmUpPasses + ""));
+            child = new ProcessBuilder(cmd).inheritIO().start();
+            int exit = child.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("the latency run in the agent's JVM (" + String.join(" ",
+                        jvm.commandLine()) + ") failed with exit code " + exit + "; its output is above");
+            }
+            return JSON.readValue(out.toFile(), Result.class);
+        } finally {
+            if (child != null && child.isAlive()) {
+                child.destroyForcibly().waitFor(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /**
      * A targeted run, inside bin/vxlab-sandbox: {@code DetectionLatency [SAMPLES [WARMUP_PASSES]]} measures the
-     * event-driven watcher with delta passes and with a full snapshot per event, one after the other.
+     * event-driven watcher with delta passes and with a full snapshot per event, one after the other;
+     * {@code DetectionLatency --json OUT events|POLL_MS SAMPLES WARMUP_PASSES} takes one measurement (delta passes,
+     * or polling every POLL_MS) and writes its result to OUT ({@link #measureAsShipped}).
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 5 && args[0].equals("--json")) {
+            Duration polling = args[2].equals("events") ? null : Duration.ofMillis(Long.parseLong(args[2]));
+            JSON.writeValue(Path.of(args[1]).toFile(), measure(polling, Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4])));
+            return;
+        }
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : WarmUp.PASSES;
         for (boolean deltas : new boolean[] {false, true}) {

@@ -266,9 +266,9 @@ public record Report(boolean smoke, Instant started, Duration took, Machine.Desc
         md.append("\nThe fault is an rtnetlink request from the measuring thread's own socket in the node's namespace")
                 .append(" (a VTEP MAC change or a peer route delete, alternately, as `ip` sends them), and the clock")
                 .append(" starts just before it is sent: the figure holds the kernel's change and notification, the")
-                .append(" watcher's wake-up and its pass. The loop was warmed up as the agent warms up (a rehearsal of")
-                .append(" made-up faults and repairs in memory, then full passes). In polling mode \"heard\" is the")
-                .append(" timer's tick. For comparison, node-problem-detector and goldpinger")
+                .append(" watcher's wake-up and its pass. Each mode runs in a JVM of its own with the agent's shipped flags")
+                .append(" (`").append(String.join(" ", agent.flags().commandLine())).append("`), its loop warmed up as")
+                .append(" the agent's is (a rehearsal of made-up faults and repairs in memory, then full passes). In polling mode \"heard\" is the timer's tick. For comparison, node-problem-detector and goldpinger")
                 .append(" probe every 30 s, kubenurse every 5 s.\n\n");
     }
 
