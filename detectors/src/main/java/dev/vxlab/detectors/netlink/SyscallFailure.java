@@ -9,11 +9,18 @@ final class SyscallFailure extends Exception {
     static final int ENOPROTOOPT = 92;
     static final int ENOBUFS = 105;
 
+    private final String call;
     private final int errno;
 
     SyscallFailure(String call, int errno) {
-        super(call + ": " + Libc.strerror(errno), null, false, false); // expected on some paths: no stack trace
+        super(null, null, false, false); // expected on some paths (EAGAIN): no stack trace, no text until asked
+        this.call = call;
         this.errno = errno;
+    }
+
+    @Override
+    public String getMessage() {
+        return call + ": " + Libc.strerror(errno);
     }
 
     int errno() {

@@ -125,6 +125,17 @@ public record Route(int table, Type type, Ipv4Prefix dst, Optional<Ipv4> gateway
             }
         }
 
+        // Written out as the record's would be, for C1's sake (see Ipv4#equals).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Protocol other && other.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return value;
+        }
+
         public static Protocol of(int value) {
             return new Protocol(value);
         }

@@ -65,17 +65,25 @@ public record RoutingRule(long priority, Action action, int table, Optional<Ipv4
     public static final List<RoutingRule> DEFAULTS = List.of(lookup(0, Route.TABLE_LOCAL),
             lookup(32766, Route.TABLE_MAIN), lookup(32767, Route.TABLE_DEFAULT));
 
-    /**
-     * Whether this is one of {@link #DEFAULTS}: checked by priority first, so most rules cost one comparison instead
-     * of a record's equals (which C1, the agent's compiler, runs through method handles).
-     */
+    /** Whether this is one of {@link #DEFAULTS}. */
     public boolean isDefault() {
         for (RoutingRule d : DEFAULTS) {
-            if (d.priority == priority && d.equals(this)) {
+            if (d.equals(this)) {
                 return true;
             }
         }
         return false;
+    }
+
+    // Written out, field by field as the record's would be, for C1's sake (see Ipv4#equals); the generated hashCode
+    // reads the same components, so the two stay consistent.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RoutingRule r && r.priority == priority && r.action == action && r.table == table
+                && r.invert == invert && r.fwmark == fwmark && r.fwmask == fwmask && r.tos == tos
+                && r.suppressPrefixlen == suppressPrefixlen && r.gotoTarget == gotoTarget
+                && r.otherSelectors == otherSelectors && r.src.equals(src) && r.dst.equals(dst) && r.iif.equals(iif)
+                && r.oif.equals(oif);
     }
 
     /** {@code from all lookup TABLE} at a priority. */

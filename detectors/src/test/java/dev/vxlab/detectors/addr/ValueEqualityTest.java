@@ -6,6 +6,7 @@ import dev.vxlab.detectors.state.LinkRef;
 import dev.vxlab.detectors.state.RoutingRule;
 import dev.vxlab.detectors.state.Route;
 import dev.vxlab.detectors.state.Scope;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,43 @@ class ValueEqualityTest {
         assertValues(new LinkRef(4, "flannel.1"), new LinkRef(4, "flannel.1"), new LinkRef(4, "flannel.2"));
         assertValues(new LinkRef(4, "flannel.1"), new LinkRef(4, "flannel.1"), new LinkRef(5, "flannel.1"));
         assertValues(new Scope(253), new Scope(253), new Scope(254));
+    }
+
+    @Test
+    void aRoutingRuleDiffersByEachOfItsComponents() {
+        Ipv4Prefix net = Ipv4Prefix.parse("10.0.0.0/8");
+        RoutingRule base = new RoutingRule(100, RoutingRule.Action.TO_TABLE, 7, java.util.Optional.of(net),
+                java.util.Optional.empty(), false, java.util.Optional.of("cni0"), java.util.Optional.empty(), 1, 2, 0,
+                -1, 0, false);
+        RoutingRule copy = new RoutingRule(100, RoutingRule.Action.TO_TABLE, 7, java.util.Optional.of(
+                Ipv4Prefix.parse("10.0.0.0/8")), java.util.Optional.empty(), false, java.util.Optional.of("cni0"),
+                java.util.Optional.empty(), 1, 2, 0, -1, 0, false);
+        assertThat(base).isEqualTo(copy).hasSameHashCodeAs(copy);
+        var o = java.util.Optional.<Ipv4Prefix>empty();
+        var s = java.util.Optional.<String>empty();
+        List<RoutingRule> variants = List.of(
+                new RoutingRule(101, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 2, 0, -1, 0, false),
+                new RoutingRule(100, RoutingRule.Action.values()[(base.action().ordinal() + 1)
+                        % RoutingRule.Action.values().length], 7, base.src(), o, false, base.iif(), s, 1, 2, 0, -1, 0,
+                        false),
+                new RoutingRule(100, base.action(), 8, base.src(), o, false, base.iif(), s, 1, 2, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, o, o, false, base.iif(), s, 1, 2, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), base.src(), false, base.iif(), s, 1, 2, 0, -1, 0,
+                        false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, true, base.iif(), s, 1, 2, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, s, s, 1, 2, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), base.iif(), 1, 2, 0, -1, 0,
+                        false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 3, 2, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 3, 0, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 2, 4, -1, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 2, 0, 0, 0, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 2, 0, -1, 9, false),
+                new RoutingRule(100, base.action(), 7, base.src(), o, false, base.iif(), s, 1, 2, 0, -1, 0, true));
+        assertThat(variants).hasSize(RoutingRule.class.getRecordComponents().length)
+                .allSatisfy(v -> assertThat(v).isNotEqualTo(base));
+        assertValues(new dev.vxlab.detectors.state.Route.Protocol(3), dev.vxlab.detectors.state.Route.Protocol.BOOT,
+                dev.vxlab.detectors.state.Route.Protocol.STATIC);
     }
 
     @Test
