@@ -11,6 +11,7 @@ import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.advertised.SubnetEnv;
 import dev.vxlab.detectors.agent.FindingChange;
 import dev.vxlab.detectors.agent.ProbeLoop;
+import dev.vxlab.detectors.agent.ChangeFeed;
 import dev.vxlab.detectors.agent.Watcher;
 import dev.vxlab.detectors.fix.FixPlan;
 import dev.vxlab.detectors.fix.FixPlanner;
@@ -287,7 +288,7 @@ public final class NodeDoctor {
             }
             ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), doctor, advertised, subnetEnv,
                     FlannelConfig.DEFAULT);
-            Watcher watcher = new Watcher(loop, changes::next, counterInterval);
+            Watcher watcher = new Watcher(loop, ChangeFeed.of(changes), counterInterval);
             started.accept(watcher);
             watcher.run(listener);
         } catch (SnapshotException e) {
