@@ -35,7 +35,9 @@ class AgentCostMeasurement {
      */
     static final List<String> JVM_FLAGS = List.of(System.getProperty("vxlab.agent.jvmFlags",
             "-XX:-UsePerfData -XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+UseCompactObjectHeaders"
-                    + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000")
+                    + " -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=10000"
+                    + " -XX:ServiceThreadCleanupInterval=60000 -Dsun.net.httpserver.clockTick=60000"
+                    + " -Dsun.net.httpserver.idleInterval=120 -Djdk.internal.httpclient.selectorTimeout=60000")
             .split(" "));
     /** Extra agent options to compare, e.g. -Dvxlab.agent.args="--interval-ms 10000". */
     static final List<String> AGENT_ARGS = System.getProperty("vxlab.agent.args", "").isBlank() ? List.of()
