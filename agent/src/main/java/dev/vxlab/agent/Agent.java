@@ -127,6 +127,13 @@ public final class Agent {
                         + (config.fixes().isEmpty() ? "read-only" : "fixes allowed: " + config.fixes() + " at most "
                         + config.fixRate().count() + " per " + config.fixRate().window()));
                 log.flush();
+                // a republished VtepMAC has no netlink event: the informer wakes the watcher for it
+                nodes.onChange(() -> {
+                    Watcher w = watcher;
+                    if (w != null) {
+                        w.viewChanged();
+                    }
+                });
                 if (!awaitAdvertised(nodes)) {
                     return; // stopped while waiting
                 }

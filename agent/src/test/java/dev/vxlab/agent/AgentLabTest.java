@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,6 +83,40 @@ class AgentLabTest {
                     .isPresent());
             on.await("a Normal event says it cleared", () -> events(on).stream().anyMatch(e ->
                     e.getType().equals("Normal") && e.getMessage().contains(FaultIds.VTEP_MAC_DRIFT)));
+        }
+    }
+
+    /**
+     * Only the Node object changes (no netlink event announces it): the informer wakes the watcher, so the finding
+     * appears and clears well within the wait, while the timer's next pass is a minute away.
+     */
+    @Test
+    void aRepublishedVtepMacAloneWakesTheWatcherBeforeItsTimer() throws Exception {
+        try (AgentOnLab on = new AgentOnLab(dir, client, false, false, Set.of(), true, Duration.ofSeconds(60))) {
+            on.await("the healthy node is reported healthy", () -> on.samples("vxlab_node_healthy").equals(
+                    List.of("vxlab_node_healthy 1.0")));
+            String key = "flannel.alpha.coreos.com/backend-data";
+            String published = client.nodes().withName(on.node).get().getMetadata().getAnnotations().get(key);
+            String mac = published.replaceAll(".*\"VtepMAC\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            String other = mac.equalsIgnoreCase("7a:3c:58:e1:90:2d") ? "7a:3c:58:e1:90:2e" : "7a:3c:58:e1:90:2d";
+            client.nodes().withName(on.node).edit(n -> {
+                n.getMetadata().getAnnotations().put(key, published.replace(mac, other));
+                return n;
+            });
+            on.await("vxlab_findings shows vtep-mac-drift from the Node object alone", () -> on.samples(
+                    "vxlab_findings").stream().anyMatch(l -> l.contains("fault=\"" + FaultIds.VTEP_MAC_DRIFT + "\"")
+                    && l.endsWith(" 1.0")));
+            assertThat(on.samples("vxlab_passes_total")).as("a pass the view change started")
+                    .anyMatch(l -> l.startsWith("vxlab_passes_total{trigger=\"view\"}") && !l.endsWith(" 0.0"))
+                    .noneMatch(l -> l.startsWith("vxlab_passes_total{trigger=\"timer\"}") && !l.endsWith(" 0.0"));
+            client.nodes().withName(on.node).edit(n -> {
+                n.getMetadata().getAnnotations().put(key, published);
+                return n;
+            });
+            on.await("the drift clears once the Node publishes the device's MAC again", () -> on.samples(
+                    "vxlab_findings").stream().noneMatch(l -> l.contains(FaultIds.VTEP_MAC_DRIFT)));
+            assertThat(on.samples("vxlab_passes_total")).as("still before the timer's first pass")
+                    .noneMatch(l -> l.startsWith("vxlab_passes_total{trigger=\"timer\"}") && !l.endsWith(" 0.0"));
         }
     }
 

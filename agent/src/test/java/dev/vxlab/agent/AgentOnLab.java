@@ -44,15 +44,21 @@ final class AgentOnLab implements AutoCloseable {
 
     AgentOnLab(Path dir, KubernetesClient api, boolean nodeCondition, boolean events, Set<String> fixes)
             throws Exception {
-        this(dir, api, nodeCondition, events, fixes, true);
+        this(dir, api, nodeCondition, events, fixes, true, Duration.ofMillis(200));
+    }
+
+    AgentOnLab(Path dir, KubernetesClient api, boolean nodeCondition, boolean events, Set<String> fixes,
+            boolean published) throws Exception {
+        this(dir, api, nodeCondition, events, fixes, published, Duration.ofMillis(200));
     }
 
     /**
      * @param published whether the lab's Node objects are published before the agent starts; if not, this returns
      *                  once the agent says it waits for its node's advertisement (its HTTP endpoints answer)
+     * @param interval  the agent's timer ({@code --interval-ms})
      */
     AgentOnLab(Path dir, KubernetesClient api, boolean nodeCondition, boolean events, Set<String> fixes,
-            boolean published) throws Exception {
+            boolean published, Duration interval) throws Exception {
         this.api = api;
         this.lab = Lab.start(new NetnsBackend(), SPEC, LabRun.random(dir.resolve("lab")));
         try {
@@ -65,7 +71,7 @@ final class AgentOnLab implements AutoCloseable {
             String netns = lab.cluster().nodes().getFirst().netnsFastPath().orElseThrow().getFileName().toString();
             AgentConfig config = new AgentConfig(node, Optional.of(netns), Optional.of(kubeconfig),
                     new InetSocketAddress("127.0.0.1", 0), nodeCondition, events, fixes, FixRate.parse("1/5m"),
-                    Duration.ofMillis(200), Optional.empty(), dir.resolve("no-networkmanager"));
+                    interval, Optional.empty(), dir.resolve("no-networkmanager"));
             this.agent = new Agent(config, new PrintStream(log, true, StandardCharsets.UTF_8));
             this.thread = Thread.ofPlatform().name("agent-under-test").start(() -> {
                 try {

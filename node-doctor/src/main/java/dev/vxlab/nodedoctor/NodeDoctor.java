@@ -9,6 +9,7 @@ import dev.vxlab.detectors.advertised.AdvertisedViewException;
 import dev.vxlab.detectors.advertised.ClusterView;
 import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.detectors.advertised.SubnetEnv;
+import dev.vxlab.detectors.agent.ChangeFeed;
 import dev.vxlab.detectors.agent.FindingChange;
 import dev.vxlab.detectors.agent.ProbeLoop;
 import dev.vxlab.detectors.agent.Rehearsal;
@@ -290,7 +291,7 @@ public final class NodeDoctor {
             Rehearsal.run(warmUp, warmUpPasses);
             ProbeLoop loop = new ProbeLoop(nodeName, decorate.apply(netlink), doctor, advertised, subnetEnv,
                     FlannelConfig.DEFAULT);
-            Watcher watcher = new Watcher(loop, changes::next, counterInterval);
+            Watcher watcher = new Watcher(loop, ChangeFeed.of(changes), counterInterval);
             started.accept(watcher);
             watcher.run(listener);
         } catch (SnapshotException e) {

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The cluster's Node objects through one shared informer (a list, then a watch; fabric8 re-lists and re-watches on
  * its own). Each add or update reads only that Node; the view is assembled again only when an advertisement really
  * changed (a kubelet's status update changes none), and only when a pass asks for it, so the API server is never
- * asked anything by a pass and a heartbeat costs one Node's read.
+ * asked anything by a pass and a heartbeat costs one Node's read. A real change also tells {@link #onChange}'s listener,
+ * so the watcher examines it at once rather than at its next timer tick.
  */
 public final class NodeWatch implements AutoCloseable {
     /** fabric8 also re-lists on this period (a safety net for a lost watch event): 10 min. */
@@ -28,6 +29,7 @@ public final class NodeWatch implements AutoCloseable {
     private final Map<String, String> skipped = new ConcurrentHashMap<>();
     private volatile boolean dirty = true;
     private volatile ClusterView view = new ClusterView(List.of());
+    private volatile Runnable onChange = () -> {};
 
     private NodeWatch(KubernetesClient client) {
         this.views = new NodeViews(client.getKubernetesSerialization());
@@ -47,7 +49,7 @@ public final class NodeWatch implements AutoCloseable {
                 String name = node.getMetadata().getName();
                 skipped.remove(name);
                 if (advertised.remove(name) != null) {
-                    dirty = true;
+                    changed();
                 }
             }
         }, RESYNC_MS);
@@ -64,14 +66,28 @@ public final class NodeWatch implements AutoCloseable {
             AdvertisedNode now = views.read(node);
             skipped.remove(name);
             if (!Objects.equals(advertised.put(name, now), now)) {
-                dirty = true;
+                changed();
             }
         } catch (AdvertisedViewException e) {
             skipped.put(name, e.getMessage());
             if (advertised.remove(name) != null) {
-                dirty = true;
+                changed();
             }
         }
+    }
+
+    /** Marks the view stale, then tells the listener (whose pass must see the new view). */
+    private void changed() {
+        dirty = true;
+        onChange.run();
+    }
+
+    /**
+     * Runs on the informer's thread whenever an advertisement changes (not on a status-only update); it must not
+     * block. The agent wakes its watcher with it.
+     */
+    public void onChange(Runnable listener) {
+        this.onChange = Objects.requireNonNull(listener, "listener");
     }
 
     /** The latest view (empty until the first list arrived). */

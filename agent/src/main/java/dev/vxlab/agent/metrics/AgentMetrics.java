@@ -38,7 +38,7 @@ public final class AgentMetrics {
             .help("from hearing a netlink change to the doctor's verdict on it (events applied or a snapshot, detectors)")
             .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
     private final Counter passes = Counter.builder().name("vxlab_passes_total")
-            .help("doctor passes, by what started them (start, event, overrun, timer)").labelNames("trigger")
+            .help("doctor passes, by what started them (start, event, overrun, timer, view)").labelNames("trigger")
             .register(registry);
     private final Counter deltaPasses = Counter.builder().name("vxlab_delta_passes_total")
             .help("event passes that applied the events to the last state instead of reading a snapshot")

@@ -54,6 +54,8 @@ class NodeWatchTest {
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("new-node").endMetadata().withNewSpec()
                 .withPodCIDR("10.187.9.0/24").endSpec().build()).create();
         try (NodeWatch watch = NodeWatch.start(client)) {
+            java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+            watch.onChange(changes::incrementAndGet);
             await(watch::synced);
             // The view and the skipped nodes are updated by the informer's thread, one after the other.
             await(() -> watch.view().nodes().size() == 2 && watch.skipped().containsKey("new-node"));
@@ -63,6 +65,7 @@ class NodeWatchTest {
 
             // a kubelet's status update changes no advertisement: the same view, not a rebuilt one
             ClusterView before = watch.view();
+            int changesBefore = changes.get();
             client.nodes().withName("node-1").editStatus(n -> {
                 n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().withConditions(
                         new NodeConditionBuilder().withType("Ready").withStatus("True").build()).build());
@@ -72,11 +75,13 @@ class NodeWatchTest {
                     && watch.node("node-1").getStatus() != null && watch.node("node-1").getStatus().getConditions() != null
                     && !watch.node("node-1").getStatus().getConditions().isEmpty());
             assertThat(watch.view()).isSameAs(before);
+            assertThat(changes.get()).as("no wake-up for a heartbeat").isEqualTo(changesBefore);
 
             // flannel republishes a MAC: the view follows
             client.nodes().resource(node(advert(1, "02:00:00:00:00:01"))).update();
             await(() -> watch.view().byName("node-1").orElseThrow().vtepMac()
                     .equals(MacAddress.parse("02:00:00:00:00:01")));
+            assertThat(changes.get()).as("the republished MAC is told").isGreaterThan(changesBefore);
 
             // flannel registers the new node; a node leaves
             client.nodes().resource(node(new AdvertisedNode("new-node", Ipv4Prefix.parse("10.187.9.0/24"),

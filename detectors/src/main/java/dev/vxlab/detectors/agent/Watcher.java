@@ -15,7 +15,8 @@ import java.util.Optional;
  * (counters such as otherhost drops change without any event). An event pass hands the loop the events themselves,
  * which it applies to its last state when it can ({@link ProbeLoop#iterate(List)}); the timer's passes and an
  * {@link ChangeEvent.Overrun} (notifications were lost) take a full snapshot, the safety net under the deltas. Runs
- * on the calling thread until {@link #stop()} or an interrupt.
+ * on the calling thread until {@link #stop()} or an interrupt. {@link #viewChanged()} runs a pass at once for a change
+ * no netlink event announces (the advertised view's).
  */
 public final class Watcher {
     /** At most this many queued events fold into one pass, so a storm of changes still gets examined. */
@@ -27,6 +28,9 @@ public final class Watcher {
     private final boolean applyEvents;
     private volatile boolean stopped;
     private volatile Thread runner;
+    /** Set by {@link #viewChanged()}, taken before the pass that reads the new view. */
+    private final java.util.concurrent.atomic.AtomicBoolean viewChanged =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** The events of one pass, reused from pass to pass. */
     private final List<ChangeEvent> batch = new ArrayList<>();
 
@@ -49,7 +53,7 @@ public final class Watcher {
     }
 
     /** Why a pass ran. */
-    public enum Trigger { START, EVENT, OVERRUN, TIMER }
+    public enum Trigger { START, EVENT, OVERRUN, TIMER, VIEW }
 
     /**
      * One pass of the watcher.
@@ -95,6 +99,7 @@ public final class Watcher {
             while (!stopped && !Thread.currentThread().isInterrupted()) {
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {
+                    viewChanged.set(false); // this pass reads the view
                     listener.passed(pass(Trigger.TIMER, now, 0, true));
                     nextTick += intervalNanos;
                     if (System.nanoTime() - nextTick >= 0) { // fell behind (a slow pass, a suspended process)
@@ -103,7 +108,14 @@ public final class Watcher {
                     continue;
                 }
                 Optional<ChangeEvent> event = feed.next(Duration.ofNanos(nextTick - now));
+                boolean view = viewChanged.getAndSet(false); // before the pass reads the view: a later change wakes again
                 if (event.isEmpty()) {
+                    if (view) {
+                        heard = System.nanoTime();
+                        // no netlink change: the last state examined again against the new view (every detector runs)
+                        ProbeLoop.Iteration iteration = applyEvents ? loop.iterate(List.of()) : loop.iterate(false);
+                        listener.passed(new Pass(Trigger.VIEW, Instant.now(), heard, 0, iteration));
+                    }
                     continue;
                 }
                 heard = System.nanoTime();
@@ -129,7 +141,8 @@ public final class Watcher {
 
     /**
      * Makes {@link #run} return after the pass in progress: the waiting thread is interrupted (the watcher sleeps
-     * until the next event or tick, never waking just to look at a flag, so an idle node costs nothing between them).
+     * until the next event or tick, never waking just to look at a flag, so an idle node costs nothing between them;
+     * a feed's wait ends on the interrupt) and the feed woken.
      */
     public void stop() {
         stopped = true;
@@ -137,6 +150,16 @@ public final class Watcher {
         if (t != null) {
             t.interrupt();
         }
+        feed.wakeUp();
+    }
+
+    /**
+     * The advertised view changed (a Node object, from any thread): the watcher runs a pass now instead of at its next
+     * event or tick, without a snapshot when it can (only the view moved). Passes already running read the view anew.
+     */
+    public void viewChanged() {
+        viewChanged.set(true);
+        feed.wakeUp();
     }
 
     private Pass pass(Trigger trigger, long heard, int events, boolean counterPass) throws SnapshotException {

@@ -258,20 +258,31 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
         }
     }
 
-    /** poll(2): whether something (a datagram or an error such as ENOBUFS) is waiting, within the timeout. */
-    boolean poll(int millis) throws SyscallFailure {
-        scratch.set(ValueLayout.JAVA_INT, 0, fd); // struct pollfd: fd, events, revents
+    /** What {@link #poll} found ready: the socket, the other descriptor. */
+    static final int SOCKET_READY = 1;
+    static final int OTHER_READY = 2;
+
+    /**
+     * poll(2) on the socket and another descriptor (an eventfd that wakes the wait; negative for none): which of them
+     * is readable within the timeout (a datagram or an error such as ENOBUFS counts), 0 for none or EINTR.
+     */
+    int poll(int otherFd, int millis) throws SyscallFailure {
+        scratch.set(ValueLayout.JAVA_INT, 0, fd); // struct pollfd[2]: fd, events, revents
         scratch.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
         scratch.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        scratch.set(ValueLayout.JAVA_INT, 8, otherFd); // poll(2) skips a negative fd
+        scratch.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
+        scratch.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
         try {
-            int n = (int) POLL.invokeExact(callState, scratch, 1L, millis);
+            int n = (int) POLL.invokeExact(callState, scratch, 2L, millis);
             if (n < 0) {
                 if (errno() == SyscallFailure.EINTR) {
-                    return false;
+                    return 0;
                 }
                 throw new SyscallFailure("poll", errno());
             }
-            return n > 0;
+            return (scratch.get(ValueLayout.JAVA_SHORT, 6) != 0 ? SOCKET_READY : 0)
+                    | (scratch.get(ValueLayout.JAVA_SHORT, 14) != 0 ? OTHER_READY : 0);
         } catch (SyscallFailure e) {
             throw e;
         } catch (Throwable t) {

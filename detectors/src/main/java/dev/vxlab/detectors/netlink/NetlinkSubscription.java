@@ -27,8 +27,9 @@ import java.util.function.UnaryOperator;
  * notifications were lost and everything must be read again; it replaces the events still queued, and the events
  * after it are changes made after it.
  *
- * <p>For one consumer thread: {@link #next} blocks that thread (an interrupt ends the wait); close it from the same
- * thread, or once the consumer stopped.
+ * <p>For one consumer thread: {@link #next} blocks that thread until a notification, its timeout, an interrupt or a
+ * {@link #wakeUp} (poll(2) on the socket and an eventfd, so an idle wait never wakes by itself); close it from the same
+ * thread, or once the consumer stopped. {@link #wakeUp} is for any thread.
  */
 public final class NetlinkSubscription implements AutoCloseable {
     private static final int RTMGRP_LINK = 1;              // 1 << (RTNLGRP_LINK - 1)
@@ -39,11 +40,6 @@ public final class NetlinkSubscription implements AutoCloseable {
     private static final int RTMGRP_IPV4_NETCONF = 1 << 23; // RTNLGRP_IPV4_NETCONF = 24
     /** What a subscription asks for; the kernel caps it at net.core.rmem_max. */
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
-    /**
-     * How long one poll(2) waits at most, so an interrupt is noticed within it. Every wake-up costs CPU on an idle
-     * node that an agent watches all day, so it is long.
-     */
-    private static final int POLL_SLICE_MILLIS = 1000;
     /** ndm_flags' NTF_PROXY: a proxy neighbor entry. */
     private static final int NTF_PROXY = 0x08;
     /** Bounds the emptying of an overflowed queue while changes keep pouring in. */
@@ -51,6 +47,8 @@ public final class NetlinkSubscription implements AutoCloseable {
 
     private final Arena arena;
     private final NetlinkSocket socket;
+    /** Written by {@link #wakeUp} and by an interrupt of the waiting thread: ends its poll(2). */
+    private final EventFd wake;
     private final String where;
     private final MemorySegment buffer;
     private final Deque<ChangeEvent> pending = new ArrayDeque<>();
@@ -65,9 +63,10 @@ public final class NetlinkSubscription implements AutoCloseable {
     private final Map<Integer, String> names = new HashMap<>();
     private boolean closed;
 
-    private NetlinkSubscription(Arena arena, NetlinkSocket socket, String where) {
+    private NetlinkSubscription(Arena arena, NetlinkSocket socket, EventFd wake, String where) {
         this.arena = arena;
         this.socket = socket;
+        this.wake = wake;
         this.where = where;
         this.buffer = arena.allocate(Dumper.BUFFER_BYTES, 8);
     }
@@ -90,18 +89,23 @@ public final class NetlinkSubscription implements AutoCloseable {
     static NetlinkSubscription open(Path namespaceFile, int receiveBufferBytes) throws SnapshotException {
         Arena arena = Arena.ofShared();
         NetlinkSocket socket = null;
+        EventFd wake = null;
         String where = namespaceFile == null ? "the current network namespace" : "network namespace " + namespaceFile;
         try {
             socket = namespaceFile == null ? NetlinkSocket.openHere(arena) : NetlinkSocket.openIn(namespaceFile, arena);
             socket.setOption(NetlinkSocket.SOL_SOCKET, NetlinkSocket.SO_RCVBUF, receiveBufferBytes);
             socket.bindGroups(RTMGRP_LINK | RTMGRP_NEIGH | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE
                     | RTMGRP_IPV4_RULE | RTMGRP_IPV4_NETCONF);
-            NetlinkSubscription subscription = new NetlinkSubscription(arena, socket, where);
+            wake = EventFd.open(arena);
+            NetlinkSubscription subscription = new NetlinkSubscription(arena, socket, wake, where);
             subscription.learnNames(namespaceFile);
             return subscription;
         } catch (SyscallFailure e) {
             if (socket != null) {
                 socket.close();
+            }
+            if (wake != null) {
+                wake.close();
             }
             arena.close();
             throw new SnapshotException("cannot subscribe to rtnetlink notifications in " + where + ": "
@@ -109,6 +113,9 @@ public final class NetlinkSubscription implements AutoCloseable {
         } catch (SnapshotException | RuntimeException e) {
             if (socket != null) {
                 socket.close();
+            }
+            if (wake != null) {
+                wake.close();
             }
             arena.close();
             throw e;
@@ -139,8 +146,8 @@ public final class NetlinkSubscription implements AutoCloseable {
     /**
      * The next change, waiting for it at most the timeout.
      *
-     * @return the event, or empty when nothing changed within the timeout
-     * @throws InterruptedException when the waiting thread is interrupted
+     * @return the event, or empty when nothing changed within the timeout or {@link #wakeUp} was called
+     * @throws InterruptedException when the waiting thread is interrupted (before or while it waits)
      * @throws SnapshotException when the socket fails
      */
     public Optional<ChangeEvent> next(Duration timeout) throws SnapshotException, InterruptedException {
@@ -163,12 +170,65 @@ public final class NetlinkSubscription implements AutoCloseable {
             if (left <= 0) {
                 return Optional.empty();
             }
-            try {
-                socket.poll((int) Math.min(POLL_SLICE_MILLIS, Math.max(1, left / 1_000_000)));
-            } catch (SyscallFailure e) {
-                throw new SnapshotException("cannot wait for rtnetlink notifications in " + where + ": "
-                        + e.getMessage(), e);
+            if (await((int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000))) {
+                return Optional.empty(); // woken up
             }
+        }
+    }
+
+    /**
+     * Makes the {@link #next} waiting now, or the next one to wait, return at once (empty, unless events are queued).
+     * For any thread; does nothing once closed.
+     */
+    public void wakeUp() {
+        wake.signal();
+    }
+
+    /**
+     * One poll(2) on the socket and the eventfd, rounded up to whole milliseconds so the deadline is not woken for
+     * twice. An interrupt of this thread signals the eventfd (through {@link Interruptor}): whether the eventfd woke
+     * it, not counting an interrupt, which throws.
+     */
+    private boolean await(int millis) throws SnapshotException, InterruptedException {
+        Interruptor interruptor = new Interruptor();
+        int ready;
+        try {
+            interruptor.waitBegins();
+            ready = socket.poll(wake.fd(), millis);
+        } catch (SyscallFailure e) {
+            throw new SnapshotException("cannot wait for rtnetlink notifications in " + where + ": "
+                    + e.getMessage(), e);
+        } finally {
+            interruptor.waitEnds();
+        }
+        boolean woken = (ready & NetlinkSocket.OTHER_READY) != 0 && wake.drain();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for changes in " + where);
+        }
+        return woken;
+    }
+
+    /**
+     * Thread.interrupt() cannot end a poll(2) in a downcall, but it does close the interruptible channel its thread is
+     * blocked on (the NIO hook, {@code begin}/{@code end}): this one's closing only signals the eventfd. One per wait,
+     * as a closed channel stays closed.
+     */
+    private final class Interruptor extends java.nio.channels.spi.AbstractInterruptibleChannel {
+        void waitBegins() {
+            begin(); // signals at once when the thread is already interrupted
+        }
+
+        void waitEnds() {
+            try {
+                end(true);
+            } catch (java.nio.channels.AsynchronousCloseException e) {
+                // interrupted (ClosedByInterruptException): the interrupt flag is still set, next() throws
+            }
+        }
+
+        @Override
+        protected void implCloseChannel() {
+            wake.signal();
         }
     }
 
@@ -375,6 +435,7 @@ public final class NetlinkSubscription implements AutoCloseable {
         if (!closed) {
             closed = true;
             socket.close();
+            wake.close();
             arena.close();
         }
     }

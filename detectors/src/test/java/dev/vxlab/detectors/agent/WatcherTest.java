@@ -98,4 +98,54 @@ class WatcherTest {
         assertThat(faults(passes.get(1).iteration().appeared())).contains(FaultIds.MISSING_PEER_ROUTE);
         assertThat(snapshots).isEmpty();
     }
+
+    @Test
+    void aViewChangeWakesTheWatcherForAPassWithoutASnapshot() throws Exception {
+        snapshots.add(healthy); // the start's; the view pass takes none
+        var republished = new java.util.concurrent.atomic.AtomicReference<>(cluster.view());
+        ProbeLoop loop = new ProbeLoop(name, snapshots::removeFirst, Doctor.load(), republished::get,
+                Optional.empty(), dev.vxlab.detectors.spi.FlannelConfig.DEFAULT);
+        // a feed with no events that sleeps until woken (or 60 s: only the wake-up can make the pass in time)
+        java.util.concurrent.Semaphore woken = new java.util.concurrent.Semaphore(0);
+        ChangeFeed feed = new ChangeFeed() {
+            @Override
+            public Optional<ChangeEvent> next(Duration timeout) throws InterruptedException {
+                woken.tryAcquire(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                return Optional.empty();
+            }
+
+            @Override
+            public void wakeUp() {
+                woken.release();
+            }
+        };
+        Watcher watcher = new Watcher(loop, feed, Duration.ofSeconds(60));
+        java.util.concurrent.BlockingQueue<Watcher.Pass> passes = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread watching = Thread.ofPlatform().start(() -> {
+            try {
+                watcher.run(passes::add);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            assertThat(passes.poll(10, java.util.concurrent.TimeUnit.SECONDS)).extracting(Watcher.Pass::trigger)
+                    .isEqualTo(Watcher.Trigger.START);
+            var self = republished.get().byName(name).orElseThrow();
+            List<dev.vxlab.detectors.advertised.AdvertisedNode> nodes = new ArrayList<>(republished.get().nodes());
+            nodes.set(nodes.indexOf(self), self.withVtepMac(dev.vxlab.detectors.addr.MacAddress.parse(
+                    "7a:3c:58:e1:90:2d")));
+            republished.set(new dev.vxlab.detectors.advertised.ClusterView(nodes));
+            watcher.viewChanged();
+            Watcher.Pass pass = passes.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(pass).as("a pass well before the 60 s timer").isNotNull();
+            assertThat(pass.trigger()).isEqualTo(Watcher.Trigger.VIEW);
+            assertThat(pass.iteration().delta()).as("no snapshot").isTrue();
+            assertThat(faults(pass.iteration().appeared())).contains(FaultIds.VTEP_MAC_DRIFT);
+        } finally {
+            watcher.stop();
+            watching.join(10_000);
+        }
+        assertThat(watching.isAlive()).as("stop() ends it").isFalse();
+    }
 }

@@ -175,4 +175,74 @@ class NetlinkSubscriptionKernelTest {
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
         }
     }
+
+    /** Far beyond LIVENESS: a wait that returns well before it ended through the wake, not its timeout. */
+    private static final Duration LONG_WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void anInterruptFromAnotherThreadEndsALongWait() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            drain(changes);
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    while (true) {
+                        changes.next(LONG_WAIT); // a stray neighbor event may come first
+                    }
+                } catch (Throwable t) {
+                    ended.complete(t);
+                }
+            });
+            Thread.sleep(200); // most likely in poll(2) by now; either way the interrupt must end it
+            waiter.interrupt();
+            assertThat(ended.get(LIVENESS.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(InterruptedException.class);
+            waiter.join();
+        }
+    }
+
+    @Test
+    void aWakeUpEndsALongWaitEmptyAndTheSubscriptionGoesOn() throws Exception {
+        try (NetlinkSubscription changes = NetlinkSubscription.open(namespace())) {
+            drain(changes);
+            Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                changes.wakeUp();
+            });
+            long start = System.nanoTime();
+            java.util.Optional<ChangeEvent> woken;
+            do {
+                woken = changes.next(LONG_WAIT);
+            } while (woken.isPresent()); // a stray event may come first
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LIVENESS);
+            // a wake-up before the wait ends that wait at once; the next waits again
+            changes.wakeUp();
+            start = System.nanoTime();
+            do {
+                woken = changes.next(LONG_WAIT);
+            } while (woken.isPresent());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(LIVENESS);
+            lab.ip(node.node(), "route", "del", "10.187.2.0/24");
+            awaitEvent(changes, e -> e instanceof ChangeEvent.RouteChanged r && r.dst().equals(
+                    Ipv4Prefix.parse("10.187.2.0/24")) && r.removed());
+        }
+    }
+
+    @Test
+    void aWakeUpAfterCloseDoesNothing() throws Exception {
+        NetlinkSubscription changes = NetlinkSubscription.open(namespace());
+        changes.close();
+        changes.wakeUp();
+    }
+
+    /** Takes what the node's set-up left queued. */
+    private static void drain(NetlinkSubscription changes) throws Exception {
+        while (changes.next(Duration.ZERO).isPresent()) {
+            // set-up's events
+        }
+    }
 }
