@@ -8,8 +8,9 @@ jdk="$1"
 out="$2"
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/tmp"
-# What the agent loads: java.net.http (fabric8's JDK client), jdk.httpserver (/metrics), java.naming (DNS in the TLS
-# stack), java.management and java.sql/xml (referenced by Jackson and fabric8), jdk.crypto.ec (TLS to the API server).
+# What the agent loads: java.net.http (fabric8's JDK client), java.naming (DNS in the TLS stack), java.management and
+# java.sql/xml (referenced by Jackson and fabric8), jdk.crypto.ec (TLS to the API server). jdk.httpserver served
+# /metrics until the agent's own server (QuietHttpServer) replaced it; it stays until an image without it is tested.
 "$jdk/bin/jlink" --add-modules java.base,java.net.http,jdk.httpserver,java.logging,java.naming,java.management,java.sql,java.xml,jdk.crypto.ec,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages --output "$out/opt/jre"
 # Every shared library the JRE's binaries and libraries need, at the path the dynamic loader looks for it.
