@@ -41,8 +41,9 @@ record BootToHealthyReport(String date, String loadBefore, String loadAfter, boo
                 .append(date).append(" UTC").append(smoke ? " (smoke run: figures are meaningless)" : "")
                 .append(", load average ").append(loadBefore).append(" at the start and ").append(loadAfter)
                 .append(" at the end");
-        if (load1(loadBefore) > cores / 2.0 || load1(loadAfter) > cores / 2.0) {
-            md.append(": **a loaded machine**, shared with other engineers' builds and tests; a TCG guest's one vCPU")
+        if (load1(loadBefore) > cores / 2.0) { // the end holds this section's own work
+            md.append(": **a loaded machine** when it started (other work, or the section before it, still in the")
+                    .append(" 1-minute average); a TCG guest's one vCPU")
                     .append(" then waits for a core, and a boot includes measuring the matrix again until it passes,")
                     .append(" so a VM backend's figure is far slower than a quiet machine's");
         }

@@ -22,8 +22,9 @@ record ClusterUpReport(String date, String loadBefore, String loadAfter, boolean
                 .append(" `vxlab up` builds it; single shot, one build per operation. Measured ").append(date)
                 .append(" UTC").append(smoke ? " (smoke run: figures are meaningless)" : "").append(", load average ")
                 .append(loadBefore).append(" at the start and ").append(loadAfter).append(" at the end");
-        if (load1(loadBefore) > cores / 2.0 || load1(loadAfter) > cores / 2.0) {
-            md.append(": **a loaded machine**, shared with other engineers' builds and tests; a build is mostly")
+        if (load1(loadBefore) > cores / 2.0) { // the end holds this section's own work
+            md.append(": **a loaded machine** when it started (other work, or the section before it, still in the")
+                    .append(" 1-minute average); a build is mostly")
                     .append(" process starts (ip, ethtool, nft), which wait for a core, so these figures are slower")
                     .append(" than a quiet machine's");
         }
