@@ -3,13 +3,9 @@ package dev.vxlab.detectors.netlink;
 import dev.vxlab.detectors.netns.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * An eventfd(2), non-blocking, through the FFM API: another thread's {@link #signal} makes it readable, so a poll(2)
@@ -20,14 +16,11 @@ final class EventFd implements AutoCloseable {
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final MethodHandle EVENTFD = Libc.downcall("eventfd", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final MethodHandle READ = Libc.downcall("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final MethodHandle WRITE = Libc.downcall("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
 
     private final int fd;
@@ -40,20 +33,15 @@ final class EventFd implements AutoCloseable {
 
     private EventFd(int fd, Arena arena) {
         this.fd = fd;
-        this.readState = arena.allocate(CALL_STATE);
+        this.readState = Libc.callState(arena);
         this.readValue = arena.allocate(8, 8);
-        this.writeState = arena.allocate(CALL_STATE);
+        this.writeState = Libc.callState(arena);
         this.writeValue = arena.allocate(8, 8);
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
-                Linker.Option.captureCallState("errno"));
     }
 
     /** A new eventfd; its scratch memory comes from the arena, which must outlive it. */
     static EventFd open(Arena arena) throws SyscallFailure {
-        MemorySegment state = arena.allocate(CALL_STATE);
+        MemorySegment state = Libc.callState(arena);
         int fd;
         try {
             fd = (int) EVENTFD.invokeExact(state, 0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -61,7 +49,7 @@ final class EventFd implements AutoCloseable {
             throw new IllegalStateException("eventfd downcall failed", t);
         }
         if (fd < 0) {
-            throw new SyscallFailure("eventfd", (int) ERRNO.get(state, 0L));
+            throw new SyscallFailure("eventfd", Libc.errno(state));
         }
         return new EventFd(fd, arena);
     }

@@ -6,13 +6,9 @@ import dev.vxlab.detectors.netns.NetnsExecutor;
 import dev.vxlab.detectors.source.SnapshotException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
@@ -47,24 +43,21 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
     private static final long IOVEC_SIZE = 16;
     private static final short POLLIN = 1;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final MethodHandle SOCKET = Libc.downcall("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+    private static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt", FunctionDescriptor.of(
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_INT));
-    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final MethodHandle BIND = Libc.downcall("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final MethodHandle SEND = Libc.downcall("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+    private static final MethodHandle RECV = Libc.downcall("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final MethodHandle RECVMMSG = bind("recvmmsg", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final MethodHandle RECVMMSG = Libc.downcall("recvmmsg", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS));
-    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+    private static final MethodHandle POLL = Libc.downcall("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
 
     private final int fd;
@@ -76,7 +69,7 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
 
     private NetlinkSocket(int fd, Arena arena) {
         this.fd = fd;
-        this.callState = arena.allocate(CALL_STATE);
+        this.callState = Libc.callState(arena);
         this.scratch = arena.allocate(16, 8);
         this.messages = arena.allocate(MAX_BATCH * (MMSGHDR_SIZE + IOVEC_SIZE), 8);
         messages.fill((byte) 0);
@@ -88,11 +81,6 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
 
     private MemorySegment iovec(int i) {
         return messages.asSlice(MAX_BATCH * MMSGHDR_SIZE + i * IOVEC_SIZE, IOVEC_SIZE);
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
-                Linker.Option.captureCallState("errno"));
     }
 
     /** A socket in the calling thread's network namespace. */
@@ -125,10 +113,10 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
 
     private static int newSocket() throws SyscallFailure {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment state = Libc.callState(arena);
             int fd = (int) SOCKET.invokeExact(state, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
             if (fd < 0) {
-                throw new SyscallFailure("socket(AF_NETLINK, NETLINK_ROUTE)", (int) ERRNO.get(state, 0L));
+                throw new SyscallFailure("socket(AF_NETLINK, NETLINK_ROUTE)", Libc.errno(state));
             }
             return fd;
         } catch (SyscallFailure e) {
@@ -139,7 +127,7 @@ final class NetlinkSocket implements Datagrams, AutoCloseable {
     }
 
     private int errno() {
-        return (int) ERRNO.get(callState, 0L);
+        return Libc.errno(callState);
     }
 
     /** setsockopt(2) with an int value. */

@@ -35,7 +35,25 @@ public final class Libc {
     private Libc() {}
 
     private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        return downcall(name, descriptor);
+    }
+
+    /**
+     * A downcall to the C library's {@code name} that captures errno: its handle takes a call-state segment
+     * ({@link #callState}) before the function's own arguments, and {@link #errno} reads it after a failure.
+     */
+    public static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor, CAPTURE_ERRNO);
+    }
+
+    /** Room for a {@link #downcall}'s captured errno, from the arena. */
+    public static MemorySegment callState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    /** The errno a {@link #downcall} captured into the call state. */
+    public static int errno(MemorySegment callState) {
+        return (int) ERRNO.get(callState, 0L);
     }
 
     /** A failed system call: its name, errno and the C library's text for it. */
