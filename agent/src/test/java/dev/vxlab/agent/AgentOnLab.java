@@ -1,13 +1,11 @@
 package dev.vxlab.agent;
 
 import dev.vxlab.agent.fix.FixRate;
-import dev.vxlab.detectors.advertised.AdvertisedNode;
 import dev.vxlab.detectors.advertised.NodeListReader;
 import dev.vxlab.lab.Lab;
 import dev.vxlab.lab.backend.LabRun;
 import dev.vxlab.lab.backend.netns.NetnsBackend;
 import dev.vxlab.lab.spec.ClusterSpec;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -67,7 +65,7 @@ final class AgentOnLab implements AutoCloseable {
                 publish();
             }
             Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, kubeconfig(api.getMasterUrl().toString()));
+            Files.writeString(kubeconfig, MockApi.kubeconfig(api.getMasterUrl().toString()));
             String netns = lab.cluster().nodes().getFirst().netnsFastPath().orElseThrow().getFileName().toString();
             AgentConfig config = new AgentConfig(node, Optional.of(netns), Optional.of(kubeconfig),
                     new InetSocketAddress("127.0.0.1", 0), nodeCondition, events, fixes, FixRate.parse("1/5m"),
@@ -96,47 +94,11 @@ final class AgentOnLab implements AutoCloseable {
 
     /** What flannel does on the API server: each node's annotations and podCIDR from the lab's published leases. */
     void publish() throws Exception {
-        List<AdvertisedNode> leases = NodeListReader.read(Files.readString(lab.flannel().nodeListFile())).nodes();
         String list = Files.readString(lab.flannel().nodeListFile());
-        for (Node n : api.getKubernetesSerialization().unmarshal(list, io.fabric8.kubernetes.api.model.KubernetesList.class)
-                .getItems().stream().map(Node.class::cast).toList()) {
-            Node existing = api.nodes().withName(n.getMetadata().getName()).get();
-            if (existing == null) {
-                n.getMetadata().setResourceVersion(null);
-                api.nodes().resource(n).create();
-            } else {
-                api.nodes().withName(n.getMetadata().getName()).edit(e -> {
-                    e.getMetadata().getAnnotations().putAll(n.getMetadata().getAnnotations()); // flannel's
-                    e.getSpec().setPodCIDR(n.getSpec().getPodCIDR());
-                    return e;
-                });
-            }
-        }
-        if (leases.isEmpty()) {
+        if (NodeListReader.read(list).nodes().isEmpty()) {
             throw new IllegalStateException("the lab published no leases");
         }
-    }
-
-    static String kubeconfig(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: agent
-                  user:
-                    token: test-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: agent
-                current-context: mock
-                """.formatted(server);
+        MockApi.publish(api, list);
     }
 
     HttpResponse<String> get(String path) throws Exception {

@@ -1,10 +1,9 @@
 package dev.vxlab.bench;
 
+import dev.vxlab.agent.MockApi;
 import dev.vxlab.agent.ShippedJvm;
 import dev.vxlab.detectors.advertised.NodeListWriter;
 import dev.vxlab.detectors.testkit.FlannelNamespace;
-import io.fabric8.kubernetes.api.model.KubernetesList;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -74,9 +73,10 @@ final class AgentIdleCost {
                     new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
             api.init();
             try (KubernetesClient client = api.createClient()) {
-                publish(client, node);
+                // the node and its peers as flannel's kube subnet manager annotates them (the lab's own writer)
+                MockApi.publish(client, NodeListWriter.defaults().write(node.view().nodes()));
                 Path kubeconfig = dir.resolve("kubeconfig");
-                Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+                Files.writeString(kubeconfig, MockApi.kubeconfig(client.getMasterUrl().toString()));
                 int port = freePort();
                 List<String> cmd = new ArrayList<>();
                 cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -147,38 +147,6 @@ final class AgentIdleCost {
                     + " (./mvnw -pl benchmarks -am package builds it)");
         }
         return classes + java.io.File.pathSeparator + Files.readString(deps).strip();
-    }
-
-    /** The node and its peers as flannel's kube subnet manager annotates them (the lab's own NodeList writer). */
-    private static void publish(KubernetesClient client, FlannelNamespace node) {
-        String list = NodeListWriter.defaults().write(node.view().nodes());
-        for (var item : client.getKubernetesSerialization().unmarshal(list, KubernetesList.class).getItems()) {
-            Node n = (Node) item;
-            n.getMetadata().setResourceVersion(null);
-            client.nodes().resource(n).create();
-        }
-    }
-
-    private static String kubeconfig(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: %s
-                    insecure-skip-tls-verify: true
-                users:
-                - name: agent
-                  user:
-                    token: bench-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: agent
-                current-context: mock
-                """.formatted(server);
     }
 
     private static int freePort() throws IOException {
