@@ -30,7 +30,7 @@ class RehearsalTest {
         assertThat(loop.iterate(true).diagnosis().findings()).isEmpty();
         Set<String> named = new HashSet<>();
         List<List<ChangeEvent>> scenes = Rehearsal.scenes(healthy);
-        assertThat(scenes).hasSizeGreaterThan(2).hasSize(scenes.size() / 2 * 2);
+        assertThat(scenes).hasSizeGreaterThan(2);
         for (int i = 0; i < scenes.size(); i += 2) {
             ProbeLoop.Iteration fault = loop.iterate(scenes.get(i));
             assertThat(fault.delta()).as("scene %d is a delta pass: %s", i, scenes.get(i)).isTrue();

@@ -146,14 +146,7 @@ class DumperReplayTest {
     }
 
     private static byte[] busy(int seq) {
-        byte[] d = new byte[Nlmsg.HDRLEN + 4 + Nlmsg.HDRLEN];
-        MemorySegment m = MemorySegment.ofArray(d);
-        m.set(Wire.U32, Nlmsg.LEN, d.length);
-        m.set(Wire.U16, Nlmsg.TYPE, (short) Nlmsg.ERROR);
-        m.set(Wire.U16, Nlmsg.FLAGS, (short) Nlmsg.F_CAPPED);
-        m.set(Wire.U32, Nlmsg.SEQ, seq);
-        m.set(Wire.U32, Nlmsg.ERROR_CODE, -16);
-        return d;
+        return FaultySocket.errorAnswer(seq, 16); // EBUSY
     }
 
     @Test

@@ -107,14 +107,8 @@ final class FaultySocket implements Datagrams {
             typeOfSeq.put(seq, type);
             Fault refuse = take(Kind.REFUSE, type);
             if (refuse != null) {
-                byte[] error = new byte[Nlmsg.HDRLEN + 4 + Nlmsg.HDRLEN];
-                MemorySegment e = MemorySegment.ofArray(error);
-                e.set(Wire.U32, Nlmsg.LEN, error.length);
-                e.set(Wire.U16, Nlmsg.TYPE, (short) Nlmsg.ERROR);
-                e.set(Wire.U16, Nlmsg.FLAGS, (short) Nlmsg.F_CAPPED);
-                e.set(Wire.U32, Nlmsg.SEQ, seq);
-                e.set(Wire.U32, Nlmsg.ERROR_CODE, -refuse.errno());
-                MemorySegment.copy(request, at, e, Nlmsg.ERROR_CODE + 4, Nlmsg.HDRLEN);
+                byte[] error = errorAnswer(seq, refuse.errno());
+                MemorySegment.copy(request, at, MemorySegment.ofArray(error), Nlmsg.ERROR_CODE + 4, Nlmsg.HDRLEN);
                 injected.add(error);
             } else {
                 int len = (int) Wire.u32(request, at);
@@ -199,5 +193,20 @@ final class FaultySocket implements Datagrams {
             }
         }
         return -1;
+    }
+
+    /**
+     * The kernel's refusal of a request: NLMSG_ERROR with the (negated) errno and room for the echoed request's header
+     * (capped, as with NETLINK_CAP_ACK), left zero for the caller to fill.
+     */
+    static byte[] errorAnswer(int seq, int errno) {
+        byte[] error = new byte[Nlmsg.HDRLEN + 4 + Nlmsg.HDRLEN];
+        MemorySegment e = MemorySegment.ofArray(error);
+        e.set(Wire.U32, Nlmsg.LEN, error.length);
+        e.set(Wire.U16, Nlmsg.TYPE, (short) Nlmsg.ERROR);
+        e.set(Wire.U16, Nlmsg.FLAGS, (short) Nlmsg.F_CAPPED);
+        e.set(Wire.U32, Nlmsg.SEQ, seq);
+        e.set(Wire.U32, Nlmsg.ERROR_CODE, -errno);
+        return error;
     }
 }
